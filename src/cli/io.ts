@@ -1,0 +1,22 @@
+/** What a CLI command may touch: its output streams and where it runs. Tests pass their own. */
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Exit codes shared by every command. */
+export const EXIT_OK = 0;
+/** A finding at or above --fail-on exists (audit). */
+export const EXIT_FINDINGS = 1;
+/** Bad input, or a provider/database failure: the message says what and what to do. */
+export const EXIT_USAGE = 2;
+
+/** An error whose message is meant for the user as is: no stack trace is printed. */
+export class UserError extends Error {
+  constructor(message: string, readonly exitCode: number = EXIT_USAGE) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
