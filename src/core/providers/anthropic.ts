@@ -1,0 +1,95 @@
+/**
+ * Anthropic Messages API with structured output (`output_config.format` via zodOutputFormat) and
+ * prompt caching: the stable instructions carry `cache_control: ephemeral`, so repeated audits pay
+ * the cached-input rate for them. Loaded on first use only (see registry.ts).
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+import { structuredFromText } from './json-output';
+import { ResponseRecorder } from './http';
+import { mapStainlessError } from './stainless';
+import { ProviderError, type CompletionRequest, type CompletionResult, type Provider, type ProviderSettings, type TokenUsage } from './types';
+import type { KeyHelp } from './errors';
+
+export const ANTHROPIC_HELP: KeyHelp = { displayName: 'Anthropic', envVar: 'ANTHROPIC_API_KEY', command: 'Stakes: Set Anthropic API Key' };
+
+interface AnthropicUsageBody {
+  input_tokens?: number;
+  output_tokens?: number;
+  cache_creation_input_tokens?: number | null;
+  cache_read_input_tokens?: number | null;
+}
+
+/** Anthropic reports the uncached remainder as input_tokens; Stakes' inputTokens is the whole prompt. */
+function usageOf(u: AnthropicUsageBody | undefined): TokenUsage {
+  const read = u?.cache_read_input_tokens ?? 0;
+  return {
+    inputTokens: (u?.input_tokens ?? 0) + (u?.cache_creation_input_tokens ?? 0) + read,
+    outputTokens: u?.output_tokens ?? 0,
+    cachedInputTokens: read,
+  };
+}
+
+function textOf(content: Array<{ type: string; text?: string }> | undefined): string {
+  return (content ?? []).filter((b) => b.type === 'text').map((b) => b.text ?? '').join('');
+}
+
+export function createAnthropicProvider(settings: ProviderSettings): Provider {
+  const sdk = require('@anthropic-ai/sdk') as typeof import('@anthropic-ai/sdk');
+  const { zodOutputFormat } = require('@anthropic-ai/sdk/helpers/zod') as typeof import('@anthropic-ai/sdk/helpers/zod');
+  const help: KeyHelp = { ...ANTHROPIC_HELP, baseUrl: settings.baseUrl };
+  return {
+    id: 'anthropic',
+    displayName: 'Anthropic',
+    cloud: true,
+    async complete<T>(req: CompletionRequest<T>): Promise<CompletionResult<T>> {
+      if (!settings.apiKey) {
+        throw new ProviderError('auth', 'anthropic',
+          'No Anthropic API key is set. In VS Code run "Stakes: Set Anthropic API Key"; for the CLI set ANTHROPIC_API_KEY.');
+      }
+      const recorder = new ResponseRecorder();
+      const client = new sdk.Anthropic({
+        apiKey: settings.apiKey, baseURL: settings.baseUrl, timeout: req.timeoutMs,
+        maxRetries: settings.maxRetries ?? 2, fetch: recorder.fetch,
+      });
+      // The cache breakpoint goes on the last stable block: everything up to it is reused across audits.
+      const system = req.stablePrefix
+        ? [{ type: 'text' as const, text: req.system }, { type: 'text' as const, text: req.stablePrefix, cache_control: { type: 'ephemeral' as const } }]
+        : [{ type: 'text' as const, text: req.system, cache_control: { type: 'ephemeral' as const } }];
+      try {
+        const m = await client.messages.parse({
+          model: req.model,
+          max_tokens: req.maxOutputTokens,
+          system,
+          messages: [{ role: 'user', content: req.user }],
+          output_config: { format: zodOutputFormat(req.schema as never) },
+        }, { signal: req.signal });
+        const text = textOf(m.content as Array<{ type: string; text?: string }>);
+        const usage = usageOf(m.usage as AnthropicUsageBody);
+        if (m.stop_reason === 'max_tokens' || m.stop_reason === 'refusal' || m.parsed_output == null) {
+          const why = m.stop_reason === 'max_tokens' ? 'the output was cut off at the output token limit'
+            : m.stop_reason === 'refusal' ? 'the model refused to answer' : 'no structured output was returned';
+          const checked = structuredFromText(text, req.schema);
+          return { text, parsed: m.stop_reason === 'max_tokens' ? null : checked.parsed, issues: [why, ...checked.issues], usage, model: m.model, raw: m };
+        }
+        return { text, parsed: m.parsed_output as T, issues: [], usage, model: m.model, raw: m };
+      } catch (error) {
+        const last = await recorder.last();
+        if (last && last.status >= 200 && last.status < 300 && !req.signal?.aborted) {
+          // HTTP succeeded, the SDK's parse threw ("Failed to parse structured output"): hand the text to repair.
+          let body: unknown = last.body;
+          try { body = JSON.parse(last.body); } catch { /* keep text */ }
+          const b = body as { content?: Array<{ type: string; text?: string }>; usage?: AnthropicUsageBody; model?: string };
+          const text = typeof body === 'string' ? body : textOf(b?.content);
+          const checked = structuredFromText(text, req.schema);
+          return {
+            text, parsed: checked.parsed, issues: checked.issues.length ? checked.issues : [(error as Error).message],
+            usage: usageOf(b?.usage), model: b?.model ?? req.model, raw: body,
+          };
+        }
+        throw mapStainlessError(sdk, error, 'anthropic', help, {
+          model: req.model, timeoutMs: req.timeoutMs, retries: Math.max(0, recorder.attempts - 1), signal: req.signal,
+        });
+      }
+    },
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * Google Gemini through @google/genai: JSON mode with `responseJsonSchema` from zod's JSON Schema.
+ * @google/genai retries only when given retryOptions, and its backoff ignores retry-after, so the
+ * fetch wrapper below waits what the server asked before handing a retryable response back.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+import { jsonSchemaOf, structuredFromText } from './json-output';
+import { sleep } from './http';
+import { networkCodeOf, providerDetail, providerFailure, retryAfterSeconds, type KeyHelp } from './errors';
+import { ProviderError, type CompletionRequest, type CompletionResult, type Provider, type ProviderSettings } from './types';
+
+export const GOOGLE_HELP: KeyHelp = { displayName: 'Google Gemini', envVar: 'GEMINI_API_KEY', command: 'Stakes: Set Google Gemini API Key' };
+
+const RETRYABLE = [408, 429, 500, 502, 503, 504];
+/** Same ceiling the OpenAI and Anthropic SDKs use: a longer retry-after is reported, not waited for. */
+const MAX_RETRY_AFTER_S = 60;
+
+export function createGoogleProvider(settings: ProviderSettings): Provider {
+  const genai = require('@google/genai') as typeof import('@google/genai', { with: { 'resolution-mode': 'require' } });
+  const help: KeyHelp = { ...GOOGLE_HELP, baseUrl: settings.baseUrl };
+  const maxRetries = settings.maxRetries ?? 2;
+  return {
+    id: 'google',
+    displayName: 'Google Gemini',
+    cloud: true,
+    async complete<T>(req: CompletionRequest<T>): Promise<CompletionResult<T>> {
+      if (!settings.apiKey) {
+        throw new ProviderError('auth', 'google',
+          'No Google Gemini API key is set. In VS Code run "Stakes: Set Google Gemini API Key"; for the CLI set GEMINI_API_KEY.');
+      }
+      let attempts = 0;
+      let lastHeaders: Headers | undefined;
+      const retryAfterAwareFetch: typeof fetch = async (input, init) => {
+        attempts++;
+        const res = await fetch(input, init);
+        lastHeaders = res.headers;
+        if (res.ok || !RETRYABLE.includes(res.status) || attempts > maxRetries) return res;
+        const wait = retryAfterSeconds(res.headers);
+        if (wait === undefined || wait > MAX_RETRY_AFTER_S) return res;
+        // Buffer the body first: the attempt's own timeout may fire while we wait.
+        const body = await res.arrayBuffer();
+        await sleep(wait * 1000, req.signal);
+        return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+      };
+      const ai = new genai.GoogleGenAI({
+        apiKey: settings.apiKey,
+        apiVersion: settings.apiVersion,
+        httpOptions: {
+          baseUrl: settings.baseUrl,
+          timeout: req.timeoutMs,
+          fetch: retryAfterAwareFetch,
+          retryOptions: { attempts: maxRetries + 1, initialDelay: 0.5, maxDelay: MAX_RETRY_AFTER_S, httpStatusCodes: RETRYABLE },
+        },
+      });
+      const contents = req.stablePrefix
+        ? [{ role: 'user', parts: [{ text: req.stablePrefix }, { text: req.user }] }]
+        : [{ role: 'user', parts: [{ text: req.user }] }];
+      try {
+        const res = await ai.models.generateContent({
+          model: req.model,
+          contents,
+          config: {
+            systemInstruction: req.system,
+            maxOutputTokens: req.maxOutputTokens,
+            responseMimeType: 'application/json',
+            responseJsonSchema: jsonSchemaOf(req.schema),
+            abortSignal: req.signal,
+          },
+        });
+        const meta = res.usageMetadata;
+        const usage = {
+          inputTokens: meta?.promptTokenCount ?? 0,
+          outputTokens: (meta?.candidatesTokenCount ?? 0) + (meta?.thoughtsTokenCount ?? 0),
+          cachedInputTokens: meta?.cachedContentTokenCount ?? 0,
+        };
+        const text = res.text ?? '';
+        const finish = res.candidates?.[0]?.finishReason;
+        const blocked = res.promptFeedback?.blockReason;
+        const checked = structuredFromText(text, req.schema);
+        const issues = [
+          ...(blocked ? [`Gemini blocked the prompt (${blocked})`] : []),
+          ...(finish && finish !== 'STOP' ? [`generation stopped early (${finish})`] : []),
+        ];
+        const parsed = finish === 'MAX_TOKENS' ? null : checked.parsed;
+        return { text, parsed, issues: parsed ? [] : [...issues, ...checked.issues], usage, model: res.modelVersion ?? req.model, raw: res };
+      } catch (error) {
+        const base = { model: req.model, timeoutMs: req.timeoutMs, retries: Math.max(0, attempts - 1), cause: error };
+        if (req.signal?.aborted) throw providerFailure('google', help, { ...base, aborted: true });
+        if (error instanceof genai.ApiError) {
+          throw providerFailure('google', help, { ...base, status: error.status, detail: providerDetail(error), headers: lastHeaders });
+        }
+        const name = (error as Error)?.name;
+        if (name === 'AbortError' || name === 'TimeoutError') throw providerFailure('google', help, { ...base, timedOut: true });
+        const code = networkCodeOf(error);
+        if (code || (error as Error)?.message === 'fetch failed') {
+          throw providerFailure('google', help, { ...base, connectionFailed: true, networkCode: code });
+        }
+        throw new ProviderError('server', 'google',
+          `Google Gemini call failed: ${(error as Error)?.message ?? String(error)}. Retry, or pick another provider.`, { cause: error });
+      }
+    },
+  };
+}

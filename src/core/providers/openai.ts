@@ -1,0 +1,85 @@
+/**
+ * OpenAI through the Responses API with structured outputs (zodTextFormat), `store: false` so the
+ * audited code is not kept by the provider. Loaded on first use only (see registry.ts).
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+import { structuredFromText } from './json-output';
+import { ResponseRecorder } from './http';
+import { mapStainlessError } from './stainless';
+import { ProviderError, type CompletionRequest, type CompletionResult, type Provider, type ProviderSettings } from './types';
+import type { KeyHelp } from './errors';
+
+export const OPENAI_HELP: KeyHelp = { displayName: 'OpenAI', envVar: 'OPENAI_API_KEY', command: 'Stakes: Set OpenAI API Key' };
+
+/** Text of the first output message of a Responses API body. */
+function responsesText(body: unknown): string {
+  const output = (body as { output?: Array<{ type?: string; content?: Array<{ type?: string; text?: string }> }> })?.output ?? [];
+  return output.flatMap((o) => (o.type === 'message' ? o.content ?? [] : []))
+    .filter((c) => c.type === 'output_text').map((c) => c.text ?? '').join('');
+}
+
+export function createOpenAIProvider(settings: ProviderSettings): Provider {
+  const sdk = require('openai') as typeof import('openai');
+  const { zodTextFormat } = require('openai/helpers/zod') as typeof import('openai/helpers/zod');
+  const help: KeyHelp = { ...OPENAI_HELP, baseUrl: settings.baseUrl };
+  const maxRetries = settings.maxRetries ?? 2;
+  return {
+    id: 'openai',
+    displayName: 'OpenAI',
+    cloud: true,
+    async complete<T>(req: CompletionRequest<T>): Promise<CompletionResult<T>> {
+      if (!settings.apiKey) {
+        throw new ProviderError('auth', 'openai',
+          'No OpenAI API key is set. In VS Code run "Stakes: Set OpenAI API Key"; for the CLI set OPENAI_API_KEY.');
+      }
+      const recorder = new ResponseRecorder();
+      const client = new sdk.OpenAI({
+        apiKey: settings.apiKey, baseURL: settings.baseUrl, timeout: req.timeoutMs, maxRetries, fetch: recorder.fetch,
+      });
+      const input = req.stablePrefix ? `${req.stablePrefix}\n\n${req.user}` : req.user;
+      try {
+        const r = await client.responses.parse({
+          model: req.model,
+          instructions: req.system,
+          input,
+          text: { format: zodTextFormat(req.schema as never, req.schemaName) },
+          store: false,
+          max_output_tokens: req.maxOutputTokens,
+        }, { signal: req.signal });
+        const usage = {
+          inputTokens: r.usage?.input_tokens ?? 0,
+          outputTokens: r.usage?.output_tokens ?? 0,
+          cachedInputTokens: r.usage?.input_tokens_details?.cached_tokens ?? 0,
+        };
+        const text = r.output_text ?? '';
+        if (r.status !== 'completed' || r.output_parsed == null) {
+          const why = r.status === 'incomplete'
+            ? `the response is incomplete (${r.incomplete_details?.reason ?? 'unknown reason'})`
+            : `the response status is ${r.status}`;
+          const fallback = structuredFromText(text, req.schema);
+          return { text, parsed: fallback.parsed, issues: fallback.parsed ? [] : [why, ...fallback.issues], usage, model: r.model, raw: r };
+        }
+        return { text, parsed: r.output_parsed as T, issues: [], usage, model: r.model, raw: r };
+      } catch (error) {
+        const last = await recorder.last();
+        if (last && last.status >= 200 && last.status < 300 && !req.signal?.aborted) {
+          // The HTTP call succeeded but the SDK's parse threw (bad JSON or schema): hand the text to repair.
+          let body: unknown = last.body;
+          try { body = JSON.parse(last.body); } catch { /* keep text */ }
+          const text = typeof body === 'string' ? body : responsesText(body);
+          const usageBody = (body as { usage?: { input_tokens?: number; output_tokens?: number; input_tokens_details?: { cached_tokens?: number } } })?.usage;
+          const checked = structuredFromText(text, req.schema);
+          return {
+            text, parsed: checked.parsed, issues: checked.issues.length ? checked.issues : [(error as Error).message],
+            usage: { inputTokens: usageBody?.input_tokens ?? 0, outputTokens: usageBody?.output_tokens ?? 0,
+              cachedInputTokens: usageBody?.input_tokens_details?.cached_tokens ?? 0 },
+            model: req.model, raw: body,
+          };
+        }
+        throw mapStainlessError(sdk, error, 'openai', help, {
+          model: req.model, timeoutMs: req.timeoutMs, retries: Math.max(0, recorder.attempts - 1), signal: req.signal,
+        });
+      }
+    },
+  };
+}
