@@ -27,7 +27,9 @@ const nodeBundles = [
 ];
 
 /** Webview bundles (browser, IIFE). */
-const webBundles = [];
+const webBundles = [
+  ['src/webview/planView.ts', 'media/planView.js'],
+];
 
 mkdirSync('dist', { recursive: true });
 const contexts = [];

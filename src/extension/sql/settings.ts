@@ -1,0 +1,127 @@
+/**
+ * The `stakes.sql.*` settings as one object, read with workspace trust in mind: in an untrusted
+ * workspace a connection URL from the workspace's own settings is ignored (it could point the
+ * extension, and a stored password, at a server of the workspace author's choosing).
+ * Light: no drivers, no core engines; register.ts and the CodeLens use it at activation.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+export type ConnectionKind = 'embedded' | 'postgres' | 'mysql' | 'sqlite';
+
+export interface SqlSettings {
+  /** The connection URL as configured (never contains a password), or '' for the embedded engine. */
+  connection: string;
+  kind: ConnectionKind;
+  /** Set when a workspace-level connection was ignored because the workspace is untrusted. */
+  ignoredUntrustedConnection?: string;
+  /** Absolute path, or undefined. */
+  schemaFile?: string;
+  /** Absolute path, or undefined (discover). */
+  migrationsPath?: string;
+  assumedRows: Record<string, number>;
+  defaultAssumedRows: number;
+  statementTimeoutMs: number;
+  codeLens: boolean;
+  /** Folder relative paths are resolved against. */
+  folder?: vscode.WorkspaceFolder;
+}
+
+export function connectionKind(url: string): ConnectionKind {
+  const u = url.trim().toLowerCase();
+  if (u === '' || u === 'embedded') return 'embedded';
+  if (u.startsWith('postgres://') || u.startsWith('postgresql://')) return 'postgres';
+  if (u.startsWith('mysql://') || u.startsWith('mariadb://')) return 'mysql';
+  if (u.startsWith('sqlite:')) return 'sqlite';
+  throw new Error(`stakes.sql.connection "${url}" is not a database URL. Use postgres://user@host:5432/db, ` +
+    'mysql://user@host:3306/db, sqlite:path/to/file.db, or leave it empty for the embedded PostgreSQL. ' +
+    'Run "Stakes: Choose SQL connection…" to pick one.');
+}
+
+/** The workspace folder a document belongs to, or the first folder. */
+export function folderFor(uri?: vscode.Uri): vscode.WorkspaceFolder | undefined {
+  return (uri && vscode.workspace.getWorkspaceFolder(uri)) ?? vscode.workspace.workspaceFolders?.[0];
+}
+
+function resolvePath(folder: vscode.WorkspaceFolder | undefined, p: string): string | undefined {
+  const t = p.trim();
+  if (!t) return undefined;
+  if (path.isAbsolute(t)) return t;
+  if (!folder) return undefined;
+  return path.join(folder.uri.fsPath, t);
+}
+
+export function readSqlSettings(uri?: vscode.Uri): SqlSettings {
+  const folder = folderFor(uri);
+  const cfg = vscode.workspace.getConfiguration('stakes.sql', folder?.uri);
+  const inspected = cfg.inspect<string>('connection');
+  let connection = cfg.get<string>('connection', '') ?? '';
+  let ignoredUntrustedConnection: string | undefined;
+  if (!vscode.workspace.isTrusted) {
+    // VS Code already drops restricted settings in Restricted Mode; read the user value explicitly
+    // as a second line of defence (older hosts, or a setting not yet marked restricted).
+    const workspaceValue = inspected?.workspaceFolderValue ?? inspected?.workspaceValue;
+    connection = inspected?.globalValue ?? '';
+    if (workspaceValue && workspaceValue !== connection) ignoredUntrustedConnection = workspaceValue;
+  }
+  connection = connection.trim();
+  const rawRows = cfg.get<Record<string, unknown>>('assumedRows', {}) ?? {};
+  const assumedRows: Record<string, number> = {};
+  for (const [table, n] of Object.entries(rawRows)) {
+    if (typeof n === 'number' && Number.isFinite(n) && n >= 0) assumedRows[table] = Math.round(n);
+  }
+  let sqlitePath = connection;
+  if (connectionKind(connection) === 'sqlite') {
+    const p = connection.slice('sqlite:'.length);
+    sqlitePath = `sqlite:${resolvePath(folder, p) ?? p}`;
+  }
+  return {
+    connection: sqlitePath,
+    kind: connectionKind(connection),
+    ignoredUntrustedConnection,
+    schemaFile: resolvePath(folder, cfg.get<string>('schemaFile', '') ?? ''),
+    migrationsPath: resolvePath(folder, cfg.get<string>('migrationsPath', '') ?? ''),
+    assumedRows,
+    defaultAssumedRows: Math.max(0, Math.round(cfg.get<number>('defaultAssumedRows', 100000) ?? 100000)),
+    statementTimeoutMs: Math.min(600000, Math.max(100, Math.round(cfg.get<number>('statementTimeoutMs', 10000) ?? 10000))),
+    codeLens: cfg.get<boolean>('codeLens', true) ?? true,
+    folder,
+  };
+}
+
+/**
+ * The key a connection's password is stored under in SecretStorage: scheme, user, host, port and
+ * database, so one password serves the same login from any workspace.
+ */
+export function passwordKey(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    if (!u.protocol.startsWith('postgres') && u.protocol !== 'mysql:' && u.protocol !== 'mariadb:') return undefined;
+    const scheme = u.protocol.startsWith('postgres') ? 'postgres' : 'mysql';
+    return `stakes.sql.password:${scheme}://${decodeURIComponent(u.username)}@${u.hostname}:${u.port}${u.pathname}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The URL with the stored password filled in, for the driver only; never logged or shown. */
+export async function withPassword(url: string, secrets: vscode.SecretStorage): Promise<string> {
+  const key = passwordKey(url);
+  if (!key) return url;
+  const password = await secrets.get(key);
+  if (!password) return url;
+  const u = new URL(url);
+  u.password = encodeURIComponent(password);
+  return u.toString();
+}
+
+/** A URL safe to show: any password replaced. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
