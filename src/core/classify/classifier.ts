@@ -1,0 +1,317 @@
+/**
+ * Evaluates the signal table over the active document, the documents beside it and recent edit
+ * activity, and turns the evidence into one label. Pure and bounded: see text.ts for the limits.
+ */
+import picomatch from 'picomatch';
+import { LABELS, type Label } from '../labels';
+import { defaultConfig, type StakesConfig } from '../routing/config';
+import { activitySignals } from './activity';
+import { extractImports, familyOf, isCode, isCommentLine, type Family } from './languages';
+import { compileCustomRules, DEFAULT_RULES, type SignalRule } from './rules';
+import { estimateTokens, fmt, lineOf, lineText, prepareText, type ScannableText } from './text';
+import type { Classification, ClassifyInput, DocumentInput, Reason } from './types';
+
+/** A sensitive score at or above this wins outright: being wrong there costs the most. */
+export const SENSITIVE_PRECEDENCE = 3;
+/** Below this total evidence, the answer is a low-confidence default. */
+const MIN_EVIDENCE = 1;
+/** How many evidence lines one rule contributes to the reasons (scoring counts up to maxHits). */
+const MAX_REASONS_PER_RULE = 3;
+/** Import statements: content rules leave them to the import rules. */
+const IMPORT_LINE = /^\s*(?:import\b|export\s+[^=]*\bfrom\s|from\s+[\w.]+\s+import\b|using\s+[\w.]+\s*;|use\s+[\w\\]+|(?:const|let|var)\s+[^=]+=\s*require\(|require(?:_relative)?\s*\(?\s*['"])/;
+/** Repeated hits of one rule add this fraction of its weight each (diminishing returns). */
+const REPEAT_FACTOR = 0.25;
+
+export interface ClassifierOptions {
+  config?: StakesConfig;
+  /** A label pinned by the user for this file (status bar → "Pin label"). */
+  pinned?: Label;
+  /** Extra compiled rules (tests); config.rules are compiled automatically. */
+  extraRules?: SignalRule[];
+}
+
+interface Scan {
+  doc: DocumentInput;
+  path: string;
+  family: Family;
+  text: ScannableText;
+  isTest: boolean;
+}
+
+const compiledCache = new WeakMap<object, SignalRule[]>();
+
+function rulesFor(config: StakesConfig, extra: SignalRule[] = []): SignalRule[] {
+  let custom = compiledCache.get(config.rules);
+  if (!custom) {
+    custom = compileCustomRules(config.rules);
+    compiledCache.set(config.rules, custom);
+  }
+  return extra.length || custom.length ? [...DEFAULT_RULES, ...custom, ...extra] : DEFAULT_RULES;
+}
+
+export function normalizePath(p: string): string {
+  return p.replace(/\\/g, '/').replace(/^\.\//, '').replace(/^\/+/, '');
+}
+
+function scanDocument(doc: DocumentInput): Scan {
+  const path = normalizePath(doc.path);
+  const family = familyOf(path, doc.languageId);
+  const text = prepareText(doc.content);
+  const isTest = DEFAULT_RULES.find((r) => r.id === 'path.test')!.path!(path.toLowerCase()) !== null;
+  return { doc, path, family, text, isTest };
+}
+
+function render(detail: string, values: { m?: string; path?: string; line?: number }): string {
+  return detail
+    .replace('{m}', (values.m ?? '').trim().replace(/\s+/g, ' ').slice(0, 80))
+    .replace('{path}', values.path ?? '')
+    .replace('{line}', values.line !== undefined ? String(values.line) : '');
+}
+
+/** Evaluate one rule on one scanned document; returns its reasons (already weighted). */
+function evaluateRule(rule: SignalRule, scan: Scan): Reason[] {
+  if (rule.families && !rule.families.includes(scan.family)) return [];
+  const lowerPath = scan.path.toLowerCase();
+  let pathMatch: string | null = null;
+  if (rule.path) {
+    pathMatch = rule.path(lowerPath);
+    if (pathMatch === null) return [];
+  }
+  const damp = rule.dampInTests && scan.isTest ? 0.5 : 1;
+  const base = { signal: rule.id, label: rule.label, file: scan.path };
+  if (rule.imports) {
+    if (scan.text.contentOff) return [];
+    const hits = imports(scan).filter((i) => rule.imports!.test(i.module));
+    if (hits.length === 0) return [];
+    // One library imported several times is still one signal.
+    return hits.slice(0, MAX_REASONS_PER_RULE).map((h, i) => ({
+      ...base, weight: i === 0 ? rule.weight * damp : 0, line: h.line, detail: render(rule.detail, { m: h.module, line: h.line }),
+    }));
+  }
+  if (rule.content) {
+    if (scan.text.contentOff) return [];
+    return contentHits(rule, scan).map((h, i) => ({
+      ...base,
+      weight: (i === 0 ? rule.weight : rule.weight * REPEAT_FACTOR) * damp,
+      line: h.line,
+      detail: render(rule.detail, { m: h.m, line: h.line, path: pathMatch ?? undefined }),
+    }));
+  }
+  return [{ ...base, weight: rule.weight * damp, detail: render(rule.detail, { path: pathMatch ?? '' }) }];
+}
+
+const importCache = new WeakMap<Scan, ReturnType<typeof extractImports>>();
+function imports(scan: Scan) {
+  let list = importCache.get(scan);
+  if (!list) {
+    list = isCode(scan.family) ? extractImports(scan.text.text, scan.text.lineStarts, scan.family, lineOf) : [];
+    importCache.set(scan, list);
+  }
+  return list;
+}
+
+const regexCache = new WeakMap<RegExp, RegExp>();
+function globalRegex(re: RegExp): RegExp {
+  let g = regexCache.get(re);
+  if (!g) {
+    g = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'gm');
+    regexCache.set(re, g);
+  }
+  g.lastIndex = 0;
+  return g;
+}
+
+function contentHits(rule: SignalRule, scan: Scan): Array<{ m: string; line: number }> {
+  const { text, lineStarts } = scan.text;
+  const limit = rule.headLines ? (lineStarts[rule.headLines] ?? text.length) : text.length;
+  const sel = scan.doc.selection;
+  const from = sel ? (lineStarts[sel.startLine - 1] ?? text.length) : 0;
+  const to = sel ? Math.min(limit, lineStarts[sel.endLine] ?? text.length) : limit;
+  const re = globalRegex(rule.content!);
+  re.lastIndex = from;
+  const max = rule.maxHits ?? 6;
+  const out: Array<{ m: string; line: number }> = [];
+  let lastLine = -1;
+  for (let m = re.exec(text); m && m.index < to; m = re.exec(text)) {
+    if (m[0].length === 0) {
+      re.lastIndex++;
+      continue;
+    }
+    const line = lineOf(lineStarts, m.index);
+    if (line === lastLine) continue;
+    const lt = lineText(scan.text, line);
+    if (isCommentLine(lt, scan.family) && !rule.headLines) continue;
+    if (!rule.matchImportLines && IMPORT_LINE.test(lt)) continue;
+    if (rule.exclude && rule.exclude.test(lt)) continue;
+    lastLine = line;
+    out.push({ m: m[1] ?? m[0], line });
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+/** Shape: many small, similar members (fields, routes, columns) are the mark of boilerplate. */
+function shapeSignals(scan: Scan): Reason[] {
+  if (scan.text.contentOff || !isCode(scan.family)) return [];
+  const { text, lineStarts } = scan.text;
+  const member = /^\s*(?:(?:public|private|protected|readonly|static|export|declare|final|override)\s+)*(?:[\w$]+[?!]?\s*:\s*[\w$<>[\]|.,'" ]+[;,]?|[\w$]+\s*=\s*(?:models|fields|serializers|z|sa|Column|mapped_column|db)\.[\w.]+\(.*\)[,;]?|@[\w.]+(?:\(.*\))?|[\w<>[\]?.]+\s+[\w$]+\s*(?:\{\s*get;\s*(?:set;|init;)?\s*\}|;)|[A-Z]\w*\s+[\w.*[\]]+\s+`[^`]*`|attr_(?:accessor|reader)\s+.*|(?:public|private|protected)\s+\??[\w\\]+\s+\$\w+.*;)\s*$/;
+  let members = 0;
+  let nonBlank = 0;
+  let first = 0;
+  let last = 0;
+  const n = lineStarts.length;
+  for (let i = 0; i < n; i++) {
+    const end = i + 1 < n ? lineStarts[i + 1] - 1 : text.length;
+    const line = text.slice(lineStarts[i], end);
+    if (line.trim().length === 0) continue;
+    nonBlank++;
+    if (line.length < 120 && member.test(line)) {
+      members++;
+      if (!first) first = i + 1;
+      last = i + 1;
+    }
+  }
+  const reasons: Reason[] = [];
+  if (members >= 8 && members / Math.max(nonBlank, 1) >= 0.3) {
+    reasons.push({
+      signal: 'shape.many-small-members', label: 'boilerplate', weight: members / nonBlank >= 0.5 ? 3 : 2, file: scan.path, line: first,
+      detail: `${members} one-line member declarations (lines ${first}–${last}, ${Math.round((100 * members) / nonBlank)}% of the code)`,
+    });
+  }
+  const importCount = imports(scan).length;
+  if (scan.text.totalLines >= 1500 && importCount >= 25) {
+    reasons.push({
+      signal: 'shape.long-and-wide', label: 'complex', weight: 1.5, file: scan.path,
+      detail: `${fmt(scan.text.totalLines)} lines with ${importCount} imports: hard to change safely in one pass`,
+    });
+  }
+  return reasons;
+}
+
+/** Context: what else the work needs in view (specs and docs beside code, or too much text for a normal window). */
+function contextSignals(active: Scan, others: Scan[], config: StakesConfig): Reason[] {
+  const reasons: Reason[] = [];
+  if (isCode(active.family) || active.family === 'sql') {
+    const docs = others.filter((o) => o.family === 'markdown' || o.family === 'spec' || isApiSpec(o));
+    for (const d of docs.slice(0, 2)) {
+      const kind = isApiSpec(d) ? `${specName(d)} spec` : d.family === 'spec' ? 'API contract' : 'documentation';
+      reasons.push({ signal: 'context.docs-beside-code', label: 'context-heavy', weight: 2, file: d.path, detail: `${kind} open beside the code (${d.path})` });
+    }
+  }
+  const chars = active.text.totalChars + others.reduce((s, o) => s + o.text.totalChars, 0);
+  const tokens = estimateTokens(chars);
+  if (tokens > config.contextTokenLimit) {
+    reasons.push({
+      signal: 'context.large', label: 'context-heavy', weight: 4,
+      detail: `~${fmt(tokens)} tokens across ${others.length + 1} open files, over the ${fmt(config.contextTokenLimit)}-token limit`,
+    });
+  }
+  return reasons;
+}
+
+function isApiSpec(s: Scan): boolean {
+  return s.family === 'config' && !s.text.contentOff && /^\s*["']?(openapi|swagger|asyncapi)["']?\s*:/m.test(s.text.text.slice(0, 4000));
+}
+function specName(s: Scan): string {
+  const m = /^\s*["']?(openapi|swagger|asyncapi)["']?\s*:\s*["']?([\d.]+)?/m.exec(s.text.text.slice(0, 4000));
+  const name = m?.[1] === 'asyncapi' ? 'AsyncAPI' : m?.[1] === 'swagger' ? 'Swagger' : 'OpenAPI';
+  return m?.[2] ? `${name} ${m[2]}` : name;
+}
+
+function squash(raw: number): number {
+  return Math.round((1 - Math.exp(-raw / 4)) * 1000) / 1000;
+}
+
+export function classify(input: ClassifyInput, options: ClassifierOptions = {}): Classification {
+  const config = options.config ?? defaultConfig();
+  const active = scanDocument(input.active);
+  const others = (input.others ?? []).filter((d) => normalizePath(d.path) !== active.path).map(scanDocument);
+  const rules = rulesFor(config, options.extraRules);
+
+  let reasons: Reason[] = [];
+  const overridden = new Set<string>();
+  for (const rule of rules) {
+    const found = evaluateRule(rule, active);
+    if (found.length && rule.overrides) rule.overrides.forEach((id) => overridden.add(id));
+    reasons.push(...found);
+  }
+  if (overridden.size) reasons = reasons.filter((r) => !overridden.has(r.signal));
+  reasons.push(...shapeSignals(active));
+  reasons.push(...contextSignals(active, others, config));
+  reasons.push(...activitySignals(input.activity ?? [], input.now ?? Date.now(), config.activityWindowMinutes));
+
+  const raw: Record<Label, number> = { sensitive: 0, complex: 0, 'context-heavy': 0, boilerplate: 0 };
+  for (const r of reasons) raw[r.label] += r.weight;
+
+  // Keep the reasons that carry weight, strongest first, and cap how many one rule shows.
+  const perRule = new Map<string, number>();
+  const shown = reasons
+    .filter((r) => r.weight > 0 || (perRule.get(r.signal) ?? 0) > 0)
+    .sort((a, b) => b.weight - a.weight)
+    .filter((r) => {
+      const n = (perRule.get(r.signal) ?? 0) + 1;
+      perRule.set(r.signal, n);
+      return n <= MAX_REASONS_PER_RULE;
+    });
+
+  const skipped = [...active.text.skipped.map((s) => `${active.path}: ${s}`)];
+  for (const o of others) if (o.text.skipped.length && !o.text.skipped.includes('empty file')) skipped.push(`${o.path}: ${o.text.skipped.join('; ')}`);
+
+  const scores = Object.fromEntries(LABELS.map((l) => [l, squash(raw[l])])) as Record<Label, number>;
+  const ranked = [...LABELS].sort((a, b) => raw[b] - raw[a] || LABELS.indexOf(a) - LABELS.indexOf(b));
+  let label: Label;
+  let confidence: number;
+  const total = LABELS.reduce((s, l) => s + raw[l], 0);
+  if (raw.sensitive >= SENSITIVE_PRECEDENCE) {
+    label = 'sensitive';
+  } else if (total < MIN_EVIDENCE) {
+    label = 'boilerplate';
+  } else {
+    label = ranked[0];
+  }
+  const runnerLabel = ranked.find((l) => l !== label)!;
+  if (total < MIN_EVIDENCE) {
+    confidence = 0.2;
+    shown.push({ signal: 'default.no-signal', label: 'boilerplate', weight: 0, file: active.path, detail: 'no risk, complexity or context signals found: treated as routine code' });
+  } else {
+    const margin = (raw[label] - raw[runnerLabel]) / Math.max(raw[label], 1e-9);
+    confidence = Math.max(0.05, Math.min(0.99, scores[label] * (0.55 + 0.45 * Math.max(0, margin))));
+    confidence = Math.round(confidence * 100) / 100;
+  }
+
+  const result: Classification = {
+    file: active.path,
+    label,
+    confidence,
+    scores,
+    reasons: shown,
+    runnerUp: raw[runnerLabel] > 0 ? { label: runnerLabel, score: scores[runnerLabel] } : null,
+    skipped,
+  };
+  return applyOverrides(result, config, options.pinned);
+}
+
+/** `.stakes.json` globs and user pins replace the computed label but keep its evidence. */
+function applyOverrides(result: Classification, config: StakesConfig, pinned?: Label): Classification {
+  if (pinned) {
+    return overridden(result, pinned, { source: 'pin', detail: `label pinned to ${pinned} for this file` });
+  }
+  for (const entry of config.paths) {
+    if (picomatch(entry.glob, { dot: true, nocase: true })(result.file)) {
+      return overridden(result, entry.label, { source: 'glob', detail: `"${entry.glob}": "${entry.label}" in ${entry.origin}` });
+    }
+  }
+  return result;
+}
+
+function overridden(result: Classification, label: Label, override: NonNullable<Classification['override']>): Classification {
+  if (label === result.label) return { ...result, override, confidence: 1 };
+  return {
+    ...result,
+    label,
+    confidence: 1,
+    runnerUp: { label: result.label, score: result.scores[result.label] },
+    override,
+    reasons: [{ signal: `override.${override.source}`, label, weight: 0, file: result.file, detail: override.detail }, ...result.reasons],
+  };
+}

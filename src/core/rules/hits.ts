@@ -1,0 +1,73 @@
+/** A rule hit inside one file (character offsets), and its conversion to the shared Finding contract. */
+import { createHash } from 'node:crypto';
+import type { Finding, Severity } from '../audit/findings';
+import { ruleMeta } from './catalog';
+
+export interface RuleHit {
+  ruleId: string;
+  /** Character offsets into the file text: the exact code the finding is about. */
+  start: number;
+  end: number;
+  title?: string;
+  severity?: Severity;
+  explanation: string;
+  /** Replacement for text.slice(start, end), when the fix is mechanical. */
+  fix?: string | null;
+  confidence?: number;
+}
+
+/** Offsets of each line start, for offset → (line, column). */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+export function positionAt(starts: number[], offset: number): { line: number; column: number } {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - starts[lo] };
+}
+
+/** Whitespace-insensitive form of evidence: the same code reformatted keeps its id and baseline entry. */
+export function normalizeEvidence(evidence: string): string {
+  return evidence.replace(/\s+/g, '');
+}
+
+export function ruleFindingId(file: string, ruleId: string, evidence: string): string {
+  return createHash('sha256').update(`${file}\0${ruleId}\0${normalizeEvidence(evidence)}`).digest('hex').slice(0, 16);
+}
+
+export function hitToFinding(file: string, text: string, starts: number[], hit: RuleHit): Finding {
+  const meta = ruleMeta(hit.ruleId);
+  // Evidence never ends in trailing whitespace or starts with it: trim the range, not the quote.
+  let { start, end } = hit;
+  while (start < end && /\s/.test(text[start])) start++;
+  while (end > start && /\s/.test(text[end - 1])) end--;
+  const evidence = text.slice(start, end);
+  const from = positionAt(starts, start);
+  const to = positionAt(starts, end);
+  return {
+    title: hit.title ?? meta.title,
+    severity: hit.severity ?? meta.severity,
+    category: meta.category,
+    cwe: meta.cwe,
+    file,
+    startLine: from.line,
+    endLine: to.line,
+    startColumn: from.column,
+    endColumn: to.column,
+    evidence,
+    explanation: hit.explanation,
+    fix: hit.fix ?? null,
+    confidence: hit.confidence ?? 0.8,
+    source: 'rule',
+    ruleId: hit.ruleId,
+    id: ruleFindingId(file, hit.ruleId, evidence),
+  };
+}

@@ -1,0 +1,70 @@
+/** Heuristics shared by every language for hard-coded secrets: known token formats and secret-named literals. */
+
+export interface TokenPattern {
+  name: string;
+  pattern: RegExp;
+}
+
+/** Formats that are secrets whatever the variable is called. Anchored loosely: matched inside one string literal. */
+export const TOKEN_PATTERNS: readonly TokenPattern[] = [
+  { name: 'a private key', pattern: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY( BLOCK)?-----/ },
+  { name: 'an AWS access key id', pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/ },
+  { name: 'a GitHub token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b/ },
+  { name: 'a Slack token', pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}/ },
+  { name: 'a Stripe secret key', pattern: /\b(?:sk|rk)_live_[A-Za-z0-9]{16,}/ },
+  { name: 'a Google API key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/ },
+  { name: 'an Anthropic API key', pattern: /\bsk-ant-[A-Za-z0-9_-]{20,}/ },
+  { name: 'an OpenAI API key', pattern: /\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{32,}/ },
+  { name: 'a SendGrid API key', pattern: /\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/ },
+  { name: 'a password in a connection string', pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:([^\s@/$<{]{3,})@[^\s/]+/i },
+];
+
+const SECRET_NAME = /(?:^|[^a-z]|[a-z](?=[A-Z]))(pass(?:word|wd|phrase)?|pwd|secret(?:_?key)?|api_?key|access_?key(?:_?id)?|secret_?access_?key|private_?key|client_?secret|auth_?token|access_?token|refresh_?token|bearer_?token|token|credentials?|jwt_?secret|session_?secret|signing_?key|encryption_?key|secret_?or_?key|secret_?or_?private_?key)$/i;
+/** Names that describe a secret without holding one (labels, field names, lengths, hashes, patterns…). */
+const NOT_A_SECRET_NAME = /(?:field|label|name|type|header|param|url|uri|path|endpoint|policy|length|len|regex|pattern|column|placeholder|message|msg|error|prompt|hint|id|key_?name|hash|hashed|digest|count|min|max|env|var|prefix|suffix|format|rule|expires?|expiry|ttl|mode|strategy|provider|input|selector|route|template|i18n|text|title|description)$/i;
+
+const PLACEHOLDER = /^(?:\$\{.*\}|<[^>]*>|%[A-Za-z_(]|\{\{.*\}\}|x{3,}|\*{3,}|\.{3,}|-+|null|none|undefined|true|false|todo|tbd|redacted|your[-_ ].*|.*_here|process\.env.*|env:.*|[A-Z][A-Z0-9_]{2,})$/i;
+/** Well-known default secrets from docs and tutorials: always real findings when shipped. */
+const KNOWN_DEFAULTS = new Set(['keyboard cat', 'secret', 'changeme', 'change me', 'shhhhh', 'mysecret', 'supersecret', 'password', 'admin', 'root', 'secretkey', 'secret_key']);
+
+export function isSecretName(name: string): boolean {
+  const last = name.replace(/^.*[.[\]'"]/, '');
+  if (!last || NOT_A_SECRET_NAME.test(last)) return false;
+  return SECRET_NAME.test(last);
+}
+
+/** Whether a literal assigned to a secret-named target is plausibly a real secret (not a placeholder or prose). */
+export function isSecretValue(value: string): boolean {
+  const v = value.trim();
+  if (KNOWN_DEFAULTS.has(v.toLowerCase())) return true;
+  if (v.length < 6) return false;
+  if (PLACEHOLDER.test(v)) return false;
+  if ((v.match(/\s/g) ?? []).length >= 2) return false; // prose, a label or a sentence
+  if (/^(?:https?:)?\/\//.test(v) || /^\.{0,2}\//.test(v)) return false; // a URL or a path, not a key
+  if (/^[a-z]+(?:[ _-][a-z]+)*$/.test(v) && v.length < 12 && !/pass|secret/.test(v)) return false; // one plain word
+  if (/^(.)\1+$/.test(v)) return false;
+  return true;
+}
+
+export function matchTokenPattern(value: string): TokenPattern | undefined {
+  for (const p of TOKEN_PATTERNS) {
+    const m = p.pattern.exec(value);
+    if (!m) continue;
+    // Connection strings: the password part itself must not be a placeholder or an interpolation.
+    if (p.name.includes('connection string') && (!m[1] || !isSecretValue(m[1]) && !KNOWN_DEFAULTS.has(m[1].toLowerCase()))) continue;
+    return p;
+  }
+  return undefined;
+}
+
+/** ENV_NAME for a target name: apiKey → API_KEY, jwt_secret → JWT_SECRET. */
+export function envNameFor(name: string): string {
+  const last = name.replace(/^.*[.[\]'"]/, '') || 'SECRET';
+  return last.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
+}
+
+/** Tests, fixtures and examples hold fake credentials on purpose. */
+export function isTestPath(path: string): boolean {
+  return /(?:^|\/)(?:tests?|__tests__|spec|specs|fixtures?|__mocks__|mocks?|examples?|samples?|testdata)\//i.test(path) ||
+    /\.(?:test|spec)\.[a-z]+$/i.test(path) || /(?:^|\/)(?:test_[^/]*|[^/]*_test)\.py$/.test(path) || /(?:^|\/)conftest\.py$/.test(path);
+}

@@ -1,0 +1,317 @@
+/**
+ * Intra-procedural taint for TypeScript/JavaScript: which expressions carry request data (Express,
+ * Fastify, Koa, Hono, Next route handlers, Nest decorated parameters), archive entry names, or a
+ * function parameter of unknown origin. Scopes follow functions; closures see their parents' taint.
+ */
+import type * as TS from 'typescript';
+
+let tsLib: typeof TS | undefined;
+/** The compiler is ~9 MB: loaded on the first TS/JS file, never at activation. */
+export function ts(): typeof TS {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (tsLib ??= require('typescript') as typeof TS);
+}
+
+export type Origin = 'request' | 'archive' | 'param';
+
+export interface Taint {
+  origin: Origin;
+  /** The source as written, for explanations: "req.query.id", "@Body() dto", "parameter email". */
+  source: string;
+  /** May be a non-string (object/array) as parsed from JSON or a query string: matters for NoSQL filters. */
+  raw: boolean;
+  /** The whole request body (or a shallow copy of it): matters for mass assignment. */
+  whole: boolean;
+  /** Built by concatenation, interpolation or formatting. */
+  built: boolean;
+  /** Produced by path.resolve/join/normalize: a prefix check on it is a real containment check. */
+  normalized: boolean;
+}
+
+export type CheckKind = 'prefix' | 'dotdot' | 'allow';
+
+export class Scope {
+  readonly vars = new Map<string, Taint | null>();
+  readonly checks = new Map<string, Set<CheckKind>>();
+  readonly requestNames = new Set<string>();
+  constructor(readonly parent: Scope | undefined) {}
+
+  lookup(name: string): Taint | undefined {
+    for (let s: Scope | undefined = this; s; s = s.parent) {
+      if (s.vars.has(name)) return s.vars.get(name) ?? undefined;
+    }
+    return undefined;
+  }
+
+  checkedAs(name: string): Set<CheckKind> | undefined {
+    for (let s: Scope | undefined = this; s; s = s.parent) {
+      const c = s.checks.get(name);
+      if (c) return c;
+    }
+    return undefined;
+  }
+
+  markChecked(name: string, kind: CheckKind): void {
+    let s: Scope | undefined = this;
+    // The check belongs to the scope that declared the variable, so closures after it see it too.
+    for (; s; s = s.parent) if (s.vars.has(name)) break;
+    const target = s ?? this;
+    const set = target.checks.get(name) ?? new Set<CheckKind>();
+    set.add(kind);
+    target.checks.set(name, set);
+  }
+
+  isRequestName(name: string): boolean {
+    for (let s: Scope | undefined = this; s; s = s.parent) if (s.requestNames.has(name)) return true;
+    return false;
+  }
+}
+
+const RANK: Record<Origin, number> = { request: 3, archive: 2, param: 1 };
+
+export function union(a: Taint | undefined, b: Taint | undefined): Taint | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  const strong = RANK[b.origin] > RANK[a.origin] ? b : a;
+  return { ...strong, raw: a.raw || b.raw, whole: a.whole || b.whole, built: a.built || b.built, normalized: a.normalized || b.normalized };
+}
+
+/** Request properties: [raw (may be an object), whole body]. */
+const REQUEST_PROPS: Record<string, [boolean, boolean]> = {
+  body: [true, true], query: [true, false], params: [false, false], headers: [false, false], header: [false, false],
+  cookies: [true, false], signedCookies: [true, false], files: [true, false], file: [true, false], url: [false, false],
+  originalUrl: [false, false], path: [false, false], hostname: [false, false], host: [false, false], rawBody: [false, false],
+  payload: [true, true], querystring: [false, false], href: [false, false], search: [false, false], searchParams: [false, false],
+  nextUrl: [false, false], fields: [true, false],
+};
+/** Request methods: req.param('x'), req.get('h'), c.req.query('x'), await request.json()… */
+const REQUEST_METHODS: Record<string, [boolean, boolean]> = {
+  param: [false, false], get: [false, false], header: [false, false], json: [true, true], text: [false, false],
+  formData: [true, true], query: [true, false], queries: [true, false], parseBody: [true, true], cookie: [false, false],
+};
+const DEFAULT_REQUEST_NAMES = new Set(['req', 'request']);
+
+/** Whether `e` denotes a request object in this scope (req, request, ctx.request, c.req, a Nest @Req() parameter…). */
+export function isRequestObject(e: TS.Expression, sc: Scope): boolean {
+  const t = ts();
+  e = skipOuter(e);
+  if (t.isIdentifier(e)) return DEFAULT_REQUEST_NAMES.has(e.text) || sc.isRequestName(e.text);
+  if (t.isPropertyAccessExpression(e)) {
+    const base = skipOuter(e.expression);
+    if (!t.isIdentifier(base)) return false;
+    if (e.name.text === 'request' && (base.text === 'ctx' || base.text === 'context' || sc.isRequestName(base.text))) return true;
+    if (e.name.text === 'req' && base.text === 'c') return true; // Hono
+  }
+  return false;
+}
+
+function isKoaContext(e: TS.Expression, sc: Scope): boolean {
+  const t = ts();
+  e = skipOuter(e);
+  return t.isIdentifier(e) && (e.text === 'ctx' || sc.isRequestName(`ctx:${e.text}`));
+}
+
+export function skipOuter(e: TS.Expression): TS.Expression {
+  const t = ts();
+  while (t.isParenthesizedExpression(e) || t.isAsExpression(e) || t.isNonNullExpression(e) || t.isTypeAssertionExpression(e) ||
+    t.isSatisfiesExpression(e) || t.isAwaitExpression(e)) e = e.expression;
+  return e;
+}
+
+export function text(node: TS.Node, sf: TS.SourceFile): string {
+  return node.getText(sf);
+}
+
+function requestSource(e: TS.PropertyAccessExpression | TS.ElementAccessExpression, sc: Scope, sf: TS.SourceFile): Taint | undefined {
+  const t = ts();
+  const prop = t.isPropertyAccessExpression(e) ? e.name.text
+    : t.isStringLiteralLike(e.argumentExpression) ? e.argumentExpression.text : undefined;
+  if (!prop) return undefined;
+  const flags = REQUEST_PROPS[prop];
+  if (!flags) return undefined;
+  if (!isRequestObject(e.expression, sc) && !(isKoaContext(e.expression, sc) && ['query', 'params', 'querystring', 'url', 'path', 'href', 'host', 'hostname', 'headers', 'header'].includes(prop))) return undefined;
+  return { origin: 'request', source: text(e, sf), raw: flags[0], whole: flags[1], built: false, normalized: false };
+}
+
+/** Functions whose result is safe to use whatever went in (numbers, booleans, escaped or validated values). */
+const SANITIZERS = new Set([
+  'parseInt', 'parseFloat', 'Number', 'Boolean', 'isNaN', 'isFinite', 'escape', 'escapeId', 'escapeLiteral', 'escapeIdentifier',
+  'basename', 'encodeURIComponent', 'ObjectId', 'isValidObjectId', 'uuidValidate', 'validate', 'isUUID', 'isInt', 'toInt',
+  'toNumber', 'sanitize', 'sanitizeFilter', 'sqlstring', 'quote', 'literal', 'ident', 'format_ident', 'parse', 'safeParse',
+  'parseAsync', 'safeParseAsync', 'validateSync', 'plainToInstance', 'plainToClass', 'pick', 'omit', 'secureFilename',
+  'hash', 'compare', 'createHash', 'randomUUID', 'getTime', 'valueOf', 'length', 'valid',
+]);
+/** Methods of a tainted value that return booleans or numbers. */
+const NON_STRING_METHODS = new Set(['includes', 'startsWith', 'endsWith', 'test', 'indexOf', 'lastIndexOf', 'has', 'some', 'every',
+  'localeCompare', 'charCodeAt', 'codePointAt', 'isValid', 'equals', 'search']);
+/** Free functions and static methods that pass taint through. */
+const PASS_THROUGH = new Set(['String', 'decodeURIComponent', 'decodeURI', 'unescape', 'format', 'from', 'assign', 'values', 'keys',
+  'entries', 'fromEntries', 'stringify', 'concat', 'template', 'join', 'resolve', 'normalize', 'toNamespacedPath', 'parseUrl']);
+
+/** Property names that make an archive entry's name (adm-zip entryName, yauzl fileName, unzipper path, tar header.name). */
+const ARCHIVE_NAME_PROPS = new Set(['entryName', 'fileName']);
+const ARCHIVE_ENTRY_VARS = /^(?:entry|zipEntry|file|header|item|e|f|member|ent)$/;
+
+export interface TaintContext {
+  sf: TS.SourceFile;
+  isArchiveFile: boolean;
+}
+
+export function taintOf(e: TS.Expression, sc: Scope, cx: TaintContext): Taint | undefined {
+  const t = ts();
+  const { sf } = cx;
+  if (t.isParenthesizedExpression(e) || t.isAsExpression(e) || t.isNonNullExpression(e) || t.isTypeAssertionExpression(e) ||
+    t.isSatisfiesExpression(e) || t.isAwaitExpression(e) || t.isSpreadElement(e)) {
+    return taintOf(e.expression, sc, cx);
+  }
+  if (t.isIdentifier(e)) return sc.lookup(e.text);
+  if (t.isPropertyAccessExpression(e) || t.isElementAccessExpression(e)) {
+    const src = requestSource(e, sc, sf);
+    if (src) return src;
+    if (cx.isArchiveFile && t.isPropertyAccessExpression(e)) {
+      const p = e.name.text;
+      const base = skipOuter(e.expression);
+      if (ARCHIVE_NAME_PROPS.has(p) || ((p === 'path' || p === 'name') && t.isIdentifier(base) && ARCHIVE_ENTRY_VARS.test(base.text))) {
+        return { origin: 'archive', source: text(e, sf), raw: false, whole: false, built: false, normalized: false };
+      }
+    }
+    const prop = t.isPropertyAccessExpression(e) ? e.name.text : undefined;
+    if (prop === 'length' || prop === 'size') return undefined;
+    const base = taintOf(e.expression, sc, cx);
+    if (!base) return undefined;
+    return { ...base, source: base.origin === 'request' && !base.built ? text(e, sf) : base.source, whole: false, normalized: false, built: base.built && !prop };
+  }
+  if (t.isCallExpression(e)) return callTaint(e, sc, cx);
+  if (t.isTemplateExpression(e)) {
+    let acc: Taint | undefined;
+    for (const span of e.templateSpans) acc = union(acc, taintOf(span.expression, sc, cx));
+    return acc && { ...acc, raw: false, whole: false, built: true, normalized: false };
+  }
+  if (t.isBinaryExpression(e)) {
+    const op = e.operatorToken.kind;
+    if (op === t.SyntaxKind.PlusToken || op === t.SyntaxKind.PlusEqualsToken) {
+      const acc = union(taintOf(e.left, sc, cx), taintOf(e.right, sc, cx));
+      return acc && { ...acc, raw: false, whole: false, built: true, normalized: false };
+    }
+    if (op === t.SyntaxKind.BarBarToken || op === t.SyntaxKind.QuestionQuestionToken) return union(taintOf(e.left, sc, cx), taintOf(e.right, sc, cx));
+    if (op === t.SyntaxKind.CommaToken || op === t.SyntaxKind.EqualsToken) return taintOf(e.right, sc, cx);
+    return undefined;
+  }
+  if (t.isConditionalExpression(e)) return union(taintOf(e.whenTrue, sc, cx), taintOf(e.whenFalse, sc, cx));
+  if (t.isObjectLiteralExpression(e)) {
+    let acc: Taint | undefined;
+    let whole = false;
+    for (const p of e.properties) {
+      if (t.isSpreadAssignment(p)) {
+        const s = taintOf(p.expression, sc, cx);
+        if (s?.whole) whole = true;
+        acc = union(acc, s);
+      } else if (t.isPropertyAssignment(p)) acc = union(acc, taintOf(p.initializer, sc, cx));
+      else if (t.isShorthandPropertyAssignment(p)) acc = union(acc, sc.lookup(p.name.text));
+    }
+    return acc && { ...acc, raw: true, whole, built: false, normalized: false };
+  }
+  if (t.isArrayLiteralExpression(e)) {
+    let acc: Taint | undefined;
+    for (const el of e.elements) acc = union(acc, taintOf(el as TS.Expression, sc, cx));
+    return acc && { ...acc, raw: true, whole: false, built: false, normalized: false };
+  }
+  if (t.isNewExpression(e)) {
+    const callee = t.isIdentifier(e.expression) ? e.expression.text : '';
+    if (callee === 'URL' || callee === 'String' || callee === 'URLSearchParams') {
+      let acc: Taint | undefined;
+      for (const a of e.arguments?.slice(0, 1) ?? []) acc = union(acc, taintOf(a, sc, cx));
+      return acc && { ...acc, raw: false, whole: false };
+    }
+    return undefined;
+  }
+  if (t.isTaggedTemplateExpression(e)) return undefined; // sql`…${x}` builders parameterise
+  return undefined;
+}
+
+export function calleeName(call: TS.CallExpression | TS.NewExpression): string {
+  const t = ts();
+  const c = skipOuter(call.expression);
+  if (t.isIdentifier(c)) return c.text;
+  if (t.isPropertyAccessExpression(c)) return c.name.text;
+  if (t.isElementAccessExpression(c) && t.isStringLiteralLike(c.argumentExpression)) return c.argumentExpression.text;
+  return '';
+}
+
+export function receiverOf(call: TS.CallExpression | TS.NewExpression): TS.Expression | undefined {
+  const t = ts();
+  const c = skipOuter(call.expression);
+  if (t.isPropertyAccessExpression(c) || t.isElementAccessExpression(c)) return c.expression;
+  return undefined;
+}
+
+function args0(e: TS.CallExpression): TS.Expression | undefined {
+  return e.arguments[0];
+}
+
+function callTaint(e: TS.CallExpression, sc: Scope, cx: TaintContext): Taint | undefined {
+  const t = ts();
+  const name = calleeName(e);
+  const recv = receiverOf(e);
+  if (recv && isRequestObject(recv, sc)) {
+    const flags = REQUEST_METHODS[name];
+    if (name === 'valid') return undefined; // Hono validator output
+    if (flags) return { origin: 'request', source: text(e, cx.sf), raw: flags[0], whole: flags[1], built: false, normalized: false };
+  }
+  const recvName = recv ? text(skipOuter(recv), cx.sf) : '';
+  // Parsers that turn request text into objects: the result may carry operators ({"$gt": ""}) and any field.
+  if (name === 'parse' && /^(?:JSON|qs|querystring|url|URL)$/.test(recvName)) {
+    const a = args0(e) && taintOf(args0(e)!, sc, cx);
+    return a && (recvName === 'url' || recvName === 'URL' ? { ...a, raw: false, whole: false } : { ...a, raw: true, whole: true, built: false, normalized: false });
+  }
+  if (name === 'format' && /sql|conn|pool|db|knex/i.test(recvName)) return undefined; // mysql.format / SqlString.format escape values
+  if (SANITIZERS.has(name) || /^(?:sanitize|escape|validate|is[A-Z])/.test(name)) return undefined;
+  if (NON_STRING_METHODS.has(name)) return undefined;
+  const args = e.arguments;
+  // `.replace(/[^a-z0-9]/g, '')` keeps only an allow-list of characters: a sanitizer.
+  if (name === 'replace' || name === 'replaceAll') {
+    const pat = args[0];
+    if (pat && t.isRegularExpressionLiteral(pat) && /^\/\[\^/.test(pat.text)) return undefined;
+  }
+  const recvTaint = recv ? taintOf(recv, sc, cx) : undefined;
+  let argTaint: Taint | undefined;
+  const isPathCall = recv && t.isIdentifier(skipOuter(recv)) && /^(?:path|posix|win32)$/.test((skipOuter(recv) as TS.Identifier).text);
+  if (PASS_THROUGH.has(name) || isPathCall || (recv && t.isPropertyAccessExpression(skipOuter(recv)) && /path\.(?:posix|win32)$/.test(text(recv, cx.sf)))) {
+    for (const a of args) argTaint = union(argTaint, taintOf(a, sc, cx));
+  }
+  if (isPathCall && (name === 'join' || name === 'resolve' || name === 'normalize')) {
+    return argTaint && { ...argTaint, raw: false, whole: false, built: true, normalized: true };
+  }
+  if (name === 'realpathSync' || name === 'realpath') {
+    const a = args[0] && taintOf(args[0], sc, cx);
+    return a && { ...a, normalized: true };
+  }
+  if (name === 'assign' && args.length > 1 && t.isObjectLiteralExpression(args[0]) && args[0].properties.length === 0) {
+    let acc: Taint | undefined;
+    for (const a of args.slice(1)) acc = union(acc, taintOf(a, sc, cx));
+    return acc; // a shallow copy keeps `whole`
+  }
+  const acc = union(recvTaint && { ...recvTaint, whole: false, normalized: false }, argTaint);
+  if (!acc) return undefined;
+  const built = acc.built || name === 'format' || name === 'concat' || name === 'join';
+  return { ...acc, raw: name === 'get' || name === 'split' ? acc.raw : false, whole: false, built, normalized: false };
+}
+
+/** Identifiers read by an expression (not property names), for check bookkeeping. */
+export function identifiersIn(e: TS.Node): string[] {
+  const t = ts();
+  const out: string[] = [];
+  const walk = (n: TS.Node): void => {
+    if (t.isIdentifier(n)) {
+      const p = n.parent;
+      if (p && t.isPropertyAccessExpression(p) && p.name === n) return;
+      if (p && t.isPropertyAssignment(p) && p.name === n) return;
+      out.push(n.text);
+      return;
+    }
+    if (t.isFunctionLike(n)) return;
+    t.forEachChild(n, walk);
+  };
+  walk(e);
+  return out;
+}
