@@ -29,6 +29,7 @@ const nodeBundles = [
 /** Webview bundles (browser, IIFE). */
 const webBundles = [
   ['src/webview/planView.ts', 'media/planView.js'],
+  ['src/webview/auditReport.ts', 'media/auditReport.js'],
 ];
 
 mkdirSync('dist', { recursive: true });
