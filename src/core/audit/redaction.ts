@@ -166,6 +166,13 @@ export class Redactor {
     return text.replace(PLACEHOLDER, (m) => this.byPlaceholder.get(m) ?? m);
   }
 
+  /** Replace every known secret in `text` by its placeholder (for what is written to the cache). */
+  conceal(text: string): string {
+    let out = text;
+    for (const [secret, placeholder] of [...this.byValue].sort((a, b) => b[0].length - a[0].length)) out = out.split(secret).join(placeholder);
+    return out;
+  }
+
   /** How many distinct secrets were replaced. */
   get count(): number {
     return this.byValue.size;

@@ -3,26 +3,43 @@
  * when a provider is first created; the extension adds `vscode-lm` at runtime with registerProvider.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
+import { isLocalBaseUrl } from './locality';
 import { ProviderError, type Provider, type ProviderFactory, type ProviderSettings } from './types';
 
 interface Entry {
   factory: ProviderFactory;
   displayName: string;
+  /** Whether calls leave the machine (decided without creating the provider, so without loading an SDK). */
+  cloud: (settings: ProviderSettings) => boolean;
 }
 
+const always = (): boolean => true;
+
 const registry = new Map<string, Entry>([
-  ['openai', { displayName: 'OpenAI', factory: (s) => (require('./openai') as typeof import('./openai')).createOpenAIProvider(s) }],
-  ['anthropic', { displayName: 'Anthropic', factory: (s) => (require('./anthropic') as typeof import('./anthropic')).createAnthropicProvider(s) }],
-  ['google', { displayName: 'Google Gemini', factory: (s) => (require('./google') as typeof import('./google')).createGoogleProvider(s) }],
+  ['openai', { displayName: 'OpenAI', cloud: always, factory: (s) => (require('./openai') as typeof import('./openai')).createOpenAIProvider(s) }],
+  ['anthropic', { displayName: 'Anthropic', cloud: always, factory: (s) => (require('./anthropic') as typeof import('./anthropic')).createAnthropicProvider(s) }],
+  ['google', { displayName: 'Google Gemini', cloud: always, factory: (s) => (require('./google') as typeof import('./google')).createGoogleProvider(s) }],
   ['openai-compatible', {
     displayName: 'OpenAI-compatible server',
+    cloud: (s) => !s.baseUrl || !isLocalBaseUrl(s.baseUrl),
     factory: (s) => (require('./openai-compatible') as typeof import('./openai-compatible')).createOpenAICompatibleProvider(s),
   }],
 ]);
 
-/** Add (or replace) a provider, e.g. the extension's `vscode-lm`. */
-export function registerProvider(id: string, factory: ProviderFactory, displayName = id): void {
-  registry.set(id, { factory, displayName });
+/** Add (or replace) a provider, e.g. the extension's `vscode-lm` (cloud: true, so local-only mode refuses it). */
+export function registerProvider(id: string, factory: ProviderFactory,
+  options: { displayName?: string; cloud?: boolean | ((settings: ProviderSettings) => boolean) } = {}): void {
+  const cloud = options.cloud ?? true;
+  registry.set(id, { factory, displayName: options.displayName ?? id, cloud: typeof cloud === 'function' ? cloud : () => cloud });
+}
+
+/** True when the provider's requests would leave the machine with these settings. Unknown ids count as cloud. */
+export function isCloudProvider(id: string, settings: ProviderSettings = {}): boolean {
+  return registry.get(id)?.cloud(settings) ?? true;
+}
+
+export function isKnownProvider(id: string): boolean {
+  return registry.has(id);
 }
 
 /** Ids of every registered provider, built-in first. */

@@ -1,0 +1,303 @@
+/**
+ * The audit, end to end: scope → context → redaction → prompt → provider → validation (one repair)
+ * → grounding → findings. `prepareAudit` stops before the provider (preview, estimate, dry run);
+ * `runAudit` does the rest, with the cache, the budget caps and local-only mode in front of the call.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { AuditReport, CATEGORIES, ModelReview, type Finding, type ModelFinding } from './findings';
+import { createProvider, isCloudProvider, isKnownProvider, providerDisplayName, providerIds } from '../providers/registry';
+import { jsonSchemaOf } from '../providers/json-output';
+import { ProviderError, type TokenUsage } from '../providers/types';
+import { checkBudget, recordSpend } from './budget';
+import { cacheKeyOf, readCachedReport, writeCachedReport } from './cache';
+import { DEFAULT_CONTEXT_LINES, renderTarget } from './context';
+import { costOf, estimateCost, formatUsd, priceFor } from './cost';
+import { GroundingIndex } from './grounding';
+import { findingId, mergeFindings } from './merge';
+import { buildRepairPrompt, buildUserPrompt, PROMPT_VERSION, SYSTEM_PROMPT } from './prompt';
+import { DEFAULT_EXCLUDE_GLOBS, excludedBy, Redactor } from './redaction';
+import { describeTarget, intersectsJudged, judgedRanges, lineCount } from './scope';
+import { estimateTokens } from './tokens';
+import type { AuditOptions, AuditRequest, AuditRun, AuditTarget, CheckedFile, LineRange, PreparedAudit } from './types';
+
+export const DEFAULT_MAX_OUTPUT_TOKENS = 8000;
+export const DEFAULT_TIMEOUT_MS = 120_000;
+
+interface Prepared {
+  prepared: PreparedAudit;
+  redactor: Redactor;
+  targets: Array<{ target: AuditTarget; judged: LineRange[] }>;
+  maxOutputTokens: number;
+}
+
+function sha(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function badInput(message: string): ProviderError {
+  return new ProviderError('config', 'stakes', message);
+}
+
+function validateRequest(request: AuditRequest): void {
+  if (!request.targets?.length) throw badInput('Nothing to audit: no file was given.');
+  if (!request.model?.trim()) throw badInput(`No model is set for provider "${request.provider}". Pick one (CLI: --model ID).`);
+  if (!isKnownProvider(request.provider)) {
+    throw badInput(`Unknown provider "${request.provider}". Use one of: ${providerIds().join(', ')}.`);
+  }
+  for (const t of request.targets) {
+    if (t.scope.kind === 'selection') {
+      const { startLine, endLine } = t.scope;
+      if (!Number.isInteger(startLine) || !Number.isInteger(endLine) || startLine < 1 || endLine < startLine) {
+        throw badInput(`Selection ${startLine}:${endLine} in ${t.path} is not a valid line range: use START:END with 1 ≤ START ≤ END.`);
+      }
+      const total = lineCount(t.content);
+      if (startLine > Math.max(total, 1)) {
+        throw badInput(`Selection starts at line ${startLine} but ${t.path} has only ${total} lines.`);
+      }
+    }
+  }
+}
+
+function prepare(request: AuditRequest): Prepared {
+  validateRequest(request);
+  const exclude = request.exclude ?? DEFAULT_EXCLUDE_GLOBS;
+  const contextLines = request.contextLines ?? DEFAULT_CONTEXT_LINES;
+  const maxOutputTokens = request.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
+  const redactor = new Redactor();
+  const excluded: PreparedAudit['excluded'] = [];
+  const kept: Prepared['targets'] = [];
+  const rendered: string[] = [];
+  const checked: CheckedFile[] = [];
+  for (const target of request.targets) {
+    const glob = excludedBy(target.path, exclude);
+    if (glob) { excluded.push({ path: target.path, reason: `matches the exclusion glob "${glob}" (never sent)` }); continue; }
+    if (target.content.includes('\u0000')) { excluded.push({ path: target.path, reason: 'binary file' }); continue; }
+    if (target.scope.kind === 'changes' && target.scope.hunks.length === 0) {
+      excluded.push({ path: target.path, reason: `no changes against ${target.scope.base}` });
+      continue;
+    }
+    const judged = judgedRanges(target);
+    if (judged.length === 0) {
+      excluded.push({ path: target.path, reason: 'only deletions of whole lines outside the file, nothing to judge' });
+      continue;
+    }
+    const redacted = redactor.redact(target.path, target.content);
+    const description = describeTarget(target, judged);
+    rendered.push(renderTarget(target, redacted, judged, contextLines, description.detail).text);
+    checked.push(description);
+    kept.push({ target, judged });
+  }
+  if (kept.length === 0) {
+    throw badInput(`Nothing to audit: ${excluded.map((e) => `${e.path}: ${e.reason}`).join('; ')}.`);
+  }
+  const hints = (request.hints ?? []).filter((h) => kept.some((k) => k.target.path === h.file && intersectsJudged(k.judged, h.startLine, h.endLine)));
+  // Hints are written by deterministic rules from the same code: they may quote a secret too.
+  const safeHints = hints.map((h) => ({ ...h, title: redactor.conceal(h.title) }));
+  const user = buildUserPrompt(rendered, checked.map((c) => `${c.path}: ${c.detail}`), safeHints, redactor.count);
+  const system = SYSTEM_PROMPT;
+  const schemaTokens = estimateTokens(JSON.stringify(jsonSchemaOf(ModelReview)));
+  const inputTokens = estimateTokens(system) + estimateTokens(user) + schemaTokens;
+  const estimate = estimateCost(request.provider, request.model, inputTokens, maxOutputTokens, request.pricing);
+  const cacheKey = cacheKeyOf([
+    PROMPT_VERSION, request.provider, request.model, request.settings?.baseUrl ?? null, contextLines,
+    kept.map((k) => [k.target.path, sha(k.target.content), k.target.scope]),
+    hints.map((h) => [h.ruleId, h.file, h.startLine, h.endLine, h.title]),
+  ]);
+  return {
+    prepared: {
+      payload: { system, user }, estimate, model: { provider: request.provider, id: request.model }, checked, excluded,
+      redactions: redactor.notes, cacheKey, promptVersion: PROMPT_VERSION,
+    },
+    redactor, targets: kept, maxOutputTokens,
+  };
+}
+
+/**
+ * Build the exact (redacted) payload and the cost estimate without sending anything: for
+ * "Show what will be sent", the model quick pick and `--dry-run`. Throws ProviderError('config') on bad input.
+ */
+export function prepareAudit(request: AuditRequest): PreparedAudit {
+  return prepare(request).prepared;
+}
+
+/** The payload as one text, as shown by "Show what will be sent" and `--dry-run`. */
+export function payloadText(prepared: PreparedAudit): string {
+  return `----- SYSTEM -----\n${prepared.payload.system}\n\n----- USER -----\n${prepared.payload.user}\n`;
+}
+
+/** One sentence: which files and lines were checked, for what, by which model. */
+export function describeChecked(prepared: PreparedAudit): string {
+  const files = prepared.checked.map((c) => `${c.path} (${c.detail})`).join('; ');
+  return `Checked ${files} for ${CATEGORIES.filter((c) => c !== 'other').join(', ')} issues with ` +
+    `${providerDisplayName(prepared.model.provider)} ${prepared.model.id} (prompt ${prepared.promptVersion}).`;
+}
+
+function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+  return { inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens, cachedInputTokens: a.cachedInputTokens + b.cachedInputTokens };
+}
+
+function writeRawResponse(dir: string, key: string, content: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `stakes-audit-${key.slice(0, 12)}-${Date.now()}.txt`);
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+/** Restore secrets in every text field of a model finding. */
+function restoreFinding(f: ModelFinding, redactor: Redactor): ModelFinding {
+  return {
+    ...f, title: redactor.restore(f.title), evidence: redactor.restore(f.evidence), explanation: redactor.restore(f.explanation),
+    fix: f.fix === null ? null : redactor.restore(f.fix),
+  };
+}
+
+function concealFinding(f: Finding, redactor: Redactor): Finding {
+  return {
+    ...f, title: redactor.conceal(f.title), evidence: redactor.conceal(f.evidence), explanation: redactor.conceal(f.explanation),
+    fix: f.fix === null ? null : redactor.conceal(f.fix),
+  };
+}
+
+function restoreReport(report: AuditReport, redactor: Redactor): AuditReport {
+  const r = (f: Finding): Finding => ({ ...f, ...restoreFinding(f, redactor) });
+  return { ...report, summary: redactor.restore(report.summary), findings: report.findings.map(r), unverified: report.unverified.map(r) };
+}
+
+/** Ground model findings in the audited files: re-anchor, separate unverified, drop what lies outside the judged lines. */
+function ground(findings: ModelFinding[], targets: Prepared['targets']): { grounded: Finding[]; unverified: Finding[]; dropped: number } {
+  const indexes = new Map(targets.map((t) => [t.target.path, new GroundingIndex(t.target.content)]));
+  const norm = (p: string): string => p.replace(/\\/g, '/').replace(/^\.\//, '');
+  const grounded: Finding[] = [];
+  const unverified: Finding[] = [];
+  let dropped = 0;
+  for (const f of findings) {
+    // The model may spell the path differently: try its file first, then every audited file.
+    const named = targets.find((t) => norm(t.target.path) === norm(f.file) || norm(t.target.path).endsWith(`/${norm(f.file)}`));
+    const order = named ? [named, ...targets.filter((t) => t !== named)] : targets;
+    let placed = false;
+    for (const t of order) {
+      const anchor = indexes.get(t.target.path)!.locate(f.evidence, f.startLine, t.judged);
+      if (!anchor) continue;
+      placed = true;
+      if (!intersectsJudged(t.judged, anchor.startLine, anchor.endLine)) { dropped++; break; }
+      const finding: Finding = { ...f, file: t.target.path, ...anchor, source: 'ai', ruleId: null };
+      grounded.push({ ...finding, id: findingId(finding) });
+      break;
+    }
+    if (!placed) {
+      const file = named?.target.path ?? f.file;
+      const finding: Finding = { ...f, file, source: 'ai', ruleId: null };
+      unverified.push({ ...finding, id: findingId(finding) });
+    }
+  }
+  return { grounded, unverified, dropped };
+}
+
+/**
+ * Run an audit: serve it from the cache when the code, scope, model and prompt are unchanged;
+ * otherwise check local-only mode and the budget caps, call the provider, repair invalid output
+ * once, ground the findings and merge the rule hints. Every failure is a ProviderError.
+ */
+export async function runAudit(request: AuditRequest, options: AuditOptions = {}): Promise<AuditRun> {
+  const started = Date.now();
+  const progress = options.onProgress ?? ((): void => undefined);
+  const now = options.now ?? ((): Date => new Date());
+  const { prepared, redactor, targets, maxOutputTokens } = prepare(request);
+  const payloadPreview = payloadText(prepared);
+  const checkedDescription = describeChecked(prepared);
+  const finish = (report: AuditReport, extra: Partial<AuditRun>): AuditRun => ({
+    report, cached: false, payloadPreview, prepared, droppedOutsideScope: 0, checkedDescription,
+    durationMs: Date.now() - started, repaired: false, ...extra,
+  });
+
+  if (options.cacheDir && !options.refresh) {
+    progress('cache');
+    const hit = readCachedReport(options.cacheDir, prepared.cacheKey);
+    if (hit) return finish(restoreReport(hit, redactor), { cached: true });
+  }
+
+  const settings = request.settings ?? {};
+  if (request.localOnly && isCloudProvider(request.provider, settings)) {
+    throw new ProviderError('local-only', request.provider,
+      `Local-only mode is on, so nothing is sent to ${providerDisplayName(request.provider)}` +
+      (request.provider === 'openai-compatible' ? ` at ${settings.baseUrl ?? '(no base URL)'}, which is not on this machine or a private network` : '') +
+      '. Use an OpenAI-compatible server on this machine (Ollama, vLLM, LM Studio) or turn off stakes.audit.localOnly.');
+  }
+  checkBudget(options.budget, prepared.estimate, request.model, options.ledgerPath, now());
+
+  const provider = createProvider(request.provider, settings);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const call = (user: string) => provider.complete({
+    system: prepared.payload.system, user, schemaName: 'stakes_audit', schema: ModelReview,
+    model: request.model, maxOutputTokens, signal: options.signal, timeoutMs,
+  });
+  const price = priceFor(request.provider, request.model, request.pricing);
+  const record = (usage: TokenUsage): void => {
+    if (options.ledgerPath && price) recordSpend(options.ledgerPath, costOf(usage, price), now());
+  };
+
+  progress('sending');
+  const first = await call(prepared.payload.user);
+  let usage = first.usage;
+  let review = first.parsed;
+  let rawResponsePath: string | undefined;
+  let repaired = false;
+  if (!review) {
+    rawResponsePath = writeRawResponse(options.rawResponseDir ?? path.join(os.tmpdir(), 'stakes-audit'), prepared.cacheKey,
+      `# First response from ${request.provider} ${request.model} failed validation:\n${first.issues.map((i) => `# - ${i}`).join('\n')}\n\n${first.text}\n`);
+    progress('repairing');
+    let second;
+    try {
+      second = await call(`${prepared.payload.user}\n\n${buildRepairPrompt(first.text, first.issues)}`);
+    } catch (e) {
+      record(usage);
+      throw e;
+    }
+    usage = addUsage(usage, second.usage);
+    if (!second.parsed) {
+      fs.appendFileSync(rawResponsePath,
+        `\n# Repair response also failed validation:\n${second.issues.map((i) => `# - ${i}`).join('\n')}\n\n${second.text}\n`);
+      record(usage);
+      throw new ProviderError('invalid-output', request.provider,
+        `${providerDisplayName(request.provider)} ${request.model} returned output that does not match the findings schema, ` +
+        `even after one repair attempt (${second.issues.slice(0, 3).join('; ')}). Both responses are kept in ${rawResponsePath}. ` +
+        'Retry, or pick a model with structured-output support.', { rawResponsePath });
+    }
+    review = second.parsed;
+    repaired = true;
+  }
+  record(usage);
+
+  progress('grounding');
+  const restored = review.findings.map((f) => restoreFinding(f, redactor));
+  const { grounded, unverified, dropped } = ground(restored, targets);
+  const hints = (request.hints ?? []).filter((h) => targets.some((t) => t.target.path === h.file && intersectsJudged(t.judged, h.startLine, h.endLine)));
+  const findings = mergeFindings(grounded, hints);
+  const costUsd = price ? costOf(usage, price) : 0;
+  let summary = redactor.restore(review.summary).trim();
+  if (findings.length === 0) {
+    summary = `No findings. ${checkedDescription}${unverified.length ? ` ${unverified.length} unverified finding(s) could not be located in the code and are listed separately.` : ''}` +
+      (summary ? ` Model summary: ${summary}` : '');
+  }
+  const report = AuditReport.parse({
+    findings, unverified, summary,
+    model: { provider: request.provider, id: request.model },
+    usage: { ...usage, costUsd },
+  });
+  if (options.cacheDir) {
+    const concealed = { ...report, summary: redactor.conceal(report.summary), findings: report.findings.map((f) => concealFinding(f, redactor)),
+      unverified: report.unverified.map((f) => concealFinding(f, redactor)) };
+    writeCachedReport(options.cacheDir, prepared.cacheKey, concealed);
+  }
+  return finish(report, { rawResponsePath, droppedOutsideScope: dropped, repaired });
+}
+
+/** A one-line cost statement: "1,234 input tokens (200 cached), 345 output, $0.0123". */
+export function describeUsage(report: AuditReport): string {
+  const u = report.usage;
+  return `${u.inputTokens.toLocaleString('en-US')} input tokens (${u.cachedInputTokens.toLocaleString('en-US')} cached), ` +
+    `${u.outputTokens.toLocaleString('en-US')} output, ${formatUsd(u.costUsd)}`;
+}
