@@ -305,13 +305,14 @@ function applyOverrides(result: Classification, config: StakesConfig, pinned?: L
 }
 
 function overridden(result: Classification, label: Label, override: NonNullable<Classification['override']>): Classification {
-  if (label === result.label) return { ...result, override, confidence: 1 };
+  const reason = { signal: `override.${override.source}`, label, weight: 0, file: result.file, detail: override.detail };
+  if (label === result.label) return { ...result, override, confidence: 1, reasons: [reason, ...result.reasons] };
   return {
     ...result,
     label,
     confidence: 1,
     runnerUp: { label: result.label, score: result.scores[result.label] },
     override,
-    reasons: [{ signal: `override.${override.source}`, label, weight: 0, file: result.file, detail: override.detail }, ...result.reasons],
+    reasons: [reason, ...result.reasons],
   };
 }

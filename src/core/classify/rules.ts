@@ -64,14 +64,14 @@ function regexPath(re: RegExp, shown: string): (path: string) => string | null {
 export const DEFAULT_RULES: SignalRule[] = [
   // ───────────── sensitive: paths ─────────────
   {
-    id: 'path.auth', label: 'sensitive', weight: 2.5,
+    id: 'path.auth', label: 'sensitive', weight: 2.5, dampInTests: true,
     path: segments(['auth', 'authn', 'authz', 'authentication', 'authorization', 'login', 'logout', 'signin', 'signup',
       'oauth', 'oauth2', 'oidc', 'sso', 'saml', 'sessions?', 'permissions?', 'rbac', 'acls?', 'polic(?:y|ies)', 'guards?',
       'iam', 'identity', 'security', 'crypto', 'secrets?', 'vault', 'kms', 'jwt', 'passwords?', 'credentials?', 'mfa', 'totp']),
     detail: 'path matches {path}',
   },
   {
-    id: 'path.money', label: 'sensitive', weight: 2.5,
+    id: 'path.money', label: 'sensitive', weight: 2.5, dampInTests: true,
     path: segments(['payments?', 'billing', 'checkout', 'invoices?', 'invoicing', 'subscriptions?', 'wallets?', 'ledgers?',
       'refunds?', 'payouts?', 'stripe', 'charges?', 'transfers?', 'settlements?', 'pricing']),
     detail: 'path matches {path}',
@@ -81,8 +81,8 @@ export const DEFAULT_RULES: SignalRule[] = [
     path: segments(['migrations?', 'migrate', 'alembic', 'flyway', 'liquibase', 'changelogs?', 'schema-changes'], { stems: false }),
     detail: 'path matches {path}',
   },
-  { id: 'path.webhooks', label: 'sensitive', weight: 2, path: segments(['webhooks?', 'hooks/stripe']), detail: 'path matches {path}' },
-  { id: 'path.admin', label: 'sensitive', weight: 1.5, path: segments(['admin']), detail: 'path matches {path}' },
+  { id: 'path.webhooks', label: 'sensitive', weight: 2, dampInTests: true, path: segments(['webhooks?', 'hooks/stripe']), detail: 'path matches {path}' },
+  { id: 'path.admin', label: 'sensitive', weight: 1.5, dampInTests: true, path: segments(['admin']), detail: 'path matches {path}' },
   { id: 'path.env-file', label: 'sensitive', weight: 3.5, path: regexPath(/(^|\/)\.env(\.[\w-]+)?$/, '.env*'), detail: 'environment file: holds secrets ({path})' },
 
   // ───────────── sensitive: migration file kinds ─────────────
@@ -187,7 +187,7 @@ export const DEFAULT_RULES: SignalRule[] = [
   },
   {
     id: 'content.sql-interpolated', label: 'sensitive', weight: 3, families: CODE, maxHits: 3,
-    content: /((?:`|f["']|["'])\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH)\b[^`"'\n]*(?:\$\{(?![A-Z][A-Z0-9_]*\})|\{(?![A-Z][A-Z0-9_]*\})\w+\}|%s['"]?\s*%|["']\s*\+\s*(?![A-Z][A-Z0-9_]*\b)\w)|(?:query|execute|raw|exec)\(\s*["'](?:SELECT|INSERT|UPDATE|DELETE)[^"'\n]*["']\s*\+)/i,
+    content: /(`\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH|select|insert|update|delete|with)\b[^`]{0,400}?\$\{(?![A-Z][A-Z0-9_]*\})|\bf(["'])\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH|select|insert|update|delete|with)\b[^\n]{0,300}?\{(?![A-Z][A-Z0-9_]*\})\w+[^}]*\}|["']\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH|select|insert|update|delete|with)\b[^"'\n]*["']\s*\+\s*(?![A-Z][A-Z0-9_]*\b)\w|["']\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH|select|insert|update|delete|with)\b[^"'\n]*%s[^"'\n]*["']\s*%\s*\(?\w|\.format\(\s*\w+\s*\)\s*$)/,
     detail: 'SQL built from variables: `{m}` (line {line})',
   },
   {
@@ -244,7 +244,7 @@ export const DEFAULT_RULES: SignalRule[] = [
 
   // ───────────── boilerplate ─────────────
   {
-    id: 'path.test', label: 'boilerplate', weight: 2.5,
+    id: 'path.test', label: 'boilerplate', weight: 3,
     path: (p) => {
       const base = p.slice(p.lastIndexOf('/') + 1);
       if (/\.(test|spec)\.[a-z]+$/.test(base)) return '*.test.* / *.spec.*';

@@ -46,6 +46,7 @@ export function prepareText(content: string | Uint8Array): ScannableText {
     } catch {
       // A multi-byte character cut at the truncation point is fine; a real encoding error is not.
       try {
+        if (head.length === content.length) throw new Error('invalid');
         text = utf8.decode(head.subarray(0, Math.max(0, head.length - 4)));
       } catch {
         return {

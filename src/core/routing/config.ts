@@ -3,60 +3,62 @@
  * committed in the repo (the team's word wins over one person's settings). Validated with zod;
  * every error names the file, the key and what was expected.
  */
-import { z } from 'zod';
+// zod/mini: this module is in the activation bundle, and full zod would add ~450 KB to it.
+import * as z from 'zod/mini';
 import { LABELS, type Label } from '../labels';
 import { DEFAULT_RECOMMENDATIONS, DEFAULT_RUNNABLE, type ProviderId, type Recommendation } from './defaults';
 
 const LabelSchema = z.enum(LABELS);
+const NonEmpty = z.string().check(z.minLength(1));
 
-const RecommendationPatch = z.object({
-  name: z.string().min(1).optional(),
-  provider: z.string().min(1).optional(),
-  model: z.string().min(1).optional(),
-  why: z.string().min(1).optional(),
-}).strict();
+const RecommendationPatch = z.strictObject({
+  name: z.optional(NonEmpty),
+  provider: z.optional(NonEmpty),
+  model: z.optional(NonEmpty),
+  why: z.optional(NonEmpty),
+});
 
-const RunnablePatch = z.object({
-  sensitive: z.string().min(1).optional(),
-  complex: z.string().min(1).optional(),
-  'context-heavy': z.string().min(1).optional(),
-  boilerplate: z.string().min(1).optional(),
-}).strict();
+const RunnablePatch = z.strictObject({
+  sensitive: z.optional(NonEmpty),
+  complex: z.optional(NonEmpty),
+  'context-heavy': z.optional(NonEmpty),
+  boilerplate: z.optional(NonEmpty),
+});
 
 /** A team-defined signal: a regular expression over lines or a glob over paths, adding weight to a label. */
-export const CustomRuleSchema = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case id such as "team.ledger-calls"'),
+export const CustomRuleSchema = z.strictObject({
+  id: z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]*$/, 'a lower-case id such as "team.ledger-calls"')),
   label: LabelSchema,
-  weight: z.number().min(0).max(10),
-  pattern: z.string().min(1).optional(),
-  path: z.string().min(1).optional(),
-  detail: z.string().min(1).optional(),
-}).strict().refine((r) => r.pattern !== undefined || r.path !== undefined, {
+  weight: z.number().check(z.minimum(0), z.maximum(10)),
+  pattern: z.optional(NonEmpty),
+  path: z.optional(NonEmpty),
+  detail: z.optional(NonEmpty),
+}).check(z.refine((r) => r.pattern !== undefined || r.path !== undefined, {
   message: 'a rule needs "pattern" (a regular expression over lines) or "path" (a glob over file paths)',
-});
+}));
 export type CustomRule = z.infer<typeof CustomRuleSchema>;
 
-/** The shape of `.stakes.json` and of the `stakes.*` settings that mirror it. */
-export const StakesFileSchema = z.object({
-  $schema: z.string().optional(),
-  recommendations: z.object({
-    sensitive: RecommendationPatch.optional(),
-    complex: RecommendationPatch.optional(),
-    'context-heavy': RecommendationPatch.optional(),
-    boilerplate: RecommendationPatch.optional(),
-  }).strict().optional(),
-  runnable: z.object({
-    openai: RunnablePatch.optional(),
-    anthropic: RunnablePatch.optional(),
-    google: RunnablePatch.optional(),
-    'openai-compatible': RunnablePatch.optional(),
-  }).strict().optional(),
-  paths: z.record(z.string().min(1), LabelSchema).optional(),
-  excludeModels: z.array(z.string().min(1)).optional(),
-  rules: z.array(CustomRuleSchema).optional(),
-  contextTokenLimit: z.number().int().min(1000).optional(),
-  activityWindowMinutes: z.number().min(1).max(24 * 60).optional(),
-}).strict();
+/** The shape of `.stakes.json` and of the `stakes.routing` setting. */
+export const StakesFileSchema = z.strictObject({
+  $schema: z.optional(z.string()),
+  recommendations: z.optional(z.strictObject({
+    sensitive: z.optional(RecommendationPatch),
+    complex: z.optional(RecommendationPatch),
+    'context-heavy': z.optional(RecommendationPatch),
+    boilerplate: z.optional(RecommendationPatch),
+  })),
+  runnable: z.optional(z.strictObject({
+    openai: z.optional(RunnablePatch),
+    anthropic: z.optional(RunnablePatch),
+    google: z.optional(RunnablePatch),
+    'openai-compatible': z.optional(RunnablePatch),
+  })),
+  paths: z.optional(z.record(NonEmpty, LabelSchema)),
+  excludeModels: z.optional(z.array(NonEmpty)),
+  rules: z.optional(z.array(CustomRuleSchema)),
+  contextTokenLimit: z.optional(z.int().check(z.minimum(1000))),
+  activityWindowMinutes: z.optional(z.number().check(z.minimum(1), z.maximum(24 * 60))),
+});
 export type StakesFile = z.infer<typeof StakesFileSchema>;
 
 /** Second-choice models per label, used when a team excludes the first choice. */
@@ -116,13 +118,24 @@ function keyPath(path: PropertyKey[]): string {
 function describeIssue(issue: z.core.$ZodIssue): string {
   const at = keyPath(issue.path);
   switch (issue.code) {
+    case 'too_small':
+      return issue.origin === 'string' ? `${at}: expected a non-empty string` :
+        issue.origin === 'array' ? `${at}: expected at least ${issue.minimum} item(s)` : `${at}: expected a number ≥ ${issue.minimum}`;
+    case 'too_big':
+      return `${at}: expected a number ≤ ${issue.maximum}`;
+    case 'invalid_format':
+      return `${at}: expected ${issue.message && issue.message !== 'Invalid input' ? issue.message : `a value matching ${issue.pattern ?? issue.format}`}`;
+    case 'custom':
+      return `${at}: ${issue.message}`;
+    case 'invalid_key':
+      return `${at}: invalid key`;
     case 'unrecognized_keys':
       return `${at}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` +
         ' (allowed: see the schema in media/stakes.schema.json)';
     case 'invalid_value':
       return `${at}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'invalid_type':
-      return `${at}: expected ${issue.expected}`;
+      return `${at}: expected ${issue.expected === 'int' ? 'a whole number' : issue.expected === 'object' ? 'an object' : issue.expected === 'array' ? 'an array' : `a ${issue.expected}`}`;
     default:
       return `${at}: ${issue.message}`;
   }
