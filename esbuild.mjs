@@ -2,7 +2,7 @@
 // The activation bundle (dist/extension.js) must stay light: heavy features are separate
 // bundles that the extension require()s on first use (see src/extension/lazy.ts).
 import * as esbuild from 'esbuild';
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -24,6 +24,10 @@ const node = {
 const nodeBundles = [
   ['src/extension/extension.ts', 'dist/extension.js'],
   ['src/cli/main.ts', 'dist/cli.js', { banner: { js: '#!/usr/bin/env node' } }],
+  // Embedded PostgreSQL runs in a forked child process; the CJS build of PGlite is required (the ESM
+  // build rewrites import.meta.url to {} in a CJS bundle). Its assets are copied by copySqlAssets().
+  ['src/core/sql/engines/pglite-worker.ts', 'dist/pglite-worker.js', { alias: { '@electric-sql/pglite': './node_modules/@electric-sql/pglite/dist/index.cjs' } }],
+  ['src/extension/audit/host.ts', 'dist/audit.js'],
 ];
 
 /** Webview bundles (browser, IIFE). */
@@ -33,6 +37,7 @@ const webBundles = [
 ];
 
 mkdirSync('dist', { recursive: true });
+copySqlAssets();
 const contexts = [];
 for (const [entry, outfile, extra] of nodeBundles) {
   contexts.push(await esbuild.context({ ...node, entryPoints: [entry], outfile, ...(extra ?? {}) }));
@@ -48,4 +53,19 @@ if (watch) {
 } else {
   await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
+}
+
+/** PGlite's wasm, data and contrib tarballs → media/pglite/ (gitignored); sql.js's wasm → dist/. */
+function copySqlAssets() {
+  const pglite = 'node_modules/@electric-sql/pglite/dist';
+  mkdirSync('media/pglite', { recursive: true });
+  for (const f of readdirSync(pglite)) {
+    if (f === 'pglite.wasm' || f === 'pglite.data' || f === 'initdb.wasm' || f.endsWith('.tar.gz')) copyIfChanged(`${pglite}/${f}`, `media/pglite/${f}`);
+  }
+  copyIfChanged('node_modules/sql.js/dist/sql-wasm.wasm', 'dist/sql-wasm.wasm');
+}
+
+function copyIfChanged(from, to) {
+  if (existsSync(to) && statSync(to).size === statSync(from).size && statSync(to).mtimeMs >= statSync(from).mtimeMs) return;
+  copyFileSync(from, to);
 }

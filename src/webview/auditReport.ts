@@ -150,6 +150,7 @@ function renderHeader(s: ReportStateMessage): HTMLElement {
     s.scope?.rules ? fact('Offline rules', s.scope.rules) : null,
   );
   header.append(facts);
+  for (const note of s.scope?.notes ?? []) header.append(el('p', { class: 'note' }, note));
   if (report.summary.trim()) header.append(el('p', { class: 'summary' }, report.summary));
   if (s.scope && s.scope.skipped.length) {
     const d = el('details', { class: 'skipped' }, el('summary', {}, `${s.scope.skipped.length} file${s.scope.skipped.length === 1 ? '' : 's'} not sent`));

@@ -40,8 +40,10 @@ export interface ReportScope {
   redactions: number;
   /** Label that chose the model, with its reason, when routing decided. */
   label?: { label: string; why: string };
-  /** Offline rules that ran over the same code ("12 rules for typescript"), when they did. */
+  /** Offline rules that ran over the same code ("3 rule findings passed to the model as hints"), when they did. */
   rules?: string;
+  /** Anything else the reader should know: findings dropped on unchanged lines, a repaired answer, ignored settings. */
+  notes?: string[];
 }
 
 export interface ReportRun {

@@ -1,0 +1,94 @@
+/**
+ * The stakes.audit.* settings, read with workspace trust in mind: in an untrusted workspace a
+ * cloned repository's .vscode/settings.json must not pick where code (and the API key) goes, lift
+ * the budget or un-exclude .env files. Those keys are declared in restrictedConfigurations and read
+ * here from the user's own (global) settings only; exclusions and local-only may only get stricter.
+ */
+import * as vscode from 'vscode';
+
+export const AUDIT_PROVIDERS = ['openai', 'anthropic', 'google', 'openai-compatible', 'vscode-lm'] as const;
+export type AuditProviderId = (typeof AUDIT_PROVIDERS)[number];
+
+export interface AuditSettings {
+  provider: AuditProviderId;
+  /** Explicit model id, or '' to route by label. */
+  model: string;
+  openaiCompatibleBaseUrl: string;
+  googleApiVersion: 'v1' | 'v1beta';
+  localOnly: boolean;
+  exclude: string[];
+  maxCostPerRunUsd: number;
+  maxCostPerDayUsd: number;
+  confirmAboveUsd: number;
+  timeoutSeconds: number;
+  maxRetries: number;
+  branchBase: string;
+  /** Settings that came from the workspace and were ignored because it is not trusted. */
+  ignoredFromWorkspace: string[];
+}
+
+const SECTION = 'stakes.audit';
+
+/** The value of a restricted key: any level when trusted, the user's own level otherwise. */
+function restricted<T>(cfg: vscode.WorkspaceConfiguration, key: string, fallback: T, ignored: string[]): T {
+  const info = cfg.inspect<T>(key);
+  if (!info) return fallback;
+  if (vscode.workspace.isTrusted) return cfg.get<T>(key, fallback);
+  const fromWorkspace = info.workspaceFolderValue !== undefined || info.workspaceValue !== undefined;
+  if (fromWorkspace) ignored.push(`${SECTION}.${key}`);
+  return info.globalValue ?? info.defaultValue ?? fallback;
+}
+
+function isProvider(v: unknown): v is AuditProviderId {
+  return typeof v === 'string' && (AUDIT_PROVIDERS as readonly string[]).includes(v);
+}
+
+function finiteOr(v: unknown, fallback: number, min = 0): number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= min ? v : fallback;
+}
+
+export function readAuditSettings(): AuditSettings {
+  const cfg = vscode.workspace.getConfiguration(SECTION);
+  const ignored: string[] = [];
+  const provider = restricted<string>(cfg, 'provider', 'openai', ignored);
+  const model = restricted<string>(cfg, 'model', '', ignored);
+  const baseUrl = restricted<string>(cfg, 'openaiCompatible.baseUrl', 'http://127.0.0.1:11434/v1', ignored);
+  const apiVersion = restricted<string>(cfg, 'google.apiVersion', 'v1', ignored);
+
+  // local-only: true at any level wins, so a workspace can switch it on but never off.
+  const lo = cfg.inspect<boolean>('localOnly');
+  const localOnly = vscode.workspace.isTrusted
+    ? cfg.get<boolean>('localOnly', false)
+    : Boolean(lo?.globalValue ?? lo?.defaultValue) || lo?.workspaceValue === true || lo?.workspaceFolderValue === true;
+
+  // exclude: untrusted workspaces may add globs, never remove the user's or the defaults.
+  const ex = cfg.inspect<string[]>('exclude');
+  const base = vscode.workspace.isTrusted ? cfg.get<string[]>('exclude', []) : (ex?.globalValue ?? ex?.defaultValue ?? []);
+  const extra = vscode.workspace.isTrusted ? [] : [...(ex?.workspaceValue ?? []), ...(ex?.workspaceFolderValue ?? [])];
+  const exclude = [...new Set([...(Array.isArray(base) ? base : []), ...extra].filter((g) => typeof g === 'string' && g.trim() !== ''))];
+
+  const perRun = restricted<number>(cfg, 'maxCostPerRunUsd', 0.5, ignored);
+  const perDay = restricted<number>(cfg, 'maxCostPerDayUsd', 5, ignored);
+  const confirm = restricted<number>(cfg, 'confirmAboveUsd', 0.05, ignored);
+
+  return {
+    provider: isProvider(provider) ? provider : 'openai',
+    model: typeof model === 'string' ? model.trim() : '',
+    openaiCompatibleBaseUrl: typeof baseUrl === 'string' && baseUrl.trim() ? baseUrl.trim() : 'http://127.0.0.1:11434/v1',
+    googleApiVersion: apiVersion === 'v1beta' ? 'v1beta' : 'v1',
+    localOnly,
+    exclude,
+    maxCostPerRunUsd: finiteOr(perRun, 0.5),
+    maxCostPerDayUsd: finiteOr(perDay, 5),
+    confirmAboveUsd: finiteOr(confirm, 0.05),
+    timeoutSeconds: finiteOr(cfg.get('timeoutSeconds'), 180, 5),
+    maxRetries: Math.floor(finiteOr(cfg.get('maxRetries'), 2)),
+    branchBase: String(cfg.get('branchBase') ?? '').trim(),
+    ignoredFromWorkspace: ignored,
+  };
+}
+
+/** Open the Settings UI on the audit settings (optionally one key). */
+export function openAuditSettings(key?: string): Thenable<unknown> {
+  return vscode.commands.executeCommand('workbench.action.openSettings', key ? `${SECTION}.${key}` : `@ext:stakes-dev.stakes ${SECTION}`);
+}
