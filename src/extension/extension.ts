@@ -7,6 +7,7 @@ import { register as registerAudit } from './audit/register';
 import { Classifier } from './classification';
 import { ConfigStore } from './configStore';
 import type { Services } from './services';
+import { register as registerSql } from './sql/register';
 import { registerStatusCommands } from './status/commands';
 import { StatusController, type StatusSnapshot } from './status/statusBar';
 
@@ -47,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): StakesTestApi {
 function registerFeatures(context: vscode.ExtensionContext, services: Services): void {
   const features: Array<[string, (c: vscode.ExtensionContext, s: Services) => void]> = [
     ['audit', registerAudit],
+    ['sql', registerSql],
   ];
   for (const [name, register] of features) {
     try {
