@@ -37,7 +37,7 @@ function removedBefore(target: AuditTarget, total: number): Map<number, string[]
       }
     }
     if (pending.length) {
-      const at = Math.min(hunk.newStart + hunk.newLines, total + 1);
+      const at = Math.min(hunk.newLines === 0 ? hunk.newStart + 1 : hunk.newStart + hunk.newLines, total + 1);
       out.set(at, [...(out.get(at) ?? []), ...pending]);
     }
   }

@@ -36,7 +36,8 @@ export function judgedRanges(target: AuditTarget): LineRange[] {
   const lines: number[] = [];
   for (const hunk of scope.hunks) {
     let pendingRemoval = false;
-    let lastNew = hunk.newStart - 1;
+    // git writes a pure deletion as "+N,0" where N is the line before the removed ones.
+    let lastNew = hunk.newLines === 0 ? hunk.newStart : hunk.newStart - 1;
     for (const l of hunk.lines) {
       if (l.kind === 'add' && l.newLine !== null) { lines.push(l.newLine); pendingRemoval = false; lastNew = l.newLine; }
       else if (l.kind === 'remove') pendingRemoval = true;
@@ -46,7 +47,7 @@ export function judgedRanges(target: AuditTarget): LineRange[] {
         lastNew = l.newLine;
       }
     }
-    if (pendingRemoval) lines.push(Math.max(1, lastNew));
+    if (pendingRemoval) lines.push(Math.max(1, lastNew), lastNew + 1);
   }
   return mergeRanges(lines.filter((n) => n >= 1 && n <= total).map((n) => ({ startLine: n, endLine: n })));
 }
