@@ -6,11 +6,13 @@ type Command = { summary: string; run: (argv: string[], io: CliIO) => Promise<nu
 // Commands are required on demand so `stakes classify` never evaluates provider SDKs or drivers.
 /* eslint-disable @typescript-eslint/no-require-imports */
 const COMMANDS: Record<string, () => Command> = {
+  audit: () => (require('./commands/audit') as typeof import('./commands/audit')).command,
   classify: () => (require('./commands/classify') as typeof import('./commands/classify')).command,
   demo: () => (require('./commands/demo') as typeof import('./commands/demo')).command,
 };
 
 const SUMMARIES: Record<string, string> = {
+  audit: 'audit PATH... [--selection START:END] [--changes [BASE]] [--provider P] [--model ID] [--format json|sarif|markdown] [--fail-on SEVERITY] [--dry-run]   audit code with a model',
   classify: 'classify PATH... [--open FILE]... [--edited FILE]... [--json]   label the work and recommend a model',
   demo: 'demo [DIR]   run every check on a project (default: examples/shop-api) with no server and no key',
 };
