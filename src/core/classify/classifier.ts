@@ -63,7 +63,7 @@ function scanDocument(doc: DocumentInput): Scan {
 
 function render(detail: string, values: { m?: string; path?: string; line?: number }): string {
   return detail
-    .replace('{m}', (values.m ?? '').trim().replace(/\s+/g, ' ').slice(0, 80))
+    .replace('{m}', (values.m ?? '').trim().replace(/^[`'"]+/, '').replace(/\s+/g, ' ').slice(0, 80))
     .replace('{path}', values.path ?? '')
     .replace('{line}', values.line !== undefined ? String(values.line) : '');
 }

@@ -206,7 +206,7 @@ export const DEFAULT_RULES: SignalRule[] = [
     detail: 'contains a private key (line {line})',
   },
   {
-    id: 'content.hardcoded-secret', label: 'sensitive', weight: 2.5, families: CODE, maxHits: 2,
+    id: 'content.hardcoded-secret', label: 'sensitive', weight: 2.5, families: CODE, maxHits: 2, dampInTests: true,
     content: /(\b\w*(?:secret|password|passwd|api_?key|apikey|access_?token|private_?key)\w*\s*[:=]\s*['"][^'"\s]{8,}['"])/i,
     detail: 'hard-coded secret-like value: `{m}` (line {line})',
   },

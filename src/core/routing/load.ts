@@ -38,7 +38,7 @@ export function loadConfig(root: string | undefined, settings?: unknown, setting
     }
     if (text !== undefined) {
       try {
-        config = applyLayer(config, parseStakesFile(text, file), file);
+        config = applyLayer(config, parseStakesFile(text, file), STAKES_FILE);
       } catch (e) {
         if (e instanceof ConfigError) errors.push(e);
         else throw e;
