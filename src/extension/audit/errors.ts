@@ -77,16 +77,29 @@ function buttonsFor(e: ProviderError, actions: ErrorActions): ErrorButton[] {
   return b.slice(0, 4);
 }
 
-/** Show an audit failure. Cancellation is reported quietly; anything unexpected gets a plain message and the log. */
-export async function showAuditError(e: unknown, actions: ErrorActions, log: vscode.LogOutputChannel): Promise<void> {
+/** What was shown, for the log and the extension-host tests. */
+export interface ShownError {
+  kind: string;
+  message: string;
+  buttons: string[];
+}
+
+/**
+ * Show an audit failure. Cancellation is reported quietly; anything unexpected gets a plain message
+ * and the log. Returns once the message is up (a button's action runs when it is clicked), so a
+ * command never waits on a notification nobody dismisses.
+ */
+export function showAuditError(e: unknown, actions: ErrorActions, log: vscode.LogOutputChannel): ShownError {
   let message: string;
   let buttons: ErrorButton[];
   let level: 'error' | 'warning' | 'info' = 'error';
+  let kind = 'internal';
   if (e instanceof ProviderError) {
     log.error(`Audit failed (${e.provider}, ${e.kind}${e.status ? `, HTTP ${e.status}` : ''}): ${e.message}`);
+    kind = e.kind;
     if (e.kind === 'aborted') {
       void vscode.window.setStatusBarMessage('Stakes: audit cancelled; nothing was saved.', 4000);
-      return;
+      return { kind, message: e.message, buttons: [] };
     }
     message = e.message;
     buttons = buttonsFor(e, actions);
@@ -96,12 +109,15 @@ export async function showAuditError(e: unknown, actions: ErrorActions, log: vsc
     message = e.message;
     buttons = e.buttons;
     level = 'warning';
+    kind = 'user';
   } else if (e instanceof GitScopeError) {
+    kind = 'git';
     log.warn(`Audit scope: ${e.message}`);
     message = e.message;
     buttons = [{ title: 'Show log', run: actions.showOutput }];
     level = 'warning';
   } else if (e instanceof ConfigError) {
+    kind = 'config';
     log.error(e.message);
     message = `${e.message}`;
     buttons = [{ title: 'Open settings', run: () => openAuditSettings() }, { title: 'Show log', run: actions.showOutput }];
@@ -112,7 +128,13 @@ export async function showAuditError(e: unknown, actions: ErrorActions, log: vsc
     buttons = [{ title: 'Show log', run: actions.showOutput }];
   }
   const show = level === 'error' ? vscode.window.showErrorMessage : level === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-  const picked = await show(`Stakes: ${message}`, ...buttons.map((b) => b.title));
-  const button = buttons.find((b) => b.title === picked);
-  if (button) await button.run();
+  void show(`Stakes: ${message}`, ...buttons.map((b) => b.title)).then(async (picked) => {
+    const button = buttons.find((b) => b.title === picked);
+    try {
+      if (button) await button.run();
+    } catch (err) {
+      log.error(`"${button?.title}" failed: ${(err as Error)?.message ?? String(err)}`);
+    }
+  });
+  return { kind, message, buttons: buttons.map((b) => b.title) };
 }

@@ -20,12 +20,12 @@ import { findingId as viewFindingId } from '../../webview/auditReport/view';
 import type { HostMessage, ReportRun, ReportScope, WebviewMessage } from '../../webview/auditReport/protocol';
 import { getApiKey, isKeyedProvider, PROVIDER_NAMES, setApiKeyCommand } from './apiKeys';
 import { AuditCodeActions, AuditDiagnostics, type PlacedFinding } from './diagnostics';
-import { AuditUserError, showAuditError } from './errors';
+import { AuditUserError, showAuditError, type ShownError } from './errors';
 import { exportReport, type ExportFormat } from './export';
 import { buildFixEdit, fixText } from './fixes';
 import { baseCandidates, currentFolder } from './gitDiff';
 import { listLmModels, LmProvider, LM_PROVIDER_ID } from './lmProvider';
-import { ruleHints } from './ruleHints';
+import { ruleHints, type RuleHintResult } from './ruleHints';
 import { REPORT_VIEW_TYPE, ReportPanel } from './reportPanel';
 import { openAuditSettings, readAuditSettings, type AuditSettings } from './settings';
 import { branchRequest, buildPlan, changesRequest, planFromEditor, type AuditPlan, type ScopeRequest } from './targets';
@@ -80,6 +80,8 @@ export class AuditHost implements vscode.Disposable {
   private readonly previews = new Map<string, string>();
   private readonly previewChanged = new vscode.EventEmitter<vscode.Uri>();
   private warnedIgnored = false;
+  /** The last failure shown (cleared by a successful run): for the log and the extension-host tests. */
+  private lastError: ShownError | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly services: Services) {
     registerProvider(LM_PROVIDER_ID, () => new LmProvider(context.languageModelAccessInformation), {
@@ -210,9 +212,17 @@ export class AuditHost implements vscode.Disposable {
     else this.republishDiagnostics();
     this.panel.refresh();
     if (suppressed) {
-      const undo = await vscode.window.showInformationMessage('Stakes: marked as a false positive; it stays hidden in later audits of this workspace.', 'Undo');
-      if (undo) await this.suppressFinding(id, false);
+      void vscode.window.showInformationMessage('Stakes: marked as a false positive; it stays hidden in later audits of this workspace.', 'Undo')
+        .then((undo) => (undo ? this.suppressFinding(id, false) : undefined));
     }
+  }
+
+  /** For the extension-host tests (registered only when STAKES_UNDER_TEST is set): what the report holds now. */
+  testState(): { report: AuditReport | null; scope: ReportScope | null; cached: boolean | null; error: ShownError | null; suppressed: string[]; running: boolean; panelVisible: boolean } {
+    return {
+      report: this.last?.report ?? null, scope: this.last?.scope ?? null, cached: this.last?.run.cached ?? null,
+      error: this.lastError ?? null, suppressed: this.suppressed(), running: this.running !== undefined, panelVisible: this.panel.visible,
+    };
   }
 
   restorePanel(panel: vscode.WebviewPanel): void {
@@ -223,22 +233,41 @@ export class AuditHost implements vscode.Disposable {
 
   private async audit(request: ScopeRequest, options: RunOptions = {}): Promise<void> {
     if (this.running) {
-      const choice = await vscode.window.showWarningMessage(`Stakes is already auditing ${this.running.title}.`, 'Cancel it');
-      if (choice) this.running.cancel();
+      void vscode.window.showWarningMessage(`Stakes is already auditing ${this.running.title}.`, 'Cancel it')
+        .then((b) => (b ? this.running?.cancel() : undefined));
       return;
     }
+    // The model actually used, once known: a retry keeps it, "Choose another model…" drops it.
+    const used: { choice?: ModelChoice } = { choice: options.choice };
+    const retry = (): Promise<void> => this.guard(() => this.audit(request, { ...options, choice: used.choice, chooseModel: false }));
+    try {
+      await this.auditOnce(request, options, used);
+    } catch (e) {
+      this.lastError = showAuditError(e, {
+        retry,
+        chooseModel: () => this.guard(() => this.audit(request, { ...options, choice: undefined, chooseModel: true })),
+        setApiKey: async (p) => {
+          if (await setApiKeyCommand(this.context.secrets, p)) await retry();
+        },
+        showOutput: () => this.services.output.show(true),
+      }, this.services.output);
+    }
+  }
+
+  private async auditOnce(request: ScopeRequest, options: RunOptions, used: { choice?: ModelChoice }): Promise<void> {
     const settings = readAuditSettings();
     this.warnIgnoredSettings(settings);
     const plan = await buildPlan(request);
     const routing = this.route(plan);
     let choice = options.choice ?? await this.routedChoice(settings, routing);
+    used.choice = choice;
     let audit = await this.auditRequest(plan, choice, settings);
     let prepared = prepareAudit(audit);
 
     if (options.chooseModel) {
       const picked = await this.pickModel(prepared, settings, choice);
       if (!picked) return;
-      choice = picked;
+      choice = used.choice = picked;
       audit = await this.auditRequest(plan, choice, settings);
       prepared = prepareAudit(audit);
     }
@@ -253,27 +282,14 @@ export class AuditHost implements vscode.Disposable {
       }
       const picked = await this.pickModel(prepared, settings, choice);
       if (!picked) return;
-      choice = picked;
+      choice = used.choice = picked;
       audit = await this.auditRequest(plan, choice, settings);
       prepared = prepareAudit(audit);
     }
     await this.requireKey(choice.provider, settings);
     audit.settings = await this.providerSettings(choice.provider, settings);
-
-    const retry = (): Promise<void> => this.guard(() => this.audit(request, { ...options, choice, chooseModel: false }));
-    try {
-      const run = await this.withProgress(plan, prepared, choice, settings, audit, options.refresh ?? false);
-      await this.accept(run, plan, routing, choice, settings);
-    } catch (e) {
-      await showAuditError(e, {
-        retry,
-        chooseModel: () => this.guard(() => this.audit(request, { ...options, choice: undefined, chooseModel: true })),
-        setApiKey: async (p) => {
-          if (await setApiKeyCommand(this.context.secrets, p)) await retry();
-        },
-        showOutput: () => this.services.output.show(true),
-      }, this.services.output);
-    }
+    const run = await this.withProgress(plan, prepared, choice, settings, audit, options.refresh ?? false);
+    await this.accept(run, plan, routing, choice, settings);
   }
 
   private async withProgress(plan: AuditPlan, prepared: PreparedAudit, choice: ModelChoice, settings: AuditSettings,
@@ -341,7 +357,7 @@ export class AuditHost implements vscode.Disposable {
       skipped: [...plan.skipped, ...run.prepared.excluded.map((e) => ({ file: e.path, reason: e.reason }))],
       redactions: run.prepared.redactions.length,
       label: { label: routing.label, why: routing.why },
-      rules: this.rulesNote(plan, hints),
+      rules: `${(await this.hintsFor(plan)).note}${hints ? `; ${hints} finding${hints === 1 ? ' is' : 's are'} rule-backed` : ''}`,
       notes,
     };
     const stored: StoredRun = {
@@ -351,6 +367,7 @@ export class AuditHost implements vscode.Disposable {
     };
     this.last = stored;
     this.lastRun = run;
+    this.lastError = undefined;
     this.publish(stored, [...plan.uris.values()]);
     await this.context.workspaceState.update(LAST_RUN_KEY, stored);
     void vscode.commands.executeCommand('setContext', 'stakes.audit.hasReport', true);
@@ -449,11 +466,23 @@ export class AuditHost implements vscode.Disposable {
       model: choice.model,
       // Keys are added just before sending; previews and estimates never need them.
       settings: await this.providerSettings(choice.provider, settings, false),
-      hints: await ruleHints(plan.targets, this.services.output),
+      hints: (await this.hintsFor(plan)).hints,
       exclude: settings.exclude,
       localOnly: settings.localOnly,
       pricing: readPricing(),
     };
+  }
+
+  /** Rule hits per plan, computed once (preview, estimate and run all send the same hints). */
+  private readonly hintCache = new WeakMap<AuditPlan, Promise<RuleHintResult>>();
+
+  private hintsFor(plan: AuditPlan): Promise<RuleHintResult> {
+    let p = this.hintCache.get(plan);
+    if (!p) {
+      p = ruleHints(plan.targets, this.services.output);
+      this.hintCache.set(plan, p);
+    }
+    return p;
   }
 
   private async providerSettings(provider: string, settings: AuditSettings, withKey = true): Promise<ProviderSettings> {
@@ -715,12 +744,6 @@ export class AuditHost implements vscode.Disposable {
     return this.context.workspaceState.get<string[]>(SUPPRESSED_KEY, []);
   }
 
-  private rulesNote(plan: AuditPlan, ruleBacked: number): string {
-    return ruleBacked > 0
-      ? `${ruleBacked} finding${ruleBacked === 1 ? ' is' : 's are'} backed by an offline rule (deterministic) over ${plan.targets.length} file${plan.targets.length === 1 ? '' : 's'}`
-      : `offline rules ran over ${plan.targets.length} file${plan.targets.length === 1 ? '' : 's'}; none fired in the judged lines`;
-  }
-
   private warnIgnoredSettings(settings: AuditSettings): void {
     if (!settings.ignoredFromWorkspace.length || this.warnedIgnored) return;
     this.warnedIgnored = true;
@@ -739,7 +762,7 @@ export class AuditHost implements vscode.Disposable {
     try {
       await body();
     } catch (e) {
-      await showAuditError(e, {
+      this.lastError = showAuditError(e, {
         setApiKey: (p) => setApiKeyCommand(this.context.secrets, p),
         showOutput: () => this.services.output.show(true),
       }, this.services.output);

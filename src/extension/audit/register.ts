@@ -41,6 +41,11 @@ export function register(context: vscode.ExtensionContext, services: Services): 
   command('stakes.audit.setApiKey', (provider) => setApiKeyCommand(context.secrets, provider));
   command('stakes.audit.clearApiKey', (provider) => clearApiKeyCommand(context.secrets, provider));
 
+  if (process.env.STAKES_UNDER_TEST === '1') {
+    // Not contributed, so never in the palette: lets the extension-host tests read the report's state.
+    context.subscriptions.push(vscode.commands.registerCommand('stakes.audit.testState', () => host().testState()));
+  }
+
   // A report left open survives a reload: VS Code hands the panel back, the host fills it.
   context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
     deserializeWebviewPanel: async (panel) => host().restorePanel(panel),
