@@ -17,6 +17,8 @@ export interface StatusSnapshot {
 /** The subset of activate()'s return value the tests use. */
 export interface StakesTestApi {
   status(): StatusSnapshot;
+  /** Re-classify the active editor now (skipping the typing debounce) and return the new state. */
+  refresh(): StatusSnapshot;
 }
 
 export function extension(): vscode.Extension<StakesTestApi> {

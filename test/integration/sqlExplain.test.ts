@@ -1,0 +1,147 @@
+/**
+ * SQL EXPLAIN inside the real extension host: commands on a .sql file and on SQL in TypeScript
+ * (examples/shop-api), the plan view's state, and the 'stakes-sql' diagnostics. Runs on the
+ * embedded PostgreSQL (PGlite in a child process) loaded from the workspace's migrations.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ExplainResult } from '../../src/core/sql/types';
+import type { PlanViewOutbound } from '../../src/webview/planProtocol';
+import { closeAllEditors, openFile, stakes, WorkspaceFiles } from './helpers';
+
+interface Snapshot {
+  message?: PlanViewOutbound;
+  uri?: string;
+  panelOpen: boolean;
+}
+
+async function snapshot(): Promise<Snapshot> {
+  const s = await vscode.commands.executeCommand<Snapshot | undefined>('stakes.sql.testSnapshot');
+  assert.ok(s, 'stakes.sql.testSnapshot returned nothing: was any explain run?');
+  return s;
+}
+
+async function resultOf(): Promise<ExplainResult> {
+  const s = await snapshot();
+  assert.ok(s.panelOpen, 'the plan panel is not open');
+  if (s.message?.type === 'error') assert.fail(`explain failed: ${s.message.title}: ${s.message.message}`);
+  assert.equal(s.message?.type, 'result', `the plan view shows ${JSON.stringify(s.message)?.slice(0, 300)}`);
+  return (s.message as Extract<PlanViewOutbound, { type: 'result' }>).data.result;
+}
+
+function placeCursor(editor: vscode.TextEditor, needle: string): vscode.Position {
+  const offset = editor.document.getText().indexOf(needle);
+  assert.ok(offset >= 0, `"${needle}" not found in ${editor.document.uri.fsPath}`);
+  const pos = editor.document.positionAt(offset + 2);
+  editor.selection = new vscode.Selection(pos, pos);
+  return pos;
+}
+
+function sqlDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Stakes SQL');
+}
+
+describe('SQL EXPLAIN (embedded PostgreSQL)', function () {
+  // First start builds the PGlite template (a few seconds; more on a busy machine) and loads the migrations.
+  this.timeout(180_000);
+  const files = new WorkspaceFiles();
+
+  before(async () => {
+    await stakes();
+  });
+
+  afterEach(async () => {
+    await closeAllEditors();
+  });
+
+  after(async () => {
+    await files.restore();
+  });
+
+  it('explains the statement under the cursor in a .sql file and reports the unindexed filter', async () => {
+    await files.write('queries/support.sql', [
+      '-- Support look-ups',
+      'SELECT id FROM orders WHERE id = 42;',
+      '',
+      'SELECT id, status, total_cents',
+      '  FROM orders',
+      ' WHERE tracking_number = \'TRK-1\';',
+      '',
+    ].join('\n'));
+    const editor = await openFile('queries/support.sql');
+    placeCursor(editor, 'tracking_number');
+    await vscode.commands.executeCommand('stakes.sql.explain');
+    const result = await resultOf();
+    assert.match(result.sql, /tracking_number = 'TRK-1'/, 'the second statement (under the cursor) was explained');
+    assert.equal(result.engine.kind, 'embedded');
+    assert.equal(result.estimate, true, 'embedded results are labelled as estimates');
+    assert.ok(result.findings.some((f) => f.id === 'indexable-seq-scan' && f.relation === 'orders'),
+      `expected an indexable-seq-scan finding on orders, got ${result.findings.map((f) => f.id).join(', ')}`);
+    const suggestion = result.suggestions.find((s) => s.table === 'orders' && s.columns.includes('tracking_number'));
+    assert.ok(suggestion, `expected a verified index on orders(tracking_number), got ${JSON.stringify(result.suggestions.map((s) => s.statement))}`);
+    assert.ok(suggestion.costAfter <= suggestion.costBefore / 2, 'a suggestion cuts the cost by half or more');
+    const diags = sqlDiagnostics(editor.document.uri);
+    assert.ok(diags.length > 0, 'findings appear as diagnostics');
+    for (const d of diags) assert.equal(d.range.start.line, 3, 'diagnostics sit on the explained statement');
+  });
+
+  it('finds the SQL literal under the cursor in application code (pg pool.query)', async () => {
+    const editor = await openFile('src/orders/repository.ts');
+    placeCursor(editor, 'WHERE o.status = $1');
+    await vscode.commands.executeCommand('stakes.sql.explain');
+    const result = await resultOf();
+    assert.match(result.sql, /o\.status = \$1/);
+    assert.ok(result.findings.some((f) => f.relation === 'orders' && (f.id === 'indexable-seq-scan' || f.id === 'slow-node')),
+      `expected a finding on the orders scan, got ${result.findings.map((f) => `${f.id}:${f.relation}`).join(', ')}`);
+    const diags = sqlDiagnostics(editor.document.uri);
+    assert.ok(diags.some((d) => d.range.contains(editor.selection.active)), 'a diagnostic covers the query under the cursor');
+  });
+
+  it('does not flag the primary-key lookup used as a control', async () => {
+    const editor = await openFile('src/orders/repository.ts');
+    placeCursor(editor, 'WHERE oi.order_id = $1');
+    await vscode.commands.executeCommand('stakes.sql.explain');
+    const result = await resultOf();
+    assert.ok(!result.findings.some((f) => f.id === 'indexable-seq-scan' && f.relation === 'order_items'),
+      `order_items is read through its index; got ${result.findings.map((f) => `${f.id}:${f.relation}`).join(', ')}`);
+  });
+
+  it('shows a syntax error with its position and as an error diagnostic', async () => {
+    await files.write('queries/broken.sql', 'SELECT id FROM orders WHER id = 1;\n');
+    const editor = await openFile('queries/broken.sql');
+    placeCursor(editor, 'SELECT');
+    await vscode.commands.executeCommand('stakes.sql.explain');
+    const s = await snapshot();
+    assert.equal(s.message?.type, 'error', `expected an error, the view shows ${s.message?.type}`);
+    const err = s.message as Extract<PlanViewOutbound, { type: 'error' }>;
+    assert.equal(err.kind, 'syntax');
+    assert.match(err.message, /line 1, column \d+/);
+    const diags = sqlDiagnostics(editor.document.uri);
+    assert.ok(diags.some((d) => d.severity === vscode.DiagnosticSeverity.Error), 'a syntax error becomes an Error diagnostic');
+  });
+
+  it('says clearly when there is no SQL under the cursor', async () => {
+    const editor = await openFile('src/orders/repository.ts');
+    const before = await snapshot();
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    await vscode.commands.executeCommand('stakes.sql.explain');
+    const after = await snapshot();
+    assert.deepEqual(after.message, before.message, 'nothing was explained');
+  });
+
+  it('offers an Explain CodeLens above SQL in code and in .sql files, and can turn it off', async () => {
+    const editor = await openFile('src/orders/repository.ts');
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
+    const explainLenses = lenses.filter((l) => l.command?.command === 'stakes.sql.explain');
+    assert.ok(explainLenses.length >= 5, `expected an Explain lens per query, got ${explainLenses.length}`);
+    assert.ok(explainLenses.some((l) => /loop/.test(l.command!.title)), 'the N+1 query is marked as running inside a loop');
+    const config = vscode.workspace.getConfiguration('stakes.sql');
+    await config.update('codeLens', false, vscode.ConfigurationTarget.Workspace);
+    try {
+      const off = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
+      assert.equal(off.filter((l) => l.command?.command === 'stakes.sql.explain').length, 0);
+    } finally {
+      await config.update('codeLens', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+});
