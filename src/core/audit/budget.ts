@@ -62,7 +62,7 @@ export function checkBudget(budget: Budget | undefined, estimate: CostEstimate, 
     throw new ProviderError('budget', 'stakes',
       `This audit could cost up to ${formatUsd(worst)} (${estimate.inputTokens} input tokens + up to ${estimate.maxOutputTokens} output), ` +
       `over the per-run budget of ${formatUsd(budget.perRunUsd)}. Audit a smaller scope (a selection or the changes), ` +
-      'pick a cheaper model, or raise stakes.audit.budget.perRunUsd.');
+      'pick a cheaper model, or raise stakes.audit.maxCostPerRunUsd.');
   }
   if (budget.perDayUsd !== undefined) {
     if (!ledgerFile) throw new ProviderError('config', 'stakes', 'A daily budget is set but no ledger file was given (internal configuration error).');
@@ -70,7 +70,7 @@ export function checkBudget(budget: Budget | undefined, estimate: CostEstimate, 
     if (spent + worst > budget.perDayUsd) {
       throw new ProviderError('budget', 'stakes',
         `Today's audits cost ${formatUsd(spent)} so far; this one could add up to ${formatUsd(worst)}, over the daily budget of ` +
-        `${formatUsd(budget.perDayUsd)}. Wait until tomorrow, audit a smaller scope, pick a cheaper model, or raise stakes.audit.budget.perDayUsd.`);
+        `${formatUsd(budget.perDayUsd)}. Wait until tomorrow, audit a smaller scope, pick a cheaper model, or raise stakes.audit.maxCostPerDayUsd.`);
     }
   }
 }

@@ -10,7 +10,7 @@ import { mapStainlessError } from './stainless';
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider, type ProviderSettings, type TokenUsage } from './types';
 import type { KeyHelp } from './errors';
 
-export const ANTHROPIC_HELP: KeyHelp = { displayName: 'Anthropic', envVar: 'ANTHROPIC_API_KEY', command: 'Stakes: Set Anthropic API Key' };
+export const ANTHROPIC_HELP: KeyHelp = { displayName: 'Anthropic', envVar: 'ANTHROPIC_API_KEY', command: 'Stakes: Set API key…' };
 
 interface AnthropicUsageBody {
   input_tokens?: number;
@@ -44,7 +44,7 @@ export function createAnthropicProvider(settings: ProviderSettings): Provider {
     async complete<T>(req: CompletionRequest<T>): Promise<CompletionResult<T>> {
       if (!settings.apiKey) {
         throw new ProviderError('auth', 'anthropic',
-          'No Anthropic API key is set. In VS Code run "Stakes: Set Anthropic API Key"; for the CLI set ANTHROPIC_API_KEY.');
+          'No Anthropic API key is set. In VS Code run "Stakes: Set API key…"; for the CLI set ANTHROPIC_API_KEY.');
       }
       const recorder = new ResponseRecorder();
       const client = new sdk.Anthropic({

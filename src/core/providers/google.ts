@@ -9,7 +9,7 @@ import { sleep } from './http';
 import { networkCodeOf, providerDetail, providerFailure, retryAfterSeconds, type KeyHelp } from './errors';
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider, type ProviderSettings } from './types';
 
-export const GOOGLE_HELP: KeyHelp = { displayName: 'Google Gemini', envVar: 'GEMINI_API_KEY', command: 'Stakes: Set Google Gemini API Key' };
+export const GOOGLE_HELP: KeyHelp = { displayName: 'Google Gemini', envVar: 'GEMINI_API_KEY', command: 'Stakes: Set API key…' };
 
 const RETRYABLE = [408, 429, 500, 502, 503, 504];
 /** Same ceiling the OpenAI and Anthropic SDKs use: a longer retry-after is reported, not waited for. */
@@ -26,7 +26,7 @@ export function createGoogleProvider(settings: ProviderSettings): Provider {
     async complete<T>(req: CompletionRequest<T>): Promise<CompletionResult<T>> {
       if (!settings.apiKey) {
         throw new ProviderError('auth', 'google',
-          'No Google Gemini API key is set. In VS Code run "Stakes: Set Google Gemini API Key"; for the CLI set GEMINI_API_KEY.');
+          'No Google Gemini API key is set. In VS Code run "Stakes: Set API key…"; for the CLI set GEMINI_API_KEY.');
       }
       let attempts = 0;
       let lastHeaders: Headers | undefined;

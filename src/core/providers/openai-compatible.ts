@@ -14,7 +14,7 @@ import { isLocalBaseUrl } from './locality';
 
 export function createOpenAICompatibleProvider(settings: ProviderSettings): Provider {
   const baseUrl = settings.baseUrl;
-  const help: KeyHelp = { displayName: 'the OpenAI-compatible server', baseUrl, command: 'Stakes: Set OpenAI-compatible API Key' };
+  const help: KeyHelp = { displayName: 'the OpenAI-compatible server', baseUrl, command: 'Stakes: Set API key…' };
   const local = baseUrl ? isLocalBaseUrl(baseUrl) : false;
   return {
     id: 'openai-compatible',
@@ -23,7 +23,7 @@ export function createOpenAICompatibleProvider(settings: ProviderSettings): Prov
     async complete<T>(req: CompletionRequest<T>): Promise<CompletionResult<T>> {
       if (!baseUrl) {
         throw new ProviderError('config', 'openai-compatible',
-          'No base URL is set for the OpenAI-compatible provider. Set stakes.audit.baseUrl (CLI: --base-url), e.g. ' +
+          'No base URL is set for the OpenAI-compatible provider. Set stakes.audit.openaiCompatible.baseUrl (CLI: --base-url), e.g. ' +
           'http://127.0.0.1:11434/v1 for Ollama, http://127.0.0.1:8000/v1 for vLLM, http://127.0.0.1:1234/v1 for LM Studio.');
       }
       const sdk = require('openai') as typeof import('openai');

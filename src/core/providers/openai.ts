@@ -9,7 +9,7 @@ import { mapStainlessError } from './stainless';
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider, type ProviderSettings } from './types';
 import type { KeyHelp } from './errors';
 
-export const OPENAI_HELP: KeyHelp = { displayName: 'OpenAI', envVar: 'OPENAI_API_KEY', command: 'Stakes: Set OpenAI API Key' };
+export const OPENAI_HELP: KeyHelp = { displayName: 'OpenAI', envVar: 'OPENAI_API_KEY', command: 'Stakes: Set API key…' };
 
 /** Text of the first output message of a Responses API body. */
 function responsesText(body: unknown): string {
@@ -30,7 +30,7 @@ export function createOpenAIProvider(settings: ProviderSettings): Provider {
     async complete<T>(req: CompletionRequest<T>): Promise<CompletionResult<T>> {
       if (!settings.apiKey) {
         throw new ProviderError('auth', 'openai',
-          'No OpenAI API key is set. In VS Code run "Stakes: Set OpenAI API Key"; for the CLI set OPENAI_API_KEY.');
+          'No OpenAI API key is set. In VS Code run "Stakes: Set API key…"; for the CLI set OPENAI_API_KEY.');
       }
       const recorder = new ResponseRecorder();
       const client = new sdk.OpenAI({
