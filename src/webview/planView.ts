@@ -156,7 +156,8 @@ function renderResult(data: PlanViewData): void {
   root.append(section('SQL', 'sql-section', false, sqlBlock(r.sql), header.parameterNote ? h('p', { class: 'muted' }, header.parameterNote) : undefined));
 
   // Findings
-  const findings = [...r.findings];
+  const rank: Record<string, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
+  const findings = [...r.findings].sort((a, b) => (rank[b.severity] ?? 0) - (rank[a.severity] ?? 0));
   root.append(section(`Findings (${findings.length})`, 'findings', true,
     findings.length === 0
       ? h('p', { class: 'muted' }, 'No problems found in this plan.')

@@ -11,7 +11,7 @@ import { isSqlExplainError } from '../../core/sql/errors';
 import { changesData } from '../../core/sql/safety';
 import { statementAt } from '../../core/sql/extract';
 import type { EngineSpec, ExplainRequest, ExplainResult, ExtractedStatement, SqlErrorKind } from '../../core/sql/types';
-import type { PlanSource, PlanViewData, PlanViewInbound } from '../../webview/planProtocol';
+import type { PlanSource, PlanViewData, PlanViewInbound, PlanViewOutbound } from '../../webview/planProtocol';
 import type { Services } from '../services';
 import { SqlDiagnostics, toRange } from './diagnostics';
 import { PlanPanel } from './planPanel';
@@ -392,6 +392,11 @@ export class SqlFeature implements vscode.Disposable {
     } catch {
       return target;
     }
+  }
+
+  /** For the extension-host tests: what the plan view shows and for which document. */
+  testSnapshot(): { message?: PlanViewOutbound; uri?: string; panelOpen: boolean } {
+    return { message: this.panel.lastMessage, uri: this.last?.target.uri.toString(), panelOpen: this.panel.visible };
   }
 
   async dispose(): Promise<void> {

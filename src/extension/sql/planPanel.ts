@@ -24,6 +24,11 @@ export class PlanPanel implements vscode.Disposable {
     return !!this.panel;
   }
 
+  /** The last state sent to the view (what it shows now). */
+  get lastMessage(): PlanViewOutbound | undefined {
+    return this.last;
+  }
+
   /** Shows (or updates) the panel without taking focus from the editor. */
   post(msg: PlanViewOutbound): void {
     this.last = msg;

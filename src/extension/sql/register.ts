@@ -176,6 +176,10 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => feature?.settingsChanged()),
   );
+  if (process.env.STAKES_UNDER_TEST === '1') {
+    // Read-only view of the plan panel's state for test/integration; not contributed, not in the palette.
+    context.subscriptions.push(vscode.commands.registerCommand('stakes.sql.testSnapshot', () => feature?.testSnapshot()));
+  }
 }
 
 function isLensArgs(arg: unknown): arg is LensArgs {
