@@ -55,7 +55,7 @@ function ignoredBy(layers: IgnoreLayer[], abs: string, isDir: boolean): boolean 
  * Expand files and directories into a sorted list of files. Directories are walked respecting
  * .gitignore files from `root` down. Missing paths throw an Error naming them.
  */
-export function walkFiles(inputs: string[], root: string): string[] {
+export function walkFiles(inputs: string[], root: string, cwd = process.cwd()): string[] {
   const out = new Set<string>();
   const rootLayers: IgnoreLayer[] = [];
   // .gitignore files between the root and each input directory apply too.
@@ -96,7 +96,7 @@ export function walkFiles(inputs: string[], root: string): string[] {
     }
   };
   for (const input of inputs) {
-    const abs = path.resolve(input);
+    const abs = path.resolve(cwd, input);
     let st: fs.Stats;
     try {
       st = fs.statSync(abs);

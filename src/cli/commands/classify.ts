@@ -50,7 +50,7 @@ export const command = {
 
     let files: string[];
     try {
-      files = walkFiles(positionals.map(resolve), root);
+      files = walkFiles(positionals, root, io.cwd);
     } catch (e) {
       throw new UserError(`${(e as Error).message}. Check the path and try again.`);
     }
