@@ -83,7 +83,7 @@ export function providerFailure(providerId: string, k: KeyHelp, f: FailureFacts)
   if (f.aborted) return new ProviderError('aborted', providerId, 'The audit was cancelled; nothing was reported and no result was cached.', extra);
   if (f.timedOut) {
     return new ProviderError('timeout', providerId,
-      `${name} did not answer within ${Math.round(f.timeoutMs / 1000)} s` +
+      `${name} did not answer within ${f.timeoutMs < 10_000 ? (f.timeoutMs / 1000).toFixed(1) : Math.round(f.timeoutMs / 1000)} s` +
       (f.retries > 0 ? ` (tried ${f.retries + 1} times)` : '') +
       '. Try again, audit a smaller scope (a selection or the changes), or raise the timeout (stakes.audit.timeoutSeconds, CLI --timeout).', extra);
   }

@@ -1,0 +1,182 @@
+/**
+ * A loopback server that speaks the wire formats of OpenAI (/v1/responses, /v1/chat/completions),
+ * Anthropic (/v1/messages, /v1/messages/count_tokens) and Gemini (/v1/ and /v1beta/
+ * models/{m}:generateContent), so tests run the real SDK clients against it. Each request takes the
+ * next scripted behaviour; every request is recorded (path, headers, body) for assertions.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type Behaviour =
+  /** 200 with `text` as the model's output (a JSON string for a valid review). */
+  | { kind: 'ok'; text: string; usage?: { input?: number; output?: number; cached?: number } }
+  /** An HTTP error in the provider's error format. */
+  | { kind: 'error'; status: number; message?: string; headers?: Record<string, string> }
+  /** Wait before answering (the client should time out first). */
+  | { kind: 'slow'; delayMs: number; then?: Behaviour }
+  /** Drop the connection without answering. */
+  | { kind: 'hangup' };
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+  at: number;
+}
+
+export type Wire = 'openai-responses' | 'openai-chat' | 'anthropic' | 'anthropic-count' | 'gemini' | 'unknown';
+
+export function wireOf(path: string): Wire {
+  const p = path.split('?')[0];
+  if (p.endsWith('/responses')) return 'openai-responses';
+  if (p.endsWith('/chat/completions')) return 'openai-chat';
+  if (p.endsWith('/messages/count_tokens')) return 'anthropic-count';
+  if (p.endsWith('/messages')) return 'anthropic';
+  if (/^\/(v1|v1beta)\/models\/[^/:]+:generateContent$/.test(p)) return 'gemini';
+  return 'unknown';
+}
+
+function modelOf(wire: Wire, path: string, body: string): string {
+  if (wire === 'gemini') return /models\/([^/:]+):/.exec(path)?.[1] ?? 'gemini';
+  try {
+    return (JSON.parse(body) as { model?: string }).model ?? 'model';
+  } catch {
+    return 'model';
+  }
+}
+
+function okBody(wire: Wire, model: string, text: string, u: { input?: number; output?: number; cached?: number } = {}): unknown {
+  const input = u.input ?? 1200;
+  const output = u.output ?? 150;
+  const cached = u.cached ?? 0;
+  switch (wire) {
+    case 'openai-responses':
+      return {
+        id: 'resp_fake', object: 'response', created_at: 1, status: 'completed', model,
+        output: [{ id: 'msg_fake', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] }],
+        usage: { input_tokens: input, input_tokens_details: { cached_tokens: cached }, output_tokens: output, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: input + output },
+      };
+    case 'openai-chat':
+      return {
+        id: 'chatcmpl-fake', object: 'chat.completion', created: 1, model,
+        choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, finish_reason: 'stop', logprobs: null }],
+        usage: { prompt_tokens: input, completion_tokens: output, total_tokens: input + output, prompt_tokens_details: { cached_tokens: cached } },
+      };
+    case 'anthropic':
+      return {
+        id: 'msg_fake', type: 'message', role: 'assistant', model, content: [{ type: 'text', text }], stop_reason: 'end_turn', stop_sequence: null,
+        usage: { input_tokens: input - cached, output_tokens: output, cache_creation_input_tokens: 0, cache_read_input_tokens: cached },
+      };
+    case 'gemini':
+      return {
+        candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP', index: 0 }],
+        usageMetadata: { promptTokenCount: input, candidatesTokenCount: output, totalTokenCount: input + output, cachedContentTokenCount: cached },
+        modelVersion: model, responseId: 'r_fake',
+      };
+    default:
+      return {};
+  }
+}
+
+function errorBody(wire: Wire, status: number, message: string): unknown {
+  if (wire === 'anthropic' || wire === 'anthropic-count') {
+    const type = status === 401 ? 'authentication_error' : status === 404 ? 'not_found_error' : status === 429 ? 'rate_limit_error' : status >= 500 ? 'api_error' : 'invalid_request_error';
+    return { type: 'error', error: { type, message }, request_id: 'req_fake' };
+  }
+  if (wire === 'gemini') {
+    const s = status === 401 ? 'UNAUTHENTICATED' : status === 404 ? 'NOT_FOUND' : status === 429 ? 'RESOURCE_EXHAUSTED' : status >= 500 ? 'INTERNAL' : 'INVALID_ARGUMENT';
+    return { error: { code: status, message, status: s } };
+  }
+  return { error: { message, type: status === 429 ? 'rate_limit_exceeded' : 'invalid_request_error', param: null, code: status === 404 ? 'model_not_found' : null } };
+}
+
+export class FakeProviders {
+  readonly requests: RecordedRequest[] = [];
+  private script: Behaviour[] = [];
+  /** Used when the script is empty. */
+  fallback: Behaviour = { kind: 'ok', text: JSON.stringify({ findings: [], summary: 'Nothing found.' }) };
+  private server: http.Server | null = null;
+  private readonly sockets = new Set<import('node:net').Socket>();
+  url = '';
+
+  /** Queue behaviours for the next requests (count_tokens requests do not consume the script). */
+  push(...behaviours: Behaviour[]): this {
+    this.script.push(...behaviours);
+    return this;
+  }
+
+  reset(): void {
+    this.script = [];
+    this.requests.length = 0;
+  }
+
+  /** Requests that reached a model endpoint (not token counting). */
+  modelRequests(): RecordedRequest[] {
+    return this.requests.filter((r) => wireOf(r.path) !== 'anthropic-count');
+  }
+
+  async start(): Promise<this> {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => void this.handle(req, Buffer.concat(chunks).toString('utf8'), res));
+    });
+    this.server.on('connection', (s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async handle(req: http.IncomingMessage, body: string, res: http.ServerResponse): Promise<void> {
+    const path = req.url ?? '/';
+    this.requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body, at: Date.now() });
+    const wire = wireOf(path);
+    if (wire === 'unknown') return this.send(res, 404, { error: { message: `fake server: no route for ${path}` } });
+    if (wire === 'anthropic-count') return this.send(res, 200, { input_tokens: Math.ceil(body.length / 4) });
+    let b: Behaviour = this.script.shift() ?? this.fallback;
+    while (b.kind === 'slow') {
+      const closed = await new Promise<boolean>((resolve) => {
+        const t = setTimeout(() => resolve(false), (b as { delayMs: number }).delayMs);
+        res.on('close', () => { clearTimeout(t); resolve(true); });
+      });
+      if (closed || res.destroyed) return;
+      b = b.then ?? this.fallback;
+    }
+    if (b.kind === 'hangup') {
+      req.socket.destroy();
+      return;
+    }
+    const model = modelOf(wire, path, body);
+    if (b.kind === 'error') {
+      return this.send(res, b.status, errorBody(wire, b.status, b.message ?? `fake error ${b.status}`), b.headers);
+    }
+    return this.send(res, 200, okBody(wire, model, b.text, b.usage));
+  }
+
+  private send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    if (res.destroyed) return;
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'request-id': 'req_fake', ...headers });
+    res.end(text);
+  }
+}
+
+/** A valid review JSON text with the given findings (defaults filled in). */
+export function reviewText(findings: Array<Partial<Record<string, unknown>>>, summary = 'Reviewed.'): string {
+  return JSON.stringify({
+    summary,
+    findings: findings.map((f) => ({
+      title: 'Problem', severity: 'high', category: 'injection', cwe: null, file: 'src/app.ts', startLine: 1, endLine: 1,
+      evidence: 'x', explanation: 'Because.', fix: null, confidence: 0.8, ...f,
+    })),
+  });
+}
