@@ -12,9 +12,11 @@ let ready: Promise<TSParser> | undefined;
 export function findWasm(file: string, pkg: string): string {
   const tried: string[] = [];
   const candidates = [path.join(__dirname, file), path.join(__dirname, '..', 'dist', file)];
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    candidates.push(path.join(dir, 'node_modules', pkg, file));
-    if (path.dirname(dir) === dir) break;
+  for (const start of [__dirname, process.cwd()]) {
+    for (let dir = start; ; dir = path.dirname(dir)) {
+      candidates.push(path.join(dir, 'node_modules', pkg, file));
+      if (path.dirname(dir) === dir) break;
+    }
   }
   for (const c of candidates) {
     tried.push(c);

@@ -68,6 +68,8 @@ const BUILTIN_PASCAL = new Set(['Object', 'Promise', 'JSON', 'Math', 'Array', 'D
 const DB_RECEIVER = /(?:^|\.|\b)(?:db|database|prisma|knex|sequelize|mongoose|pool|pg|conn|connection|manager|entityManager|em|orm|repo|repository|\w+Repository|\w+Repo|\w+Model|models?|collection|\w+Collection|queryRunner|dataSource|tx|trx|dao|\w+Dao|\w+DAO|client|sql)(?:\.|$|\(|\[)/i;
 const OWNERSHIP = /\b(?:req|request|ctx|context)\s*\.\s*(?:user|session|auth|state|account|identity)\b|\bcurrent_?user\b|\bgetUser\s*\(|\bowner(?:Id|_id|ship)?\b|\b(?:user|author|owner|tenant|account|org|organization|created_?by|customer)_?(?:[iI]d)\s*[:=]|authori[sz]|permission|\bcan[A-Z_(]|\bisOwner|checkAccess|assert\w*(?:Owner|Access)|\bability\b|polic(?:y|ies)\b|forbidden|\b403\b|isAdmin|\brole|@Roles|UseGuards|CurrentUser|@User\s*\(|\bacl\b|\bguard/i;
 const TRANSACTION = /\$transaction|transaction|startTransaction|\bBEGIN\b|withTransaction|startSession|Transactional|runInTransaction|\btrx\b|\btx\b|\batomic/i;
+/** Functions whose name says they validate their argument (isSafeUrl, isAllowedHost, validateRedirect, isInside…). */
+const CHECK_FUNCTION = /^(?:is|check|validate|ensure|assert|verify)[A-Z_]|allow|whitelist|trusted|inside|within|permitted/;
 const PASSWORD_NAME = /pass(?:word|wd|phrase)?$|^pwd$|Pwd$/i;
 const SECRET_CONTEXT = /token|secret|passw|otp|nonce|salt|session|reset|csrf|api_?key|apikey|verification|verify|invite|activation|(?:^|[^a-z])code$|Code$|key$|Key$|auth|signature|captcha/i;
 
@@ -728,7 +730,8 @@ function recordChecks(call: TS.CallExpression, name: string, recv: TS.Expression
   const t = ts();
   const args = call.arguments;
   const mark = (e: TS.Node, kind: 'prefix' | 'dotdot' | 'allow'): void => {
-    for (const id of identifiersIn(e)) sc.markChecked(id, kind);
+    for (const id of identifiersIn(e)) if (!isRequestObject(t.factory.createIdentifier(id), sc) && id !== 'this') sc.markChecked(id, kind);
+    if (!t.isIdentifier(e)) sc.markChecked(`=${e.getText(cx.sf).replace(/\s+/g, '')}`, kind);
   };
   if (name === 'startsWith' && recv) mark(recv, 'prefix');
   else if ((name === 'includes' || name === 'indexOf') && recv && args[0] && t.isStringLiteralLike(args[0]) && args[0].text.includes('..')) mark(recv, 'dotdot');
@@ -738,8 +741,7 @@ function recordChecks(call: TS.CallExpression, name: string, recv: TS.Expression
     if (!t.isStringLiteralLike(args[0])) mark(args[0], 'allow');
     else if (name === 'match') mark(recv, 'allow');
   } else if (name === 'relative' && args[1]) mark(args[1], 'prefix');
-  else if (/allow|whitelist|safe|valid|inside|within|contain|trusted|isLocal|isRelative|isInternal|permitted/i.test(name)) for (const a of args) mark(a, 'allow');
-  void cx;
+  else if (CHECK_FUNCTION.test(name)) for (const a of args) mark(a, 'allow');
 }
 
 function checkComparison(b: TS.BinaryExpression, sc: Scope, cx: FileCx): void {
@@ -749,11 +751,19 @@ function checkComparison(b: TS.BinaryExpression, sc: Scope, cx: FileCx): void {
     k !== t.SyntaxKind.EqualsEqualsToken && k !== t.SyntaxKind.ExclamationEqualsToken) return;
   for (const side of [b.left, b.right]) {
     const s = side.getText(cx.sf);
-    if (/\.(?:hostname|host|origin|protocol)$/.test(s)) for (const id of identifiersIn(side)) sc.markChecked(id, 'allow');
+    if (/\.(?:hostname|host|origin|protocol)$/.test(s)) {
+      for (const id of identifiersIn(side)) if (!isRequestObject(t.factory.createIdentifier(id), sc)) sc.markChecked(id, 'allow');
+    }
   }
 }
 
 function isChecked(arg: TS.Expression, taint: Taint, kinds: ('prefix' | 'dotdot' | 'allow')[], sc: Scope): boolean {
+  const argText = arg.getText().replace(/\s+/g, '');
+  for (let s: Scope | undefined = sc; s; s = s.parent) {
+    for (const [key, set] of s.checks) {
+      if (key.startsWith('=') && argText.includes(key.slice(1)) && kinds.some((k) => set.has(k) && (k !== 'prefix' || taint.normalized))) return true;
+    }
+  }
   for (const id of identifiersIn(arg)) {
     const c = sc.checkedAs(id);
     if (!c) continue;
