@@ -82,9 +82,12 @@ export function formatCost(c: number | undefined): string {
 
 export function nodeTitle(node: PlanNode): string {
   let t = node.nodeType;
-  if (node.operation && !t.toLowerCase().includes(node.operation.toLowerCase())) {
-    // "Hash Join" + "Left" reads as "Hash Left Join", as EXPLAIN's text format writes it.
-    t = /\bJoin$/.test(t) ? t.replace(/ Join$/, ` ${node.operation} Join`) : `${t} (${node.operation})`;
+  // EXPLAIN's text format omits "Inner" ("Hash Join"), and names the others ("Hash Left Join").
+  const showOperation = node.operation && !(node.operation === 'Inner' && /\bJoin$|^Nested Loop$/.test(t));
+  if (showOperation && node.operation && !t.toLowerCase().includes(node.operation.toLowerCase())) {
+    if (/\bJoin$/.test(t)) t = t.replace(/ Join$/, ` ${node.operation} Join`);
+    else if (t === 'Nested Loop') t = `Nested Loop ${node.operation} Join`;
+    else t = `${t} (${node.operation})`;
   }
   if (node.relation) {
     const rel = node.schema && node.schema !== 'public' ? `${node.schema}.${node.relation}` : node.relation;

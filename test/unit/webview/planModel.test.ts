@@ -144,6 +144,9 @@ describe('planModel (SQL plan view)', () => {
 
   it('titles nodes like EXPLAIN text does', () => {
     assert.equal(nodeTitle(node('0', 'Hash Join', { operation: 'Left' })), 'Hash Left Join');
+    assert.equal(nodeTitle(node('0', 'Hash Join', { operation: 'Inner' })), 'Hash Join');
+    assert.equal(nodeTitle(node('0', 'Nested Loop', { operation: 'Inner' })), 'Nested Loop');
+    assert.equal(nodeTitle(node('0', 'Nested Loop', { operation: 'Anti' })), 'Nested Loop Anti Join');
     assert.equal(nodeTitle(node('0', 'Seq Scan', { relation: 'orders', alias: 'o' })), 'Seq Scan on orders o');
     assert.equal(nodeTitle(node('0', 'Seq Scan', { relation: 'orders', alias: 'orders', schema: 'public' })), 'Seq Scan on orders');
     assert.equal(nodeTitle(node('0', 'Index Scan', { relation: 'events', schema: 'audit' })), 'Index Scan on audit.events');
