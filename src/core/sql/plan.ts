@@ -119,7 +119,7 @@ function mysqlBlock(qb: Record<string, unknown>, id: string): PlanNode {
   const children: PlanNode[] = [];
   const wrap = (nodeType: string, inner: Record<string, unknown>, extraFields: Partial<PlanNode>): PlanNode => {
     const child = mysqlBlock(inner, `${id}.0`);
-    return clean({ id, nodeType, extra: {}, ...extraFields, children: [child], estimatedRows: child.estimatedRows, totalCost: child.totalCost });
+    return clean<PlanNode>({ id, nodeType, extra: {}, ...extraFields, children: [child], estimatedRows: child.estimatedRows, totalCost: child.totalCost });
   };
   if (qb.ordering_operation) return wrap('Sort', qb.ordering_operation as Record<string, unknown>, sortFields(qb.ordering_operation as Record<string, unknown>));
   if (qb.grouping_operation) return wrap('Aggregate', qb.grouping_operation as Record<string, unknown>, sortFields(qb.grouping_operation as Record<string, unknown>));
@@ -132,23 +132,20 @@ function mysqlBlock(qb: Record<string, unknown>, id: string): PlanNode {
   if (qb.temporary_table) return wrap('Materialize', qb.temporary_table as Record<string, unknown>, { detail: 'temporary table' });
   const loop = (qb.nested_loop as Array<Record<string, unknown>> | undefined) ?? (qb.table ? [{ table: qb.table }] : []);
   let acc: PlanNode | undefined;
-  let k = 0;
   for (const item of loop) {
     const node = item.table ? mysqlTable(item.table as Record<string, unknown>, '') : mysqlBlock(item, '');
     if (!acc) acc = node;
     else {
       const rows = (acc.estimatedRows ?? 1) * (node.estimatedRows ?? 1);
-      acc = clean({ id: '', nodeType: 'Nested Loop', operation: 'Inner', estimatedRows: rows, extra: {}, children: [acc, node], totalCost: sumCost(acc, node) });
+      acc = clean<PlanNode>({ id: '', nodeType: 'Nested Loop', operation: 'Inner', estimatedRows: rows, extra: {}, children: [acc, node], totalCost: sumCost(acc, node) });
     }
-    k++;
   }
   for (const key of ['union_result', 'subqueries', 'materialized_from_subquery']) {
-    if (qb[key]) children.push(clean({ id: '', nodeType: key, extra: pick(qb, [key]), children: [] }));
+    if (qb[key]) children.push(clean<PlanNode>({ id: '', nodeType: key, extra: pick(qb, [key]), children: [] }));
   }
-  const root = acc ?? clean({ id, nodeType: qb.message ? 'Result' : 'Query Block', detail: str(qb.message) ?? str((qb.table as Record<string, unknown> | undefined)?.message), extra: {}, children: [] });
+  const root = acc ?? clean<PlanNode>({ id, nodeType: qb.message ? 'Result' : 'Query Block', detail: str(qb.message) ?? str((qb.table as Record<string, unknown> | undefined)?.message), extra: {}, children: [] });
   if (children.length) root.children.push(...children);
   renumber(root, id);
-  void k;
   return root;
 }
 

@@ -25,10 +25,11 @@ let db: PGliteType | undefined;
 const loadPglite = (): typeof import('@electric-sql/pglite') => require('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
 
 async function assets(dir: string): Promise<{ pgliteWasmModule: WebAssembly.Module; initdbWasmModule: WebAssembly.Module; fsBundle: Blob }> {
-  const read = (f: string): Buffer => {
+  const read = (f: string): Uint8Array<ArrayBuffer> => {
     const p = path.join(dir, f);
     if (!fs.existsSync(p)) throw new Error(`PGlite asset missing: ${p}. Rebuild with \`node esbuild.mjs\` (it copies the assets into media/pglite/).`);
-    return fs.readFileSync(p);
+    const b = fs.readFileSync(p);
+    return new Uint8Array(b.buffer as ArrayBuffer, b.byteOffset, b.byteLength);
   };
   const [pgliteWasmModule, initdbWasmModule] = await Promise.all([WebAssembly.compile(read('pglite.wasm')), WebAssembly.compile(read('initdb.wasm'))]);
   return { pgliteWasmModule, initdbWasmModule, fsBundle: new Blob([read('pglite.data')]) };
@@ -101,7 +102,7 @@ async function execMany(statements: string[]): Promise<Array<WireError | null>> 
 }
 
 function wireError(e: unknown): WireError {
-  const err = e as WireError & { position?: string | number };
+  const err = e as Omit<WireError, 'position'> & { position?: string | number };
   return {
     message: err?.message ?? String(e),
     ...(err?.code ? { code: String(err.code) } : {}),
