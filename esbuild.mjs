@@ -27,9 +27,6 @@ const nodeBundles = [
   // Embedded PostgreSQL runs in a forked child process; the CJS build of PGlite is required (the ESM
   // build rewrites import.meta.url to {} in a CJS bundle). Its assets are copied by copySqlAssets().
   ['src/core/sql/engines/pglite-worker.ts', 'dist/pglite-worker.js', { alias: { '@electric-sql/pglite': './node_modules/@electric-sql/pglite/dist/index.cjs' } }],
-  // Embedded PostgreSQL runs in a forked child process; the CJS build of PGlite is required (the ESM
-  // build rewrites import.meta.url to {} in a CJS bundle). Its assets are copied by copySqlAssets().
-  ['src/core/sql/engines/pglite-worker.ts', 'dist/pglite-worker.js', { alias: { '@electric-sql/pglite': './node_modules/@electric-sql/pglite/dist/index.cjs' } }],
   ['src/extension/audit/host.ts', 'dist/audit.js'],
 ];
 
@@ -40,7 +37,6 @@ const webBundles = [
 ];
 
 mkdirSync('dist', { recursive: true });
-copySqlAssets();
 copySqlAssets();
 const contexts = [];
 for (const [entry, outfile, extra] of nodeBundles) {
@@ -57,21 +53,6 @@ if (watch) {
 } else {
   await Promise.all(contexts.map((c) => c.rebuild()));
   await Promise.all(contexts.map((c) => c.dispose()));
-}
-
-/** PGlite's wasm, data and contrib tarballs → media/pglite/ (gitignored); sql.js's wasm → dist/. */
-function copySqlAssets() {
-  const pglite = 'node_modules/@electric-sql/pglite/dist';
-  mkdirSync('media/pglite', { recursive: true });
-  for (const f of readdirSync(pglite)) {
-    if (f === 'pglite.wasm' || f === 'pglite.data' || f === 'initdb.wasm' || f.endsWith('.tar.gz')) copyIfChanged(`${pglite}/${f}`, `media/pglite/${f}`);
-  }
-  copyIfChanged('node_modules/sql.js/dist/sql-wasm.wasm', 'dist/sql-wasm.wasm');
-}
-
-function copyIfChanged(from, to) {
-  if (existsSync(to) && statSync(to).size === statSync(from).size && statSync(to).mtimeMs >= statSync(from).mtimeMs) return;
-  copyFileSync(from, to);
 }
 
 /** PGlite's wasm, data and contrib tarballs → media/pglite/ (gitignored); sql.js's wasm → dist/. */
