@@ -273,6 +273,8 @@ export class AuditHost implements vscode.Disposable {
     }
     // Confirm when the estimate is above the threshold (or unknown for a paid provider).
     for (;;) {
+      // No point weighing the cost of a call that cannot be made.
+      await this.requireKey(choice.provider, settings);
       const answer = await this.confirm(plan, prepared, choice, settings);
       if (answer === 'send') break;
       if (answer === 'cancel') return;
@@ -286,7 +288,6 @@ export class AuditHost implements vscode.Disposable {
       audit = await this.auditRequest(plan, choice, settings);
       prepared = prepareAudit(audit);
     }
-    await this.requireKey(choice.provider, settings);
     audit.settings = await this.providerSettings(choice.provider, settings);
     const run = await this.withProgress(plan, prepared, choice, settings, audit, options.refresh ?? false);
     await this.accept(run, plan, routing, choice, settings);

@@ -37,7 +37,7 @@ export function register(context: vscode.ExtensionContext, services: Services): 
   command('stakes.audit.applyFix', (id) => host().applyFix(id));
   command('stakes.audit.fixApplied', (id) => host().fixApplied(id));
   command('stakes.audit.revealFinding', (id) => host().revealFinding(id));
-  command('stakes.audit.suppressFinding', (id) => host().suppressFinding(id));
+  command('stakes.audit.suppressFinding', (id, suppressed) => host().suppressFinding(id, suppressed !== false));
   command('stakes.audit.setApiKey', (provider) => setApiKeyCommand(context.secrets, provider));
   command('stakes.audit.clearApiKey', (provider) => clearApiKeyCommand(context.secrets, provider));
 
