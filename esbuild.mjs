@@ -28,6 +28,8 @@ const nodeBundles = [
   // build rewrites import.meta.url to {} in a CJS bundle). Its assets are copied by copySqlAssets().
   ['src/core/sql/engines/pglite-worker.ts', 'dist/pglite-worker.js', { alias: { '@electric-sql/pglite': './node_modules/@electric-sql/pglite/dist/index.cjs' } }],
   ['src/extension/audit/host.ts', 'dist/audit.js'],
+  // Offline rules: the TypeScript compiler and web-tree-sitter; grammar wasm copied by copyRulesAssets().
+  ['src/extension/rules/host.ts', 'dist/rules.js'],
 ];
 
 /** Webview bundles (browser, IIFE). */
@@ -38,6 +40,7 @@ const webBundles = [
 
 mkdirSync('dist', { recursive: true });
 copySqlAssets();
+copyRulesAssets();
 const contexts = [];
 for (const [entry, outfile, extra] of nodeBundles) {
   contexts.push(await esbuild.context({ ...node, entryPoints: [entry], outfile, ...(extra ?? {}) }));
@@ -63,6 +66,12 @@ function copySqlAssets() {
     if (f === 'pglite.wasm' || f === 'pglite.data' || f === 'initdb.wasm' || f.endsWith('.tar.gz')) copyIfChanged(`${pglite}/${f}`, `media/pglite/${f}`);
   }
   copyIfChanged('node_modules/sql.js/dist/sql-wasm.wasm', 'dist/sql-wasm.wasm');
+}
+
+/** web-tree-sitter's runtime and the Python grammar → dist/, next to every bundle that runs the rules. */
+function copyRulesAssets() {
+  copyIfChanged('node_modules/web-tree-sitter/tree-sitter.wasm', 'dist/tree-sitter.wasm');
+  copyIfChanged('node_modules/tree-sitter-python/tree-sitter-python.wasm', 'dist/tree-sitter-python.wasm');
 }
 
 function copyIfChanged(from, to) {

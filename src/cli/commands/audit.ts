@@ -1,6 +1,6 @@
 /**
  * `stakes audit PATH... [--selection START:END] [--changes [BASE]] [--provider P] [--model ID]
- *  [--base-url URL] [--format text|json|sarif|markdown] [--fail-on SEVERITY] [--dry-run] [--offline]`
+ *  [--base-url URL] [--format text|json|sarif|markdown] [--fail-on SEVERITY] [--dry-run] [--offline [--baseline FILE] [--write-baseline]]`
  * Exit 0: done (no finding at/above --fail-on); 1: a finding at/above --fail-on; 2: bad input or provider failure.
  */
 import * as fs from 'node:fs';
@@ -34,6 +34,8 @@ Audits code with a model and prints structured findings grounded in the code.
   --fail-on SEVERITY      exit 1 when a finding at or above SEVERITY exists (${SEVERITIES.join(', ')})
   --dry-run               print the exact (redacted) payload and the cost estimate; send nothing
   --offline               deterministic rules only: no model, no network
+  --baseline FILE         with --offline: hide findings recorded in FILE, so only new ones are reported and fail
+  --write-baseline        with --offline: record the current findings in --baseline FILE (default .stakes-baseline.json)
   --local-only            refuse every provider that is not on this machine or a private network
   --timeout SECONDS       per-attempt time limit (default 120)
   --max-run-usd USD       refuse when this audit could cost more
@@ -200,6 +202,8 @@ export const command = {
           'fail-on': { type: 'string' },
           'dry-run': { type: 'boolean' },
           offline: { type: 'boolean' },
+          baseline: { type: 'string' },
+          'write-baseline': { type: 'boolean' },
           'local-only': { type: 'boolean' },
           timeout: { type: 'string' },
           'max-run-usd': { type: 'string' },
@@ -318,19 +322,15 @@ export const command = {
     };
 
     if (values.offline && rules) {
-      const { mergeFindings } = require('../../core/audit/merge') as typeof import('../../core/audit/merge');
-      const { intersectsJudged, judgedRanges } = require('../../core/audit/scope') as typeof import('../../core/audit/scope');
-      const all = await rules.auditOffline(ruleFiles, { onSkip: (p, reason) => io.stderr(`stakes audit: skipped ${p}: ${reason}\n`) });
-      // Same scope rule as the AI audit: only findings on judged lines.
-      const inScope = all.filter((f) => targets.some((t) => t.path === f.file && intersectsJudged(judgedRanges(t), f.startLine, f.endLine)));
-      const findings = mergeFindings([], inScope);
-      const checked = `Checked ${targets.map((t) => t.path).join(', ')} with the deterministic rules only (no model, nothing sent).`;
-      const report: AuditReport = {
-        findings, unverified: [], summary: findings.length ? `${findings.length} rule finding(s).` : `No findings. ${checked}`,
-        model: { provider: 'stakes', id: 'offline-rules' }, usage: { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: 0 },
-      };
-      return emit(report, checked, []);
+      const { runOfflineAudit } = require('./audit-offline') as typeof import('./audit-offline');
+      const offline = await runOfflineAudit(targets, { root, cwd: io.cwd, baseline: values.baseline, writeBaseline: values['write-baseline'], stderr: io.stderr });
+      if (offline.wroteBaseline) {
+        io.stderr(`stakes audit: ${offline.checked}\n`);
+        return 0;
+      }
+      return emit(offline.report, offline.checked, offline.extra);
     }
+    if (values.baseline !== undefined || values['write-baseline']) throw new UserError('--baseline and --write-baseline apply to the deterministic rules: add --offline.');
 
     let hints: Finding[] = [];
     if (rules) {

@@ -321,7 +321,7 @@ function callTaint(n: Node, sc: Scope, cx: Cx): Taint | undefined {
     const t = taintOf(recv, sc, cx);
     if (t) {
       const keepsRaw = name === 'get' || name === 'getlist' || name === 'pop' || name === 'copy' || name === 'items' || name === 'values';
-      return { ...t, raw: keepsRaw ? t.raw : false, whole: name === 'copy' || name === 'dict' || name === 'to_dict' ? t.whole : false,
+      return { ...t, source: t.origin === 'request' && !t.built && (name === 'get' || name === 'getlist') ? n.text : t.source, raw: keepsRaw ? t.raw : false, whole: name === 'copy' || name === 'dict' || name === 'to_dict' ? t.whole : false,
         built: t.built || name === 'format', normalized: NORMALIZERS.has(name) || false };
     }
   }

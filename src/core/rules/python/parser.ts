@@ -32,7 +32,7 @@ export function pythonParser(): Promise<TSParser> {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const wts = require('web-tree-sitter') as typeof import('web-tree-sitter');
       const runtime = findWasm('tree-sitter.wasm', 'web-tree-sitter');
-      await wts.Parser.init({ locateFile: () => runtime });
+      await wts.Parser.init({ locateFile: () => runtime } as unknown as Parameters<typeof wts.Parser.init>[0]);
       const lang = await wts.Language.load(findWasm('tree-sitter-python.wasm', 'tree-sitter-python'));
       const parser = new wts.Parser();
       parser.setLanguage(lang);

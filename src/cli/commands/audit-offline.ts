@@ -1,0 +1,108 @@
+/**
+ * `stakes audit --offline`: the deterministic rules over the audit's targets, with inline suppressions
+ * and a baseline so only new findings fail CI. `stakes audit` (audit.ts) parses the arguments and the
+ * scope, then hands the targets here.
+ *   --write-baseline           record the current findings (to --baseline FILE, default .stakes-baseline.json)
+ *   --baseline FILE            hide the findings recorded in FILE; only new ones are reported and fail --fail-on
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { AuditReport, Finding } from '../../core/audit/findings';
+import type { AuditTarget } from '../../core/audit/types';
+import { UserError } from '../io';
+
+export const DEFAULT_BASELINE = '.stakes-baseline.json';
+
+export interface OfflineOptions {
+  /** Workspace root: findings' paths are relative to it, and the default baseline lives there. */
+  root: string;
+  cwd: string;
+  baseline?: string;
+  writeBaseline?: boolean;
+  stderr: (text: string) => void;
+}
+
+export interface OfflineResult {
+  report: AuditReport;
+  checked: string;
+  /** Lines for the user besides the report (suppressed and baseline counts). */
+  extra: string[];
+  /** Set when --write-baseline wrote the file: the caller prints nothing else and exits 0. */
+  wroteBaseline?: string;
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+export async function runOfflineAudit(targets: AuditTarget[], opts: OfflineOptions): Promise<OfflineResult> {
+  const rules = require('../../core/rules') as typeof import('../../core/rules');
+  const { judgedRanges, intersectsJudged } = require('../../core/audit/scope') as typeof import('../../core/audit/scope');
+  const { mergeFindings } = require('../../core/audit/merge') as typeof import('../../core/audit/merge');
+
+  const findings: Finding[] = [];
+  let suppressed = 0;
+  let analysed = 0;
+  for (const t of targets) {
+    let r;
+    try {
+      r = await rules.analyzeFile(t.path, t.content);
+    } catch (e) {
+      opts.stderr(`stakes audit: skipped ${t.path}: analysis failed (${(e as Error).message})\n`);
+      continue;
+    }
+    if (r.skipped) {
+      if (r.language) opts.stderr(`stakes audit: skipped ${t.path}: ${r.skipped}\n`);
+      continue;
+    }
+    analysed++;
+    // Same scope rule as the AI audit: only findings on judged lines (selection, changed hunks).
+    const ranges = judgedRanges(t);
+    findings.push(...r.findings.filter((f) => intersectsJudged(ranges, f.startLine, f.endLine)));
+    suppressed += r.suppressed.filter((s) => intersectsJudged(ranges, s.finding.startLine, s.finding.endLine)).length;
+  }
+
+  const baselinePath = opts.baseline ? path.resolve(opts.cwd, opts.baseline) : path.join(opts.root, DEFAULT_BASELINE);
+  if (opts.writeBaseline) {
+    const data = rules.createBaseline(findings);
+    try {
+      fs.writeFileSync(baselinePath, JSON.stringify(data, null, 2) + '\n');
+    } catch (e) {
+      throw new UserError(`cannot write the baseline to ${baselinePath} (${(e as Error).message}). Pass --baseline FILE with a writable path.`);
+    }
+    const checked = `Recorded ${findings.length} finding(s) from ${analysed} file(s) in ${path.relative(opts.cwd, baselinePath) || baselinePath}.`;
+    return { report: emptyReport(checked), checked, extra: [], wroteBaseline: baselinePath };
+  }
+
+  const extra: string[] = [];
+  let shown = findings;
+  if (opts.baseline) {
+    let json: string;
+    try {
+      json = fs.readFileSync(baselinePath, 'utf8');
+    } catch {
+      throw new UserError(`--baseline ${opts.baseline}: cannot read ${baselinePath}. Create it with \`stakes audit --offline PATH --write-baseline --baseline ${opts.baseline}\`.`);
+    }
+    let baseline;
+    try {
+      baseline = rules.parseBaseline(json, opts.baseline);
+    } catch (e) {
+      throw new UserError((e as Error).message);
+    }
+    const split = rules.applyBaseline(findings, baseline);
+    shown = split.fresh;
+    if (split.known.length) extra.push(`${split.known.length} known finding(s) from the baseline ${opts.baseline} not shown.`);
+  }
+  if (suppressed) extra.push(`${suppressed} finding(s) suppressed by stakes-ignore comments.`);
+  const merged = mergeFindings([], shown);
+  const checked = `Checked ${analysed} file(s) (${targets.length === 1 ? targets[0].path : `${targets.length} given`}) with ${rules.RULES.length} deterministic rules only (no model, nothing sent).`;
+  const report: AuditReport = {
+    findings: merged,
+    unverified: [],
+    summary: merged.length ? `${merged.length} rule finding(s)${opts.baseline ? ' not in the baseline' : ''}.` : `No findings. ${checked}`,
+    model: { provider: 'stakes', id: 'offline-rules' },
+    usage: { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: 0 },
+  };
+  return { report, checked, extra };
+}
+
+function emptyReport(summary: string): AuditReport {
+  return { findings: [], unverified: [], summary, model: { provider: 'stakes', id: 'offline-rules' }, usage: { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: 0 } };
+}
