@@ -14,6 +14,8 @@ import { ensureTools, repoRoot } from './tools.mjs';
 
 /** Printed by test/integration/index.ts when mocha starts. */
 const SUITE_START_MARKER = '[stakes-integration] suite starting';
+/** Workbench info lines that say nothing about the suite (they stay in the log file). */
+const WORKBENCH_CHATTER = /^(Ignoring fetching additional builtin extensions|Updating additional builtin extensions|\[AccountPolicyGate\]|\[AgentHost|Creating a socket|Resolv(ing|ed) connection token|\[reconnection-grace-time\]|\[Service Worker\])/;
 const SUITE_TIMEOUT_MS = Number(process.env.STAKES_INTEGRATION_TIMEOUT_MS || 300_000);
 
 const { values: options } = parseArgs({
@@ -67,6 +69,7 @@ async function main() {
     const text = Array.isArray(args) ? format(...args) : String(args);
     appendFileSync(logFile, `[${type}] ${text}\n`);
     if (text.includes(SUITE_START_MARKER)) suiteStarted = true;
+    else if (WORKBENCH_CHATTER.test(text)) return;
     else if (suiteStarted) process.stdout.write(type === 'error' ? `  ! ${text}\n` : `  ${text}\n`);
     else if (type === 'error') process.stdout.write(`  ! (workbench) ${text.split('\n')[0]}\n`);
   });

@@ -112,6 +112,11 @@ const DEFAULT_SETTINGS = {
   'git.enabled': false,
   'editor.minimap.enabled': false,
   'window.commandCenter': false,
+  // The example has no node_modules: TypeScript's "cannot find module" squiggles are noise here,
+  // and tsserver is the heaviest process on a 2-core machine.
+  'typescript.validate.enable': false,
+  'javascript.validate.enable': false,
+  'typescript.tsserver.experimental.enableProjectDiagnostics': false,
 };
 
 /** Install a .vsix into `extensionsDir` with code-server's CLI; returns the unpacked extension dir. */
