@@ -50,6 +50,8 @@ export interface ExplainEngine {
   readonly indexMethod: 'hypopg' | 'trial-index';
   /** Text of the suggestion statement for this engine. */
   createIndexStatement(candidate: IndexCandidate): string;
+  /** MySQL/MariaDB: cost without the index on the same temporary copy the trials use. */
+  trialBaseline?(req: EngineExplainRequest, table: string): Promise<number>;
   /** Plan cost used to compare candidates (PostgreSQL total cost; rows examined on MariaDB/SQLite). */
   planCost(plan: PlanNode): number;
   /** Embedded only: costs rest on assumed sizes. */
