@@ -257,7 +257,9 @@ export class SqlFeature implements vscode.Disposable {
       }));
   }
 
-  private showResult(target: ExplainTarget, result: ExplainResult): void {
+  private showResult(target: ExplainTarget, shown: ExplainResult): void {
+    // The view's estimate banner says what the core's "Estimate: …" warning says (with CLI wording).
+    const result = shown.estimate ? { ...shown, warnings: shown.warnings.filter((w) => !/^Estimate:/.test(w)) } : shown;
     const rawText = typeof result.rawPlan === 'string' ? result.rawPlan : JSON.stringify(result.rawPlan, null, 2);
     this.last = { target, result, rawText };
     const data: PlanViewData = {
