@@ -4,8 +4,10 @@
  * models/{m}:generateContent), so tests run the real SDK clients against it. Each request takes the
  * next scripted behaviour; every request is recorded (path, headers, body) for assertions.
  */
+import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ProviderError } from '../../src/core/providers/types';
 
 export type Behaviour =
   /** 200 with `text` as the model's output (a JSON string for a valid review). */
@@ -179,4 +181,16 @@ export function reviewText(findings: Array<Partial<Record<string, unknown>>>, su
       evidence: 'x', explanation: 'Because.', fix: null, confidence: 0.8, ...f,
     })),
   });
+}
+
+/** Await `p` and assert it fails with a ProviderError of `kind`; returns the error for more checks. */
+export async function expectProviderError(p: Promise<unknown>, kind: string): Promise<ProviderError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof ProviderError, `expected ProviderError, got ${(e as Error)?.stack}`);
+    assert.equal(e.kind, kind, e.message);
+    return e;
+  }
+  assert.fail(`expected a ${kind} error`);
 }

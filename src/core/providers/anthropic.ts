@@ -7,8 +7,8 @@
 import { structuredFromText } from './json-output';
 import { ResponseRecorder } from './http';
 import { mapStainlessError } from './stainless';
-import { ProviderError, type CompletionRequest, type CompletionResult, type Provider, type ProviderSettings, type TokenUsage } from './types';
-import type { KeyHelp } from './errors';
+import { type CompletionRequest, type CompletionResult, type Provider, type ProviderSettings, type TokenUsage } from './types';
+import { missingKey, type KeyHelp } from './errors';
 
 export const ANTHROPIC_HELP: KeyHelp = { displayName: 'Anthropic', envVar: 'ANTHROPIC_API_KEY', command: 'Stakes: Set API key…' };
 
@@ -42,10 +42,7 @@ export function createAnthropicProvider(settings: ProviderSettings): Provider {
     displayName: 'Anthropic',
     cloud: true,
     async complete<T>(req: CompletionRequest<T>): Promise<CompletionResult<T>> {
-      if (!settings.apiKey) {
-        throw new ProviderError('auth', 'anthropic',
-          'No Anthropic API key is set. In VS Code run "Stakes: Set API key…"; for the CLI set ANTHROPIC_API_KEY.');
-      }
+      if (!settings.apiKey) throw missingKey('anthropic', help);
       const recorder = new ResponseRecorder();
       const client = new sdk.Anthropic({
         apiKey: settings.apiKey, baseURL: settings.baseUrl, timeout: req.timeoutMs,
@@ -73,19 +70,12 @@ export function createAnthropicProvider(settings: ProviderSettings): Provider {
         }
         return { text, parsed: m.parsed_output as T, issues: [], usage, model: m.model, raw: m };
       } catch (error) {
-        const last = await recorder.last();
-        if (last && last.status >= 200 && last.status < 300 && !req.signal?.aborted) {
-          // HTTP succeeded, the SDK's parse threw ("Failed to parse structured output"): hand the text to repair.
-          let body: unknown = last.body;
-          try { body = JSON.parse(last.body); } catch { /* keep text */ }
+        // HTTP succeeded but the SDK's parse threw ("Failed to parse structured output"): hand the text to repair.
+        const recovered = await recorder.recover(req, error, (body) => {
           const b = body as { content?: Array<{ type: string; text?: string }>; usage?: AnthropicUsageBody; model?: string };
-          const text = typeof body === 'string' ? body : textOf(b?.content);
-          const checked = structuredFromText(text, req.schema);
-          return {
-            text, parsed: checked.parsed, issues: checked.issues.length ? checked.issues : [(error as Error).message],
-            usage: usageOf(b?.usage), model: b?.model ?? req.model, raw: body,
-          };
-        }
+          return { text: textOf(b?.content), usage: usageOf(b?.usage), model: b?.model };
+        });
+        if (recovered) return recovered;
         throw mapStainlessError(sdk, error, 'anthropic', help, {
           model: req.model, timeoutMs: req.timeoutMs, retries: Math.max(0, recorder.attempts - 1), signal: req.signal,
         });

@@ -75,6 +75,12 @@ function keyAdvice(k: KeyHelp): string {
   return ways ? ` Set a valid key (${ways}).` : '';
 }
 
+/** The error for a provider called without a key: where to set one. */
+export function missingKey(providerId: string, k: KeyHelp): ProviderError {
+  const ways = [k.command ? `In VS Code run "${k.command}"` : '', k.envVar ? `for the CLI set ${k.envVar}` : ''].filter(Boolean).join('; ');
+  return new ProviderError('auth', providerId, `No ${k.displayName} API key is set. ${ways}.`);
+}
+
 /** Build the ProviderError for one failure. */
 export function providerFailure(providerId: string, k: KeyHelp, f: FailureFacts): ProviderError {
   const name = k.displayName;

@@ -6,7 +6,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 import { jsonSchemaOf, structuredFromText } from './json-output';
 import { sleep } from './http';
-import { networkCodeOf, providerDetail, providerFailure, retryAfterSeconds, type KeyHelp } from './errors';
+import { missingKey, networkCodeOf, providerDetail, providerFailure, retryAfterSeconds, type KeyHelp } from './errors';
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider, type ProviderSettings } from './types';
 
 export const GOOGLE_HELP: KeyHelp = { displayName: 'Google Gemini', envVar: 'GEMINI_API_KEY', command: 'Stakes: Set API key…' };
@@ -24,10 +24,7 @@ export function createGoogleProvider(settings: ProviderSettings): Provider {
     displayName: 'Google Gemini',
     cloud: true,
     async complete<T>(req: CompletionRequest<T>): Promise<CompletionResult<T>> {
-      if (!settings.apiKey) {
-        throw new ProviderError('auth', 'google',
-          'No Google Gemini API key is set. In VS Code run "Stakes: Set API key…"; for the CLI set GEMINI_API_KEY.');
-      }
+      if (!settings.apiKey) throw missingKey('google', help);
       let attempts = 0;
       let lastHeaders: Headers | undefined;
       const retryAfterAwareFetch: typeof fetch = async (input, init) => {

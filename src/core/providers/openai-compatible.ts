@@ -56,21 +56,15 @@ export function createOpenAICompatibleProvider(settings: ProviderSettings): Prov
         const checked = structuredFromText(text, req.schema);
         return { text, parsed: checked.parsed, issues: checked.issues, usage, model: c.model, raw: c };
       } catch (error) {
-        const last = await recorder.last();
-        if (last && last.status >= 200 && last.status < 300 && !req.signal?.aborted) {
-          let body: unknown = last.body;
-          try { body = JSON.parse(last.body); } catch { /* keep text */ }
+        const recovered = await recorder.recover(req, error, (body) => {
           const b = body as { choices?: Array<{ message?: { content?: string }; finish_reason?: string }>; usage?: { prompt_tokens?: number; completion_tokens?: number } };
-          const text = typeof body === 'string' ? body : b?.choices?.[0]?.message?.content ?? '';
-          const checked = structuredFromText(text, req.schema);
-          const finish = b?.choices?.[0]?.finish_reason;
-          const issues = finish === 'length' ? ['the output was cut off at the output token limit', ...checked.issues] : checked.issues;
           return {
-            text, parsed: finish === 'length' ? null : checked.parsed, issues: issues.length ? issues : [(error as Error).message],
+            text: b?.choices?.[0]?.message?.content ?? '',
             usage: { inputTokens: b?.usage?.prompt_tokens ?? 0, outputTokens: b?.usage?.completion_tokens ?? 0, cachedInputTokens: 0 },
-            model: req.model, raw: body,
+            issues: b?.choices?.[0]?.finish_reason === 'length' ? ['the output was cut off at the output token limit'] : [],
           };
-        }
+        });
+        if (recovered) return recovered;
         throw mapStainlessError(sdk, error, 'openai-compatible', help, {
           model: req.model, timeoutMs: req.timeoutMs, retries: Math.max(0, recorder.attempts - 1), signal: req.signal,
         });

@@ -6,8 +6,8 @@
 import { structuredFromText } from './json-output';
 import { ResponseRecorder } from './http';
 import { mapStainlessError } from './stainless';
-import { ProviderError, type CompletionRequest, type CompletionResult, type Provider, type ProviderSettings } from './types';
-import type { KeyHelp } from './errors';
+import { type CompletionRequest, type CompletionResult, type Provider, type ProviderSettings } from './types';
+import { missingKey, type KeyHelp } from './errors';
 
 export const OPENAI_HELP: KeyHelp = { displayName: 'OpenAI', envVar: 'OPENAI_API_KEY', command: 'Stakes: Set API key…' };
 
@@ -28,10 +28,7 @@ export function createOpenAIProvider(settings: ProviderSettings): Provider {
     displayName: 'OpenAI',
     cloud: true,
     async complete<T>(req: CompletionRequest<T>): Promise<CompletionResult<T>> {
-      if (!settings.apiKey) {
-        throw new ProviderError('auth', 'openai',
-          'No OpenAI API key is set. In VS Code run "Stakes: Set API key…"; for the CLI set OPENAI_API_KEY.');
-      }
+      if (!settings.apiKey) throw missingKey('openai', help);
       const recorder = new ResponseRecorder();
       const client = new sdk.OpenAI({
         apiKey: settings.apiKey, baseURL: settings.baseUrl, timeout: req.timeoutMs, maxRetries, fetch: recorder.fetch,
@@ -61,21 +58,14 @@ export function createOpenAIProvider(settings: ProviderSettings): Provider {
         }
         return { text, parsed: r.output_parsed as T, issues: [], usage, model: r.model, raw: r };
       } catch (error) {
-        const last = await recorder.last();
-        if (last && last.status >= 200 && last.status < 300 && !req.signal?.aborted) {
-          // The HTTP call succeeded but the SDK's parse threw (bad JSON or schema): hand the text to repair.
-          let body: unknown = last.body;
-          try { body = JSON.parse(last.body); } catch { /* keep text */ }
-          const text = typeof body === 'string' ? body : responsesText(body);
-          const usageBody = (body as { usage?: { input_tokens?: number; output_tokens?: number; input_tokens_details?: { cached_tokens?: number } } })?.usage;
-          const checked = structuredFromText(text, req.schema);
+        const recovered = await recorder.recover(req, error, (body) => {
+          const u = (body as { usage?: { input_tokens?: number; output_tokens?: number; input_tokens_details?: { cached_tokens?: number } } })?.usage;
           return {
-            text, parsed: checked.parsed, issues: checked.issues.length ? checked.issues : [(error as Error).message],
-            usage: { inputTokens: usageBody?.input_tokens ?? 0, outputTokens: usageBody?.output_tokens ?? 0,
-              cachedInputTokens: usageBody?.input_tokens_details?.cached_tokens ?? 0 },
-            model: req.model, raw: body,
+            text: responsesText(body),
+            usage: { inputTokens: u?.input_tokens ?? 0, outputTokens: u?.output_tokens ?? 0, cachedInputTokens: u?.input_tokens_details?.cached_tokens ?? 0 },
           };
-        }
+        });
+        if (recovered) return recovered;
         throw mapStainlessError(sdk, error, 'openai', help, {
           model: req.model, timeoutMs: req.timeoutMs, retries: Math.max(0, recorder.attempts - 1), signal: req.signal,
         });

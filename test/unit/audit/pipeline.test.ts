@@ -3,10 +3,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FakeProviders, reviewText } from '../../support/fake-providers';
+import { expectProviderError, FakeProviders, reviewText } from '../../support/fake-providers';
 import { prepareAudit, runAudit } from '../../../src/core/audit/pipeline';
 import { parseUnifiedDiff } from '../../../src/core/audit/diff';
-import { ProviderError } from '../../../src/core/providers/types';
 import type { AuditRequest } from '../../../src/core/audit/types';
 import type { Finding } from '../../../src/core/audit/findings';
 
@@ -30,16 +29,6 @@ function tmpDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'stakes-audit-test-'));
 }
 
-async function rejects(p: Promise<unknown>, kind: string): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ProviderError, `expected ProviderError, got ${(e as Error)?.stack}`);
-    assert.equal(e.kind, kind, e.message);
-    return e;
-  }
-  assert.fail(`expected a ${kind} error`);
-}
 
 describe('audit pipeline (runAudit against the fake server)', function () {
   this.timeout(20_000);
@@ -104,7 +93,7 @@ describe('audit pipeline (runAudit against the fake server)', function () {
   it('gives a clear error keeping both raw responses when the repair fails too', async () => {
     fake.push({ kind: 'ok', text: 'Sure! Here is my review: it looks fine.' }, { kind: 'ok', text: '{"findings": "none"}' });
     const dir = tmpDir();
-    const e = await rejects(runAudit(request(), { rawResponseDir: dir }), 'invalid-output');
+    const e = await expectProviderError(runAudit(request(), { rawResponseDir: dir }), 'invalid-output');
     assert.equal(fake.modelRequests().length, 2, 'exactly one repair attempt');
     assert.ok(e.rawResponsePath?.startsWith(dir));
     const raw = fs.readFileSync(e.rawResponsePath!, 'utf8');
@@ -133,7 +122,7 @@ describe('audit pipeline (runAudit against the fake server)', function () {
   });
 
   it('stops at the per-run budget before sending', async () => {
-    const e = await rejects(runAudit(request(), { budget: { perRunUsd: 0.001 } }), 'budget');
+    const e = await expectProviderError(runAudit(request(), { budget: { perRunUsd: 0.001 } }), 'budget');
     assert.match(e.message, /per-run budget of \$0\.0010/);
     assert.equal(fake.requests.length, 0);
   });
@@ -145,7 +134,7 @@ describe('audit pipeline (runAudit against the fake server)', function () {
     await runAudit(request(), { ledgerPath, budget: { perDayUsd: 1 }, now });
     const ledger = JSON.parse(fs.readFileSync(ledgerPath, 'utf8'));
     assert.ok(Math.abs(ledger.days['2026-11-21'].spentUsd - (100_000 * 2.5 + 10_000 * 15) / 1e6) < 1e-9);
-    const e = await rejects(runAudit(request({ model: 'gpt-5.4-mini' }), { ledgerPath, budget: { perDayUsd: 0.41 }, now }), 'budget');
+    const e = await expectProviderError(runAudit(request({ model: 'gpt-5.4-mini' }), { ledgerPath, budget: { perDayUsd: 0.41 }, now }), 'budget');
     assert.match(e.message, /daily budget/);
     assert.equal(fake.modelRequests().length, 1);
     await runAudit(request({ model: 'gpt-5.4-mini' }), { ledgerPath, budget: { perDayUsd: 0.41 }, now: () => new Date(2026, 10, 22, 9) });
@@ -154,10 +143,10 @@ describe('audit pipeline (runAudit against the fake server)', function () {
 
   it('refuses cloud providers in local-only mode and allows a loopback server', async () => {
     for (const provider of ['openai', 'anthropic', 'google']) {
-      const e = await rejects(runAudit(request({ provider, localOnly: true })), 'local-only');
+      const e = await expectProviderError(runAudit(request({ provider, localOnly: true })), 'local-only');
       assert.match(e.message, /Local-only mode is on/);
     }
-    const remote = await rejects(runAudit(request({ provider: 'openai-compatible', localOnly: true, settings: { baseUrl: 'https://llm.example.com/v1' } })), 'local-only');
+    const remote = await expectProviderError(runAudit(request({ provider: 'openai-compatible', localOnly: true, settings: { baseUrl: 'https://llm.example.com/v1' } })), 'local-only');
     assert.match(remote.message, /not on this machine/);
     assert.equal(fake.requests.length, 0);
     const run = await runAudit(request({ provider: 'openai-compatible', model: 'qwen3-coder', localOnly: true, settings: { baseUrl: `${fake.url}/v1` } }));

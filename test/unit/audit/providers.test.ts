@@ -1,8 +1,8 @@
 /** The real SDK clients against the loopback fake server: success, retries, and every failure kind. */
 import * as assert from 'node:assert/strict';
-import { FakeProviders, reviewText } from '../../support/fake-providers';
+import { expectProviderError, FakeProviders, reviewText } from '../../support/fake-providers';
 import { createProvider } from '../../../src/core/providers/registry';
-import { ProviderError, type Provider } from '../../../src/core/providers/types';
+import type { Provider } from '../../../src/core/providers/types';
 import { ModelReview } from '../../../src/core/audit/findings';
 
 const PROVIDERS = ['openai', 'anthropic', 'google', 'openai-compatible'] as const;
@@ -19,16 +19,6 @@ function request(extra: Partial<Parameters<Provider['complete']>[0]> = {}) {
   return { system: 'sys', user: 'code', schemaName: 'stakes_audit', schema: ModelReview, model: 'm-1', maxOutputTokens: 1000, timeoutMs: 5000, ...extra };
 }
 
-async function rejects(p: Promise<unknown>, kind: string): Promise<ProviderError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof ProviderError, `expected ProviderError, got ${(e as Error)?.stack}`);
-    assert.equal(e.kind, kind, e.message);
-    return e;
-  }
-  assert.fail(`expected a ${kind} error`);
-}
 
 describe('providers against the fake server (real SDKs)', function () {
   this.timeout(20_000);
@@ -67,7 +57,7 @@ describe('providers against the fake server (real SDKs)', function () {
 
       it('reports a rate limit with the wait when retries run out', async () => {
         fake.push({ kind: 'error', status: 429, headers: { 'retry-after': '0' } }, { kind: 'error', status: 429, headers: { 'retry-after': '7' } });
-        const e = await rejects(make(id, fake, 1).complete(request()), 'rate-limit');
+        const e = await expectProviderError(make(id, fake, 1).complete(request()), 'rate-limit');
         assert.equal(e.retryAfterSeconds, 7);
         assert.match(e.message, /wait 7 s/);
         assert.equal(fake.modelRequests().length, 2);
@@ -75,7 +65,7 @@ describe('providers against the fake server (real SDKs)', function () {
 
       it('says the key is bad on 401', async () => {
         fake.push({ kind: 'error', status: 401, message: 'invalid x-api-key' });
-        const e = await rejects(make(id, fake).complete(request()), 'auth');
+        const e = await expectProviderError(make(id, fake).complete(request()), 'auth');
         assert.match(e.message, /rejected the API key/);
         if (id !== 'openai-compatible') assert.match(e.message, /(OPENAI|ANTHROPIC|GEMINI)_API_KEY/);
         assert.equal(fake.modelRequests().length, 1, '401 is not retried');
@@ -83,20 +73,20 @@ describe('providers against the fake server (real SDKs)', function () {
 
       it('names the unknown model on 404', async () => {
         fake.push({ kind: 'error', status: 404, message: 'model not found' });
-        const e = await rejects(make(id, fake).complete(request({ model: 'gpt-nope' })), 'unknown-model');
+        const e = await expectProviderError(make(id, fake).complete(request({ model: 'gpt-nope' })), 'unknown-model');
         assert.match(e.message, /"gpt-nope"/);
       });
 
       it('retries server errors, then says it is on the provider side', async () => {
         fake.push({ kind: 'error', status: 503, headers: { 'retry-after': '0' } }, { kind: 'error', status: 500, headers: { 'retry-after': '0' } });
-        const e = await rejects(make(id, fake, 1).complete(request()), 'server');
+        const e = await expectProviderError(make(id, fake, 1).complete(request()), 'server');
         assert.match(e.message, /HTTP 500/);
         assert.equal(fake.modelRequests().length, 2);
       });
 
       it('gives the timeout message when the server is too slow', async () => {
         fake.push({ kind: 'slow', delayMs: 3000 });
-        const e = await rejects(make(id, fake, 0).complete(request({ timeoutMs: 300 })), 'timeout');
+        const e = await expectProviderError(make(id, fake, 0).complete(request({ timeoutMs: 300 })), 'timeout');
         assert.match(e.message, /did not answer within 0.3 s/);
         assert.match(e.message, /smaller scope/);
       });
@@ -106,7 +96,7 @@ describe('providers against the fake server (real SDKs)', function () {
         const ac = new AbortController();
         setTimeout(() => ac.abort(), 100);
         const started = Date.now();
-        await rejects(make(id, fake).complete(request({ signal: ac.signal })), 'aborted');
+        await expectProviderError(make(id, fake).complete(request({ signal: ac.signal })), 'aborted');
         assert.ok(Date.now() - started < 2000);
       });
 
@@ -115,7 +105,7 @@ describe('providers against the fake server (real SDKs)', function () {
         await closed.start();
         const url = closed.url;
         await closed.stop();
-        const e = await rejects(make(id, fake, 0, baseUrlFor(id, url)).complete(request()), 'network');
+        const e = await expectProviderError(make(id, fake, 0, baseUrlFor(id, url)).complete(request()), 'network');
         assert.match(e.message, /ECONNREFUSED|Could not reach/);
       });
 
@@ -138,7 +128,7 @@ describe('providers against the fake server (real SDKs)', function () {
 
   it('refuses to start without a key, with the way to set one', async () => {
     const p = createProvider('anthropic', { baseUrl: fake.url });
-    const e = await rejects(p.complete(request()), 'auth');
+    const e = await expectProviderError(p.complete(request()), 'auth');
     assert.match(e.message, /ANTHROPIC_API_KEY/);
     assert.equal(fake.requests.length, 0);
   });
