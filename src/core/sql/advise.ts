@@ -51,8 +51,9 @@ export async function adviseIndexes(engine: ExplainEngine, req: EngineExplainReq
         const r = await engine.tryIndex(req, cand, info);
         if (!r.used) return { ...cand, outcome: 'not-used', costAfter: round(r.cost), reason: 'the planner does not use it for this statement' };
         const reduction = before > 0 ? 1 - r.cost / before : 0;
-        return { ...cand, outcome: reduction >= MIN_REDUCTION ? 'suggested' : 'insufficient-saving', costAfter: round(r.cost), plan: r.plan,
-          reason: `cost ${round(before)} → ${round(r.cost)} (${Math.round(reduction * 100)}% lower; ${Math.round(MIN_REDUCTION * 100)}% needed)` };
+        const ok = reduction >= MIN_REDUCTION;
+        return { ...cand, outcome: ok ? 'suggested' : 'insufficient-saving', costAfter: round(r.cost), plan: r.plan,
+          reason: `cost ${round(before)} → ${round(r.cost)} (${Math.round(reduction * 100)}% lower${ok ? '' : `; ${Math.round(MIN_REDUCTION * 100)}% needed`})` };
       } catch (e) {
         return { ...cand, outcome: 'failed', reason: (e as Error).message };
       }
@@ -71,7 +72,7 @@ export async function adviseIndexes(engine: ExplainEngine, req: EngineExplainReq
     const winners = tried.filter((c) => c.outcome === 'suggested').sort((a, b) => (a.costAfter ?? 0) - (b.costAfter ?? 0));
     const best = winners[0];
     for (const c of tried) {
-      if (c.outcome === 'suggested' && c !== best) { c.outcome = 'insufficient-saving'; c.reason = `${c.reason}; the index on (${best.columns.join(', ')}) is better`; }
+      if (c.outcome === 'suggested' && c !== best) { c.outcome = 'insufficient-saving'; c.reason = `${c.reason}, but the index on (${best.columns.join(', ')}) saves more`; }
       const { plan: _p, ...outcome } = c;
       void _p;
       candidates.push(outcome);

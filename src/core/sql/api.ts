@@ -80,6 +80,14 @@ export class Explainer {
   }
 
   async explainStatement(req: ExplainRequest): Promise<ExplainResult> {
+    try {
+      return await this.explainOne(req);
+    } catch (e) {
+      throw explainDynamicSqlError(e, req);
+    }
+  }
+
+  private async explainOne(req: ExplainRequest): Promise<ExplainResult> {
     if (this.disposed) throw new SqlExplainError('engine', 'The SQL explainer was shut down.');
     const t0 = Date.now();
     const userSql = singleStatement(req.sql);
@@ -286,6 +294,19 @@ function singleStatement(sql: string): string {
     throw new SqlExplainError('syntax', `The text holds ${parts.length} statements; EXPLAIN works on one at a time. Select one statement (the second starts at offset ${parts[1].start}).`, { offset: parts[1].start, line: sql.slice(0, parts[1].start).split('\n').length - 1, character: parts[1].start - (sql.lastIndexOf('\n', parts[1].start - 1) + 1) });
   }
   return parts[0].text;
+}
+
+/**
+ * A syntax error on a placeholder that stands for code-built SQL (`SET ${sets.join(', ')}`) is not the
+ * user's typo: say that the fragment is assembled at runtime and how to explain it anyway.
+ */
+function explainDynamicSqlError(e: unknown, req: ExplainRequest): unknown {
+  if (!isSqlExplainError(e) || e.kind !== 'syntax' || !e.position || !req.source?.dynamic) return e;
+  const m = /^\$(\d+)/.exec(req.sql.slice(e.position.offset));
+  const p = m ? req.source.placeholders.find((x) => x.index === Number(m[1])) : undefined;
+  if (!p || p.style !== 'interpolation') return e;
+  return new SqlExplainError('syntax', `${e.message.replace(' Fix the SQL there and run EXPLAIN again.', '')} At that point the code inserts ${p.original}, which builds SQL text at runtime; ` +
+    'Stakes can only plan it as a value. Explain the SQL as it is sent (log it, then run stakes explain --sql "…" or select it in the editor).', e.position, e.code);
 }
 
 async function wrap<T>(fn: () => Promise<T>): Promise<T> {

@@ -3,7 +3,7 @@
  * passed to the usual database APIs (pg, Prisma, knex, TypeORM, DB-API cursors, SQLAlchemy, database/sql).
  * Interpolations become placeholders and every placeholder style is normalized to `$n`.
  */
-import { LineIndex, splitStatements } from './lexer';
+import { LineIndex, segmentSql, splitStatements } from './lexer';
 import { normalizePlaceholders } from './placeholders';
 import { findLoop } from './loops';
 import type { ExtractedStatement, ExtractionVia, Placeholder } from './types';
@@ -426,7 +426,14 @@ function codeStatements(text: string, lang: Exclude<CodeLanguage, 'sql'>, langua
  */
 function numberPlaceholders(sqlWithMarkers: string, interpolations: Placeholder[]): { sql: string; placeholders: Placeholder[] } {
   // First normalize the written placeholders, treating each marker as opaque text.
-  const protectedSql = sqlWithMarkers.replace(/\u0000(\d+)\u0000/g, (_m, k) => `__stakes_interp_${k}__`);
+  // `'${from}'` is a quoted value: the whole literal becomes the parameter. An interpolation inside a
+  // longer literal (`'%${term}%'`, `interval '${n} days'`) cannot be a parameter: use a neutral 1.
+  const unquoted = sqlWithMarkers.replace(/'\u0000(\d+)\u0000'/g, '\u0000$1\u0000');
+  let protectedSql = '';
+  for (const seg of segmentSql(unquoted)) {
+    const piece = unquoted.slice(seg.start, seg.end);
+    protectedSql += seg.kind === 'string' ? piece.replace(/\u0000\d+\u0000/g, '1') : piece.replace(/\u0000(\d+)\u0000/g, (_m, k) => `__stakes_interp_${k}__`);
+  }
   const norm = normalizePlaceholders(protectedSql, 'dollar');
   if (interpolations.length === 0) return { sql: norm.sql, placeholders: norm.placeholders };
   // Then renumber in order of appearance: written placeholders keep their relative order with the markers.
