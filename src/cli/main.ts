@@ -9,12 +9,14 @@ const COMMANDS: Record<string, () => Command> = {
   audit: () => (require('./commands/audit') as typeof import('./commands/audit')).command,
   classify: () => (require('./commands/classify') as typeof import('./commands/classify')).command,
   demo: () => (require('./commands/demo') as typeof import('./commands/demo')).command,
+  explain: () => (require('./commands/explain') as typeof import('./commands/explain')).command,
 };
 
 const SUMMARIES: Record<string, string> = {
   audit: 'audit PATH... [--selection START:END] [--changes [BASE]] [--provider P] [--model ID] [--format json|sarif|markdown] [--fail-on SEVERITY] [--dry-run]   audit code with a model',
   classify: 'classify PATH... [--open FILE]... [--edited FILE]... [--json]   label the work and recommend a model',
   demo: 'demo [DIR]   run every check on a project (default: examples/shop-api) with no server and no key',
+  explain: 'explain (--sql SQL | FILE[:LINE]) [--db URL | --schema PATH] [--rows table=N,...] [--analyze] [--format json|text]   EXPLAIN SQL with checks and verified index suggestions',
 };
 
 export function usage(): string {
