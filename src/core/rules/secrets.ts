@@ -23,7 +23,9 @@ const SECRET_NAME = /(?:^|[^a-z]|[a-z](?=[A-Z]))(pass(?:word|wd|phrase)?|pwd|sec
 /** Names that describe a secret without holding one (labels, field names, lengths, hashes, patterns…). */
 const NOT_A_SECRET_NAME = /(?:field|label|name|type|header|param|url|uri|path|endpoint|policy|length|len|regex|pattern|column|placeholder|message|msg|error|prompt|hint|id|key_?name|hash|hashed|digest|count|min|max|env|var|prefix|suffix|format|rule|expires?|expiry|ttl|mode|strategy|provider|input|selector|route|template|i18n|text|title|description)$/i;
 
-const PLACEHOLDER = /^(?:\$\{.*\}|<[^>]*>|%[A-Za-z_(]|\{\{.*\}\}|x{3,}|\*{3,}|\.{3,}|-+|null|none|undefined|true|false|todo|tbd|redacted|your[-_ ].*|.*_here|process\.env.*|env:.*|[A-Z][A-Z0-9_]{2,})$/i;
+const PLACEHOLDER = /^(?:\$\{.*\}|<[^>]*>|%[A-Za-z_(]|\{\{.*\}\}|x{3,}|\*{3,}|\.{3,}|-+|null|none|undefined|true|false|todo|tbd|redacted|your[-_ ].*|process\.env.*|env:.*)$/i;
+/** An environment variable's name (config.get('JWT_SECRET')), not its value. */
+const ENV_NAME = /^[A-Z][A-Z0-9_]{2,}$/;
 /** Well-known default secrets from docs and tutorials: always real findings when shipped. */
 const KNOWN_DEFAULTS = new Set(['keyboard cat', 'secret', 'changeme', 'change me', 'shhhhh', 'mysecret', 'supersecret', 'password', 'admin', 'root', 'secretkey', 'secret_key']);
 
@@ -38,7 +40,7 @@ export function isSecretValue(value: string): boolean {
   const v = value.trim();
   if (KNOWN_DEFAULTS.has(v.toLowerCase())) return true;
   if (v.length < 6) return false;
-  if (PLACEHOLDER.test(v)) return false;
+  if (PLACEHOLDER.test(v) || ENV_NAME.test(v)) return false;
   if ((v.match(/\s/g) ?? []).length >= 2) return false; // prose, a label or a sentence
   if (/^(?:https?:)?\/\//.test(v) || /^\.{0,2}\//.test(v)) return false; // a URL or a path, not a key
   if (/^[a-z]+(?:[ _-][a-z]+)*$/.test(v) && v.length < 12 && !/pass|secret/.test(v)) return false; // one plain word

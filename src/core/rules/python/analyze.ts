@@ -452,6 +452,11 @@ function walk(n: Node, sc: Scope, fn: FnInfo, cx: Cx): void {
       for (const c of named(n)) walk(c, sc, fn, cx);
       checkCall(n, sc, fn, cx);
       return;
+    case 'return_statement': {
+      const value = named(n)[0];
+      if (value) checkRandomContext(fn.name, value, fn, cx);
+      break;
+    }
     case 'comparison_operator':
       recordComparison(n, sc);
       break;

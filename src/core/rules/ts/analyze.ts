@@ -757,7 +757,9 @@ function checkComparison(b: TS.BinaryExpression, sc: Scope, cx: FileCx): void {
   }
 }
 
-function isChecked(arg: TS.Expression, taint: Taint, kinds: ('prefix' | 'dotdot' | 'allow')[], sc: Scope): boolean {
+/** Whether a check covers the value. A prefix check proves containment only on a normalized path, unless `anyPrefix`. */
+function isChecked(arg: TS.Expression, taint: Taint, kinds: ('prefix' | 'dotdot' | 'allow')[], sc: Scope, anyPrefix = false): boolean {
+  if (anyPrefix) taint = { ...taint, normalized: true };
   const argText = arg.getText().replace(/\s+/g, '');
   for (let s: Scope | undefined = sc; s; s = s.parent) {
     for (const [key, set] of s.checks) {
@@ -866,7 +868,7 @@ function checkRedirect(call: TS.CallExpression, name: string, recvText: string, 
   const taint = taintOf(target, sc, cx);
   if (!taint || taint.origin !== 'request') return;
   if (hasLocalPrefix(target)) return;
-  if (isChecked(target, taint, ['allow', 'prefix'], sc)) return;
+  if (isChecked(target, taint, ['allow', 'prefix'], sc, true)) return; // next.startsWith('/') is the local-path check
   hit(cx, call, { ruleId: 'open-redirect', confidence: 0.8,
     explanation: `The redirect target comes from ${describe(taint)}: a link to this endpoint can send users to any site (phishing with your domain in the URL, or leaking tokens in the redirect). ` +
       'Accept only local paths (starts with "/" but not "//" or "/\\") or hosts on an allow-list.' });

@@ -274,6 +274,10 @@ function callTaint(e: TS.CallExpression, sc: Scope, cx: TaintContext): Taint | u
     if (pat && t.isRegularExpressionLiteral(pat) && /^\/\[\^/.test(pat.text)) return undefined;
   }
   const recvTaint = recv ? taintOf(recv, sc, cx) : undefined;
+  // ids.map((_, i) => `$${i + 1}`): the result is what the callback returns, not the elements.
+  if ((name === 'map' || name === 'flatMap') && args[0] && (t.isArrowFunction(args[0]) || t.isFunctionExpression(args[0]))) {
+    return callbackResultTaint(args[0], recvTaint, sc, cx);
+  }
   let argTaint: Taint | undefined;
   const isPathCall = recv && t.isIdentifier(skipOuter(recv)) && /^(?:path|posix|win32)$/.test((skipOuter(recv) as TS.Identifier).text);
   if (PASS_THROUGH.has(name) || isPathCall || (recv && t.isPropertyAccessExpression(skipOuter(recv)) && /path\.(?:posix|win32)$/.test(text(recv, cx.sf)))) {
@@ -295,6 +299,24 @@ function callTaint(e: TS.CallExpression, sc: Scope, cx: TaintContext): Taint | u
   if (!acc) return undefined;
   const built = acc.built || name === 'format' || name === 'concat' || name === 'join';
   return { ...acc, raw: name === 'get' || name === 'split' ? acc.raw : false, whole: false, built, normalized: false };
+}
+
+function callbackResultTaint(fn: TS.ArrowFunction | TS.FunctionExpression, element: Taint | undefined, sc: Scope, cx: TaintContext): Taint | undefined {
+  const t = ts();
+  const inner = new Scope(sc);
+  fn.parameters.forEach((p, i) => {
+    if (t.isIdentifier(p.name)) inner.vars.set(p.name.text, i === 0 && element ? { ...element, whole: false } : null);
+  });
+  if (!t.isBlock(fn.body)) return taintOf(fn.body, inner, cx);
+  let acc: Taint | undefined;
+  const walk = (n: TS.Node): void => {
+    if (t.isReturnStatement(n) && n.expression) acc = union(acc, taintOf(n.expression, inner, cx));
+    if (t.isFunctionLike(n)) return;
+    t.forEachChild(n, walk);
+  };
+  walk(fn.body);
+  // Locals assigned inside the block are not tracked here: fall back to the element's taint if anything returns.
+  return acc ?? undefined;
 }
 
 /** Identifiers read by an expression (not property names), for check bookkeeping. */
