@@ -80,7 +80,16 @@ export function formatCost(c: number | undefined): string {
   return c >= 1000 ? formatCount(c) : c.toFixed(2);
 }
 
+/** Names EXPLAIN's text format gives to a node type + strategy/operation. */
+const TEXT_NAMES: Record<string, Record<string, string>> = {
+  Aggregate: { Plain: 'Aggregate', Sorted: 'GroupAggregate', Hashed: 'HashAggregate', Mixed: 'MixedAggregate' },
+  SetOp: { Sorted: 'SetOp', Hashed: 'HashSetOp' },
+  ModifyTable: { Insert: 'Insert', Update: 'Update', Delete: 'Delete', Merge: 'Merge' },
+};
+
 export function nodeTitle(node: PlanNode): string {
+  const textName = node.operation ? TEXT_NAMES[node.nodeType]?.[node.operation] : undefined;
+  if (textName) return withRelation(textName, node);
   let t = node.nodeType;
   // EXPLAIN's text format omits "Inner" ("Hash Join"), and names the others ("Hash Left Join").
   const showOperation = node.operation && !(node.operation === 'Inner' && /\bJoin$|^Nested Loop$/.test(t));
@@ -89,12 +98,13 @@ export function nodeTitle(node: PlanNode): string {
     else if (t === 'Nested Loop') t = `Nested Loop ${node.operation} Join`;
     else t = `${t} (${node.operation})`;
   }
-  if (node.relation) {
-    const rel = node.schema && node.schema !== 'public' ? `${node.schema}.${node.relation}` : node.relation;
-    t += ` on ${rel}`;
-    if (node.alias && node.alias !== node.relation) t += ` ${node.alias}`;
-  }
-  return t;
+  return withRelation(t, node);
+}
+
+function withRelation(title: string, node: PlanNode): string {
+  if (!node.relation) return title;
+  const rel = node.schema && node.schema !== 'public' ? `${node.schema}.${node.relation}` : node.relation;
+  return `${title} on ${rel}${node.alias && node.alias !== node.relation ? ` ${node.alias}` : ''}`;
 }
 
 function subtitleOf(node: PlanNode): string | undefined {

@@ -150,7 +150,10 @@ describe('planModel (SQL plan view)', () => {
     assert.equal(nodeTitle(node('0', 'Seq Scan', { relation: 'orders', alias: 'o' })), 'Seq Scan on orders o');
     assert.equal(nodeTitle(node('0', 'Seq Scan', { relation: 'orders', alias: 'orders', schema: 'public' })), 'Seq Scan on orders');
     assert.equal(nodeTitle(node('0', 'Index Scan', { relation: 'events', schema: 'audit' })), 'Index Scan on audit.events');
-    assert.equal(nodeTitle(node('0', 'Aggregate', { operation: 'Hashed' })), 'Aggregate (Hashed)');
+    assert.equal(nodeTitle(node('0', 'Aggregate', { operation: 'Hashed' })), 'HashAggregate');
+    assert.equal(nodeTitle(node('0', 'Aggregate', { operation: 'Plain' })), 'Aggregate');
+    assert.equal(nodeTitle(node('0', 'ModifyTable', { operation: 'Update', relation: 'orders', alias: 'o' })), 'Update on orders o');
+    assert.equal(nodeTitle(node('0', 'Memoize', { operation: 'Whatever' })), 'Memoize (Whatever)');
   });
 
   it('lists the node details a reviewer needs', () => {

@@ -1,0 +1,117 @@
+// SQL EXPLAIN as a user meets it, on the embedded PostgreSQL built from examples/shop-api's
+// migrations: "Stakes: Explain SQL" on a query in TypeScript, the plan view (tree, bars, badges,
+// estimate banner, findings, verified index, raw plan), copy / go back, the Problems panel, the
+// editor context menu on a migration, and ANALYZE's two confirmations on a data-changing statement.
+import { step } from '../harness.mjs';
+
+const REPO = 'src/orders/repository.ts';
+const STATUS_QUERY = 'WHERE o.status = $1';
+const MIGRATION = 'migrations/002_customer_email_and_webhook_log.sql';
+/** The first explain starts the embedded engine (builds its template once) and loads the migrations. */
+const FIRST_RUN_MS = 200_000;
+
+function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+async function explainStatusQuery(ui, timeout = 60_000) {
+  await ui.openFile(REPO);
+  const line = ui.lineOf(REPO, STATUS_QUERY);
+  await ui.goToLine(line, 15);
+  await ui.runCommand('Stakes: Explain SQL');
+  await ui.waitTab('SQL plan', { timeout });
+  return ui.webviewText(/Seq Scan on orders/, { selector: '[data-testid="plan-tree"]', timeout });
+}
+
+step('"Explain SQL" on a query in TypeScript shows the plan, findings and a verified index', async (ui) => {
+  const tree = await explainStatusQuery(ui, FIRST_RUN_MS);
+  const view = ui.webview();
+  expect(await view.locator('.node .bar.cost .bar-fill').count() > 0, 'plan nodes have no cost bars');
+  expect(/costly \d+%/.test(tree), `no "costly" badge on the plan:\n${tree}`);
+  const banner = await ui.webviewText(/ESTIMATE: assumed table sizes/, { selector: '[data-testid="estimate-banner"]' });
+  expect(/orders/.test(banner), `the estimate banner does not name the assumed tables:\n${banner}`);
+  const engine = await ui.webviewText(/\S/, { selector: '[data-testid="engine"]' });
+  expect(/PGlite|embedded/i.test(engine), `the engine is not named: ${engine}`);
+  const findings = await ui.webviewText(/What to do:/, { selector: '[data-testid="findings"]' });
+  expect(/orders/.test(findings), `no finding about orders:\n${findings}`);
+  const suggestions = await ui.webviewText(/CREATE INDEX/, { selector: '[data-testid="suggestions"]' });
+  expect(/CREATE INDEX CONCURRENTLY/.test(suggestions) && /cost \S+ → \S+/.test(suggestions) && /−\d+%/.test(suggestions),
+    `the suggestion lacks CONCURRENTLY or its before → after cost:\n${suggestions}`);
+  await ui.screenshot('plan');
+  // A finding that points at a node highlights it in the tree and shows its details.
+  await view.locator('.finding.clickable').first().click();
+  await view.locator('.node.selected .details').first().waitFor({ state: 'visible' });
+  // The raw plan is there, folded until asked for.
+  await view.locator('#raw > summary').click();
+  await ui.webviewText(/"Node Type"/, { selector: '[data-testid="raw-plan"]' });
+  await ui.screenshot('finding-and-raw-plan');
+}, { timeoutMs: FIRST_RUN_MS + 60_000 });
+
+step('"Copy CREATE INDEX" and "Go to SQL" in the plan view', async (ui) => {
+  await explainStatusQuery(ui);
+  await ui.webview().locator('[data-testid="suggestions"] button', { hasText: 'Copy CREATE INDEX' }).first().click();
+  await ui.page.waitForFunction(async () => /CREATE INDEX/.test(await navigator.clipboard.readText()));
+  const copied = await ui.readClipboard();
+  expect(/^CREATE INDEX CONCURRENTLY .*orders.*;$/s.test(copied.trim()), `clipboard holds "${copied}"`);
+  await ui.webview().locator('button', { hasText: 'Go to SQL' }).first().click();
+  await ui.waitActiveEditor('repository.ts');
+  // The explained query is selected again: the cursor ends inside that literal, with a selection.
+  const status = ui.lineOf(REPO, STATUS_QUERY);
+  const item = ui.page.locator('.statusbar-item', { hasText: /Ln \d+, Col \d+ \(\d+ selected\)/ }).first();
+  await item.waitFor({ state: 'visible' });
+  const line = Number(/Ln (\d+)/.exec(await item.innerText())[1]);
+  expect(line >= status - 2 && line <= status + 3, `the selection ends on line ${line}, not in the query around line ${status}`);
+});
+
+step('findings are in the Problems panel with source "Stakes SQL"', async (ui) => {
+  await explainStatusQuery(ui);
+  await ui.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
+  const row = ui.page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'Stakes SQL' }).first();
+  await row.waitFor({ state: 'visible' });
+  await ui.screenshot('problems');
+  await ui.runCommand('View: Toggle Panel Visibility');
+});
+
+step('"Explain SQL" is on the context menu of a .sql file and explains the statement under the cursor', async (ui) => {
+  await ui.openFile(MIGRATION);
+  const from = ui.lineOf(MIGRATION, 'UPDATE orders o');
+  await ui.selectLines(from, from + 3);
+  const items = await ui.contextMenuItems();
+  expect(items.includes('Explain SQL'), `"Explain SQL" missing from the context menu: ${items.join(', ')}`);
+  await ui.contextMenu('Explain SQL');
+  await ui.waitTab('SQL plan');
+  const tree = await ui.webviewText(/Update on orders/, { selector: '[data-testid="plan-tree"]', timeout: 60_000 });
+  expect(/users/.test(tree), `the UPDATE … FROM users plan does not read users:\n${tree}`);
+});
+
+step('ANALYZE of an UPDATE asks twice, runs in a rolled-back transaction and says so', async (ui) => {
+  await ui.openFile(MIGRATION);
+  await ui.goToLine(ui.lineOf(MIGRATION, 'UPDATE orders o'), 3);
+  await ui.runCommand('Stakes: Explain SQL with ANALYZE');
+  const dialog = ui.page.locator('.monaco-dialog-box');
+  await dialog.filter({ hasText: 'EXPLAIN ANALYZE' }).waitFor({ state: 'visible' });
+  await ui.screenshot('first-confirmation');
+  await dialog.locator('.monaco-button', { hasText: 'Run with ANALYZE' }).click();
+  await dialog.filter({ hasText: 'changes data' }).waitFor({ state: 'visible' });
+  const second = (await dialog.innerText()).replace(/\s+/g, ' ');
+  expect(/rolled back/.test(second), `the second confirmation does not say it is rolled back: ${second}`);
+  await ui.screenshot('second-confirmation');
+  await dialog.locator('.monaco-button', { hasText: 'Run it in a rolled-back transaction' }).click();
+  await ui.webviewText(/EXPLAIN ANALYZE/, { selector: 'header', timeout: 60_000 });
+  await ui.webviewText(/rolled back: no data was changed/, { selector: '.banner.info' });
+  await ui.screenshot('analyze');
+});
+
+step('declining the data-change confirmation runs nothing', async (ui) => {
+  await ui.openFile(MIGRATION);
+  await ui.goToLine(ui.lineOf(MIGRATION, 'UPDATE orders o'), 3);
+  await ui.runCommand('Stakes: Explain SQL with ANALYZE');
+  const dialog = ui.page.locator('.monaco-dialog-box');
+  await dialog.locator('.monaco-button', { hasText: 'Run with ANALYZE' }).click();
+  await dialog.filter({ hasText: 'changes data' }).waitFor({ state: 'visible' });
+  await ui.page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  // The view did not switch to a running or ANALYZE state.
+  const header = await ui.webviewText(/EXPLAIN/, { selector: 'header' });
+  expect(!/running/i.test(header), `the plan view changed after declining: ${header}`);
+});
