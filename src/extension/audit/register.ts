@@ -27,6 +27,8 @@ export function register(context: vscode.ExtensionContext, services: Services): 
 
   command('stakes.audit.file', () => host().auditFile());
   command('stakes.audit.selection', () => host().auditSelection());
+  // The editor context menu's entry (its title carries "Stakes:", since menus drop the category).
+  command('stakes.audit.selectionFromMenu', () => host().auditSelection());
   command('stakes.audit.changes', () => host().auditChanges());
   command('stakes.audit.branch', (base) => host().auditBranch(base));
   command('stakes.audit.withModel', () => host().auditWithModel());
