@@ -14,8 +14,6 @@ export const DEFAULT_EXCLUDE_GLOBS = [
   '*.tfstate', '*.tfstate.*', '*.tfvars', 'credentials.json', 'service-account*.json',
 ];
 
-const PLACEHOLDER = /__STAKES_SECRET_(\d+)__/g;
-
 export function placeholderFor(n: number): string {
   return `__STAKES_SECRET_${n}__`;
 }
@@ -163,7 +161,15 @@ export class Redactor {
 
   /** Put the secrets back into model output (evidence, fix, explanation). Unknown placeholders stay as they are. */
   restore(text: string): string {
-    return text.replace(PLACEHOLDER, (m) => this.byPlaceholder.get(m) ?? m);
+    // A multi-line secret was sent as its placeholder plus the same number of line breaks: take them back.
+    return text.replace(/__STAKES_SECRET_\d+__(\r?\n)*/g, (m) => {
+      const placeholder = /^__STAKES_SECRET_\d+__/.exec(m)![0];
+      const secret = this.byPlaceholder.get(placeholder);
+      if (secret === undefined) return m;
+      const padding = (secret.match(/\n/g) ?? []).length;
+      const breaks = m.slice(placeholder.length).match(/\r?\n/g) ?? [];
+      return secret + breaks.slice(Math.min(padding, breaks.length)).join('');
+    });
   }
 
   /** Replace every known secret in `text` by its placeholder (for what is written to the cache). */
