@@ -17,7 +17,7 @@ export const steps = [];
 /**
  * @param {string} name
  * @param {StepFn} fn
- * @param {{ timeoutMs?: number, skipUnless?: () => (string | undefined) }} [options]
+ * @param {{ timeoutMs?: number, skipUnless?: (env: StepEnv) => (string | undefined) }} [options]
  *   skipUnless returns a reason to skip (printed as SKIPPED) or undefined to run.
  */
 export function step(name, fn, options = {}) {

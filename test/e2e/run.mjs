@@ -89,7 +89,7 @@ async function main() {
   const results = [];
   for (const [index, s] of selected.entries()) {
     const prefix = `${String(index + 1).padStart(2, '0')}-${slug(s.name)}`;
-    const skip = s.skipUnless?.();
+    const skip = s.skipUnless?.(env);
     if (skip) {
       say(`SKIPPED  ${s.name}: ${skip}`);
       results.push({ name: s.name, status: 'skipped', reason: skip });
@@ -113,7 +113,7 @@ async function main() {
       say(`ok       ${s.name} (${seconds(Date.now() - stepStarted)})`);
       results.push({ name: s.name, status: 'passed' });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = brief(error);
       await ui.screenshot('FAILED').catch(() => {});
       say(`FAILED   ${s.name} (${seconds(Date.now() - stepStarted)}): ${message}`);
       results.push({ name: s.name, status: 'failed', error: message });
@@ -132,6 +132,13 @@ async function main() {
     return 1;
   }
   return 0;
+}
+
+/** The first line of an error, plus the locator Playwright was waiting for (not its whole call log). */
+function brief(error) {
+  const lines = (error instanceof Error ? error.message : String(error)).replace(/\x1b\[[0-9;]*m/g, '').split('\n');
+  const waiting = lines.find((l) => /waiting for (locator|getBy|function)/.test(l));
+  return [lines[0], waiting?.trim()].filter(Boolean).join(' | ');
 }
 
 /** After a failed step: close whatever it left open so the next step starts clean. */

@@ -111,6 +111,7 @@ const DEFAULT_SETTINGS = {
   'security.workspace.trust.enabled': false,
   'git.enabled': false,
   'editor.minimap.enabled': false,
+  'editor.stickyScroll.enabled': false, // its overlay sits on top of the lines a step right-clicks
   'window.commandCenter': false,
   // The example has no node_modules: TypeScript's "cannot find module" squiggles are noise here,
   // and tsserver is the heaviest process on a 2-core machine.

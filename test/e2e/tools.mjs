@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 export const NODE24_VERSION = '24.21.0';
 export const CODE_SERVER_VERSION = '4.139.1';
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const cacheDir = process.env.STAKES_CACHE || join(homedir(), '.cache', 'stakes');
+export const cacheDir = process.env.STAKES_CACHE || process.env.STAKES_TOOLS || join(homedir(), '.cache', 'stakes');
 export const CHROMIUM = process.env.STAKES_CHROMIUM || '/usr/bin/chromium';
 
 const node24Dir = join(cacheDir, `node-${NODE24_VERSION}`);

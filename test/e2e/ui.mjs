@@ -1,6 +1,6 @@
 // What a user does in the workbench, as small helpers over playwright-core. Every helper waits on
 // a condition in the page (an element, a text, a title), never on a fixed delay.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The DOM id VS Code gives the extension's status bar entry: `<extension id>.<item id>`. */
@@ -58,22 +58,42 @@ export class UI {
     await this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor({ state: 'visible' });
   }
 
+  /** Put the cursor at `line`:`column` (1-based) with Go to Line (Ctrl+G). */
+  async goToLine(line, column = 1) {
+    await this.closeQuickInput();
+    await this.focusWorkbench();
+    await this.page.keyboard.press(`${mod}+G`);
+    const input = this.page.locator(`${QUICK_INPUT} input`);
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`:${line}:${column}`); // fill replaces the ":" Ctrl+G typed
+    await this.page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden' });
+    await this.cursorAt(line, column);
+  }
+
+  /** Wait until the status bar's cursor position reads `Ln line, Col column`. */
+  async cursorAt(line, column = 1) {
+    await this.page.locator('.statusbar-item', { hasText: new RegExp(`^\\s*Ln ${line}, Col ${column}\\b`) }).first().waitFor({ state: 'visible' });
+  }
+
   /** Select whole lines `from`..`to` (1-based, inclusive) in the active editor. */
   async selectLines(from, to) {
-    await this.runCommand('Go to Line/Column', { input: String(from) });
-    await this.page.keyboard.press('Home');
-    await this.page.keyboard.press('Home'); // twice: the first goes to the first non-blank character
+    await this.goToLine(from, 1);
     for (let line = from; line <= to; line++) await this.page.keyboard.press('Shift+ArrowDown');
-    const lines = to - from + 1;
-    await this.page.locator('.statusbar-item', { hasText: new RegExp(`\\(\\d+ selected\\)`) }).first().waitFor({ state: 'visible' })
-      .catch(() => { throw new Error(`selecting lines ${from}-${to} (${lines} lines) did not show a selection in the status bar`); });
+    await this.page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${to + 1}, Col 1 \\(\\d+ selected\\)`) }).first().waitFor({ state: 'visible' });
+  }
+
+  /** 1-based line of the first line containing `needle` in a workspace file (fails if absent). */
+  lineOf(relativePath, needle) {
+    const lines = readFileSync(join(this.workspace, relativePath), 'utf8').split('\n');
+    const index = lines.findIndex((l) => l.includes(needle));
+    if (index < 0) throw new Error(`"${needle}" is not in ${relativePath}: the example changed, update the step`);
+    return index + 1;
   }
 
   /** Right-click the current selection in the active editor and choose `item` from the menu. */
   async contextMenu(item) {
-    const selection = this.page.locator('.editor-group-container.active .monaco-editor .selected-text').first();
-    await selection.waitFor({ state: 'visible' });
-    await selection.click({ button: 'right' });
+    await this.rightClickSelection();
     const entry = this.menuItem(item);
     await entry.waitFor({ state: 'visible' });
     await this.screenshot(`context-menu-${slug(item)}`);
@@ -82,14 +102,23 @@ export class UI {
 
   /** The labels of the editor context menu for the current selection (menu closed again). */
   async contextMenuItems() {
-    const selection = this.page.locator('.editor-group-container.active .monaco-editor .selected-text').first();
-    await selection.click({ button: 'right' });
+    await this.rightClickSelection();
     const labels = this.page.locator('.monaco-menu .action-item .action-label');
     await labels.first().waitFor({ state: 'visible' });
     const items = (await labels.allInnerTexts()).map((t) => t.trim()).filter(Boolean);
     await this.page.keyboard.press('Escape');
     await this.page.locator('.monaco-menu').first().waitFor({ state: 'hidden' });
     return items;
+  }
+
+  /** Right-click inside the selection (or at the cursor when nothing is selected). */
+  async rightClickSelection() {
+    const editor = this.page.locator('.editor-group-container.active .monaco-editor');
+    const selected = editor.locator('.selected-text');
+    const target = (await selected.count()) ? selected.nth(Math.floor((await selected.count()) / 2)) : editor.locator('.cursor').first();
+    await target.waitFor({ state: 'visible' });
+    const box = await target.boundingBox();
+    await this.page.mouse.click(box.x + Math.min(box.width / 2, 40), box.y + box.height / 2, { button: 'right' });
   }
 
   menuItem(label) {

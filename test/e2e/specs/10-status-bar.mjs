@@ -62,7 +62,7 @@ step('clicking the item opens "why" and a reason jumps to its line', async (ui) 
   expect(reason, `no reason with a line in:\n${items.join('\n')}`);
   const line = Number(/password\.ts:(\d+)/.exec(reason)[1]);
   await ui.pickQuickItem(/password\.ts:\d+/);
-  await ui.page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${line}, Col 1`) }).first().waitFor({ state: 'visible' });
+  await ui.cursorAt(line, 1);
 });
 
 step('"Copy model name" puts the model id on the clipboard', async (ui) => {
