@@ -377,6 +377,7 @@ export const command = {
       const extra = [
         run.cached ? 'Served from the cache (code, scope, model and prompt unchanged): no call was made.' : `Usage: ${describeUsage(run.report)}.`,
         `Model ${choice.model} because ${choice.why}.`,
+        ...(run.prepared.estimate.costUsd === null ? [`Cost unknown: ${run.prepared.estimate.note}.`] : []),
         ...run.prepared.excluded.map((e) => `Not sent: ${e.path}: ${e.reason}.`),
         ...(run.prepared.redactions.length ? [`${run.prepared.redactions.length} secret(s) were replaced by placeholders before sending.`] : []),
         ...(run.droppedOutsideScope ? [`${run.droppedOutsideScope} finding(s) on lines outside the audited scope were dropped.`] : []),

@@ -3,14 +3,18 @@
  *
  * API (all in src/core/audit/, none imports vscode):
  *   prepareAudit(request)            → PreparedAudit   (pipeline.ts) exact redacted payload + estimate, sends nothing
- *   runAudit(request, options)       → Promise<AuditRun> (pipeline.ts) cache → budget → provider → repair → grounding
+ *   runAudit(request, options)       → Promise<AuditRun> (pipeline.ts) cache → local-only → budget → provider → repair → grounding
+ *   payloadText(prepared) / describeChecked(prepared) / describeUsage(report)   (pipeline.ts) texts for previews and messages
  *   parseUnifiedDiff(text)           → FileDiff[]      (diff.ts) `git diff` output → hunks
- *   changesScopeFromDiff(fileDiff, base) → AuditScope  (scope.ts)
- *   modelChoices(config, inputTokens, pricing?) → ModelChoice[] (cost.ts) every configured provider/model with its cost
- *   estimateTokens(text)             → number          (tokens.ts)
- *   toSarif(run|report, ...)         → SARIF 2.1.0 log (sarif.ts)
- *   toMarkdown(run)                  → string          (markdown.ts)
- *   registerProvider(id, factory, {cloud}) / createProvider(id, settings)   (src/core/providers/registry.ts)
+ *   changesScopeFromDiff(fileDiff, base) → AuditScope  (scope.ts); judgedRanges(target) → the lines that are judged
+ *   modelChoices(config, inputTokens, maxOutputTokens, pricing?) → ModelChoice[] (cost.ts) every configured model with its cost
+ *   estimateCost / priceFor / costOf / formatUsd (cost.ts); estimateTokens(text) (tokens.ts)
+ *   GroundingIndex(text).locate(evidence, claimedLine, judged?) (grounding.ts) whitespace-insensitive re-anchoring
+ *   findingId / mergeFindings (merge.ts); Redactor, excludedBy, DEFAULT_EXCLUDE_GLOBS (redaction.ts)
+ *   checkBudget / recordSpend / spentToday (budget.ts); PROMPT_VERSION (prompt.ts)
+ *   toSarif(report, options)         → SARIF 2.1.0 log (sarif.ts)
+ *   toMarkdown(report, checked?)     → string          (markdown.ts)
+ *   registerProvider(id, factory, {displayName, cloud}) / createProvider / isCloudProvider   (src/core/providers/registry.ts)
  *   structuredFromText(text, schema) / schemaPromptSection(schema)          (src/core/providers/json-output.ts) for vscode-lm
  * Errors: every failure is a ProviderError (src/core/providers/types.ts) whose `kind` says what
  * happened and whose message says what to do.
