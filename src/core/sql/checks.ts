@@ -305,6 +305,10 @@ function missingLimit(plan: PlanNode, ctx: CheckContext, add: (f: SqlFinding) =>
   if (/^\s*WITH\b[\s\S]*\b(INSERT|UPDATE|DELETE)\b/i.test(ctx.sql)) return;
   let root = plan;
   while (root.nodeType === 'Query' && root.children.length === 1) root = root.children[0];
+  // MySQL/MariaDB without column statistics estimate a filter as keeping every row: no basis for this check.
+  let unknown = false;
+  walkPlan(plan, (n) => { if (ctx.engine === 'mysql' && n.filter && Number(n.extra.filtered ?? 0) >= 100 && n.actualRows === undefined) unknown = true; });
+  if (unknown) return;
   const rows = ctx.analyzed && root.actualRows !== undefined ? totalActual(root) : root.estimatedRows;
   if (rows === undefined || rows <= 10_000 || root.nodeType === 'Limit') return;
   add({
@@ -326,7 +330,9 @@ function mysqlChecks(node: PlanNode, ctx: CheckContext, add: (f: SqlFinding) => 
     const preds = node.filter ? predicateColumns(node.filter).filter((p) => p.kind !== 'other' && !p.wrapped) : [];
     const filtered = Number(node.extra.filtered ?? 100);
     const kept = node.actualRows ?? node.estimatedRows ?? examined;
-    if (preds.length > 0 && examined >= 1000 && (kept * 3 < examined || filtered < 34)) {
+    // filtered = 100 means "no idea" (no column histogram), not "keeps everything": an equality is assumed selective.
+    const unknownSelectivity = filtered >= 100 && node.actualRows === undefined;
+    if (preds.length > 0 && examined >= 1000 && (kept * 3 < examined || filtered < 34 || (unknownSelectivity && preds.some((p) => p.kind === 'equality')))) {
       const cols = [...new Set(preds.map((p) => p.column))].join(', ');
       add({
         id: 'indexable-seq-scan',
@@ -334,7 +340,9 @@ function mysqlChecks(node: PlanNode, ctx: CheckContext, add: (f: SqlFinding) => 
         severity: examined >= 100_000 ? 'high' : 'medium',
         nodeId: node.id,
         relation: node.relation,
-        why: `access_type=ALL: ${fmt(examined)} rows examined to keep about ${fmt(kept)}; the condition ${node.filter} has no usable index.`,
+        why: unknownSelectivity
+          ? `access_type=ALL: all ${fmt(examined)} rows are examined to evaluate ${node.filter}, which has no usable index.`
+          : `access_type=ALL: ${fmt(examined)} rows examined to keep about ${fmt(kept)}; the condition ${node.filter} has no usable index.`,
         action: `Index ${cols}; see the verified index suggestions below.`,
         evidence: { rowsExamined: examined, rowsKept: Math.round(kept), filter: node.filter ?? '' },
       });

@@ -229,11 +229,18 @@ export function mysqlRowsExamined(plan: PlanNode): number {
 export interface SqliteEqpRow { id: number; parent: number; detail: string }
 
 /** Builds the tree from EXPLAIN QUERY PLAN rows; costs are estimated rows visited (see sqliteCost). */
-export function parseSqlitePlan(rows: SqliteEqpRow[], tableRows: (table: string) => number | undefined, indexRowsPerKey: (index: string, eqColumns: number) => number | undefined): { plan: PlanNode; summary: PlanSummary } {
+export interface SqliteEstimators {
+  tableRows: (table: string) => number | undefined;
+  indexRowsPerKey: (index: string, eqColumns: number) => number | undefined;
+  /** Rows a range condition on the column keeps, when it can be counted (literal bounds). */
+  rangeRows?: (table: string, column: string) => number | undefined;
+}
+
+export function parseSqlitePlan(rows: SqliteEqpRow[], est: SqliteEstimators): { plan: PlanNode; summary: PlanSummary } {
   const root: PlanNode = { id: '0', nodeType: 'Query', extra: {}, children: [] };
   const byId = new Map<number, PlanNode>();
   for (const r of rows) {
-    const node = sqliteNode(r.detail, tableRows, indexRowsPerKey);
+    const node = sqliteNode(r.detail, est);
     byId.set(r.id, node);
     const parent = byId.get(r.parent) ?? root;
     parent.children.push(node);
@@ -258,7 +265,7 @@ export function parseSqlitePlan(rows: SqliteEqpRow[], tableRows: (table: string)
   return { plan: root, summary: { totalCost: root.totalCost } };
 }
 
-function sqliteNode(detail: string, tableRows: (table: string) => number | undefined, indexRowsPerKey: (index: string, eqColumns: number) => number | undefined): PlanNode {
+function sqliteNode(detail: string, est: SqliteEstimators): PlanNode {
   const m = /^(SCAN|SEARCH)\s+(?:TABLE\s+)?("?[\w.]+"?)(?:\s+AS\s+(\w+))?(?:\s+USING\s+(COVERING\s+INDEX|INDEX|AUTOMATIC\s+(?:COVERING\s+)?INDEX|INTEGER PRIMARY KEY|PRIMARY KEY)\s*(\S+)?\s*(?:\((.*)\))?)?/i.exec(detail);
   if (!m) {
     const nodeType = /TEMP B-TREE/.test(detail) ? 'Sort (temp b-tree)' : /SUBQUERY/.test(detail) ? 'SubPlan' : /^COMPOUND|UNION/.test(detail) ? 'Append' : detail.split(/\s+/).slice(0, 2).join(' ');
@@ -266,7 +273,7 @@ function sqliteNode(detail: string, tableRows: (table: string) => number | undef
   }
   const [, op, tableRaw, alias, using, indexName, cond] = m;
   const table = tableRaw.replace(/"/g, '');
-  const n = tableRows(table) ?? 1000;
+  const n = est.tableRows(table) ?? 1000;
   let rows = n;
   let index: string | undefined;
   if (op.toUpperCase() === 'SEARCH') {
@@ -276,10 +283,15 @@ function sqliteNode(detail: string, tableRows: (table: string) => number | undef
     if (/PRIMARY KEY/i.test(using ?? '')) { rows = eq > 0 ? 1 : n / 4; index = 'PRIMARY KEY'; }
     else {
       index = indexName;
-      const perKey = index && eq > 0 ? indexRowsPerKey(index, eq) : undefined;
+      const perKey = index && eq > 0 ? est.indexRowsPerKey(index, eq) : undefined;
       rows = eq > 0 ? (perKey ?? Math.max(1, n / 10)) : n;
-      // SQLite's own rule of thumb: a one-sided range keeps ~1/4, a two-sided one ~1/64.
-      if (ranged > 0) rows = rows / (ranged >= 2 || /<.*>|>.*</.test(cond ?? '') ? 64 : 4);
+      if (ranged > 0) {
+        // Count what the range keeps when the bound is a literal; otherwise SQLite's own rule of
+        // thumb (a one-sided range keeps ~1/4, a two-sided one ~1/64).
+        const col = /^\(?\s*"?(\w+)"?\s*[<>]/.exec(conds[conds.length - 1] ?? '')?.[1];
+        const counted = col && eq === 0 ? est.rangeRows?.(table, col) : undefined;
+        rows = counted ?? rows / (ranged >= 2 || /<.*>|>.*</.test(cond ?? '') ? 64 : 4);
+      }
     }
   } else if (using && /INDEX/i.test(using)) index = indexName;
   const nodeType = op.toUpperCase() === 'SCAN' ? (using && /COVERING/i.test(using) ? 'Full Index Scan' : using ? 'Full Index Scan' : 'Seq Scan') : 'Index Search';

@@ -86,6 +86,19 @@ export class SqliteEngine implements ExplainEngine {
     } catch { return undefined; }
   }
 
+  /** Rows kept by `col op literal` conditions on this column in the SQL, counted on the in-memory copy. */
+  private rangeRows(sql: string, table: string, column: string): number | undefined {
+    const conds: string[] = [];
+    const re = new RegExp(`(?:\\b\\w+\\.)?"?${column}"?\\s*(>=|<=|>|<)\\s*('(?:[^']|'')*'|-?\\d+(?:\\.\\d+)?)`, 'gi');
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(sql))) conds.push(`${qi(column)} ${m[1]} ${m[2]}`);
+    if (!conds.length) return undefined;
+    try {
+      const r = this.db.exec(`SELECT count(*) FROM ${qi(table)} WHERE ${conds.join(' AND ')}`);
+      return Number(r[0]?.values[0]?.[0] ?? 0);
+    } catch { return undefined; }
+  }
+
   private eqp(sql: string, userSql: string): { rows: SqliteEqpRow[]; plan: PlanNode; cost: number } {
     let res;
     try {
@@ -94,7 +107,11 @@ export class SqliteEngine implements ExplainEngine {
       throw this.mapError(e, userSql);
     }
     const rows: SqliteEqpRow[] = (res[0]?.values ?? []).map((v) => ({ id: Number(v[0]), parent: Number(v[1]), detail: String(v[3]) }));
-    const { plan } = parseSqlitePlan(rows, (t) => this.tableRows(t), (i, eq) => this.indexRowsPerKey(i, eq));
+    const { plan } = parseSqlitePlan(rows, {
+      tableRows: (t) => this.tableRows(t),
+      indexRowsPerKey: (i, eq) => this.indexRowsPerKey(i, eq),
+      rangeRows: (t, c) => this.rangeRows(userSql, t, c),
+    });
     return { rows, plan, cost: plan.totalCost ?? 0 };
   }
 
