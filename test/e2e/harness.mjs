@@ -17,9 +17,11 @@ export const steps = [];
 /**
  * @param {string} name
  * @param {StepFn} fn
- * @param {{ timeoutMs?: number, skipUnless?: (env: StepEnv) => (string | undefined) }} [options]
+ * @param {{ timeoutMs?: number, skipUnless?: (env: StepEnv) => (string | undefined), keepEditors?: boolean }} [options]
  *   skipUnless returns a reason to skip (printed as SKIPPED) or undefined to run.
+ *   keepEditors: start with the previous step's editors and webviews still open (by default every
+ *   step starts with all editors closed).
  */
 export function step(name, fn, options = {}) {
-  steps.push({ name, fn, timeoutMs: options.timeoutMs ?? 90_000, skipUnless: options.skipUnless });
+  steps.push({ name, fn, timeoutMs: options.timeoutMs ?? 90_000, skipUnless: options.skipUnless, keepEditors: options.keepEditors ?? false });
 }

@@ -104,7 +104,7 @@ async function main() {
     const stepStarted = Date.now();
     let timer;
     try {
-      await ui.closeAllEditors(); // every step starts from an empty editor area
+      if (!s.keepEditors) await ui.closeAllEditors(); // steps start from an empty editor area
       await Promise.race([
         s.fn(ui, env),
         new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`step timed out after ${seconds(s.timeoutMs)}`)), s.timeoutMs); }),

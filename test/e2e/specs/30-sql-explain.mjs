@@ -23,7 +23,7 @@ async function explainStatusQuery(ui, timeout = 60_000) {
   return ui.webviewText(/Seq Scan on orders/, { selector: '[data-testid="plan-tree"]', timeout });
 }
 
-step('"Explain SQL" on a query in TypeScript shows the plan, findings and a verified index', async (ui) => {
+step('SQL: "Explain SQL" on a query in TypeScript shows the plan, findings and a verified index', async (ui) => {
   const tree = await explainStatusQuery(ui, FIRST_RUN_MS);
   const view = ui.webview();
   expect(await view.locator('.node .bar.cost .bar-fill').count() > 0, 'plan nodes have no cost bars');
@@ -47,7 +47,7 @@ step('"Explain SQL" on a query in TypeScript shows the plan, findings and a veri
   await ui.screenshot('finding-and-raw-plan');
 }, { timeoutMs: FIRST_RUN_MS + 60_000 });
 
-step('"Copy CREATE INDEX" and "Go to SQL" in the plan view', async (ui) => {
+step('SQL: "Copy CREATE INDEX" and "Go to SQL" in the plan view', async (ui) => {
   await explainStatusQuery(ui);
   await ui.webview().locator('[data-testid="suggestions"] button', { hasText: 'Copy CREATE INDEX' }).first().click();
   // waitForFunction does not await an async predicate, so poll the clipboard here.
@@ -67,7 +67,7 @@ step('"Copy CREATE INDEX" and "Go to SQL" in the plan view', async (ui) => {
   expect(line >= status - 2 && line <= status + 3, `the selection ends on line ${line}, not in the query around line ${status}`);
 });
 
-step('findings are in the Problems panel with source "Stakes SQL"', async (ui) => {
+step('SQL: findings are in the Problems panel with source "Stakes SQL"', async (ui) => {
   await explainStatusQuery(ui);
   await ui.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
   const row = ui.page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'Stakes SQL' }).first();
@@ -76,7 +76,7 @@ step('findings are in the Problems panel with source "Stakes SQL"', async (ui) =
   await ui.runCommand('View: Toggle Panel Visibility');
 });
 
-step('"Explain SQL" is on the context menu of a .sql file and explains the statement under the cursor', async (ui) => {
+step('SQL: "Explain SQL" is on the context menu of a .sql file and explains the statement under the cursor', async (ui) => {
   await ui.openFile(MIGRATION);
   const from = ui.lineOf(MIGRATION, 'UPDATE orders o');
   await ui.selectLines(from, from + 3);
@@ -88,7 +88,7 @@ step('"Explain SQL" is on the context menu of a .sql file and explains the state
   expect(/users/.test(tree), `the UPDATE … FROM users plan does not read users:\n${tree}`);
 });
 
-step('ANALYZE of an UPDATE asks twice, runs in a rolled-back transaction and says so', async (ui) => {
+step('SQL: ANALYZE of an UPDATE asks twice, runs in a rolled-back transaction and says so', async (ui) => {
   await ui.openFile(MIGRATION);
   await ui.goToLine(ui.lineOf(MIGRATION, 'UPDATE orders o'), 3);
   await ui.runCommand('Stakes: Explain SQL with ANALYZE');
@@ -106,7 +106,7 @@ step('ANALYZE of an UPDATE asks twice, runs in a rolled-back transaction and say
   await ui.screenshot('analyze');
 });
 
-step('declining the data-change confirmation runs nothing', async (ui) => {
+step('SQL: declining the data-change confirmation runs nothing', async (ui) => {
   await ui.openFile(MIGRATION);
   await ui.goToLine(ui.lineOf(MIGRATION, 'UPDATE orders o'), 3);
   await ui.runCommand('Stakes: Explain SQL with ANALYZE');
