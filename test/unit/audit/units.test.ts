@@ -121,11 +121,16 @@ describe('audit units', () => {
     assert.equal(idx.locate('   ', 1), null);
   });
 
-  it('estimates tokens in the range real tokenizers give for code', () => {
+  it('estimates tokens within 15% of the o200k tokenizer on code and prose', () => {
+    // Reference counts from OpenAI's o200k_base tokenizer for these exact strings.
     const code = 'export async function getOrder(req: Request, res: Response): Promise<void> {\n  const rows = await db.query("SELECT * FROM orders WHERE id = $1", [req.params.id]);\n}\n';
-    const n = estimateTokens(code);
-    assert.ok(n >= 35 && n <= 60, String(n));
+    const prose = 'The audit is the reason a backend developer installs Stakes: the ideal audit model is not the one that reassures you fastest.';
+    for (const [text, real] of [[code, 41], [prose, 25]] as const) {
+      const n = estimateTokens(text);
+      assert.ok(Math.abs(n / real - 1) <= 0.15, `${n} vs ${real}`);
+    }
     assert.equal(estimateTokens(''), 0);
+    assert.ok(estimateTokens('x'.repeat(6000)) >= 1000, 'long runs are not one token');
   });
 
   it('prices cached input at the cached rate and knows dated model ids', () => {
