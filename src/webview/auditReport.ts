@@ -83,7 +83,7 @@ function renderFinding(v: FindingView, unverified: boolean): HTMLElement {
   const f = v.finding;
   const card = el('article', {
     class: `finding sev-${f.severity}${v.suppressed ? ' suppressed' : ''}${unverified ? ' unverified' : ''}`,
-    id: `finding-${cssId(v.id)}`, 'data-id': v.id, tabindex: '0',
+    id: `finding-${cssId(v.id)}`, 'data-id': v.id, 'data-testid': unverified ? 'unverified-finding' : 'finding', tabindex: '0',
   });
   const head = el('header', { class: 'finding-head' },
     el('span', { class: `sev sev-${f.severity}` }, f.severity),
@@ -136,15 +136,17 @@ function cssId(id: string): string {
 }
 
 function renderHeader(s: ReportStateMessage): HTMLElement {
-  const header = el('section', { class: 'header' });
+  const header = el('section', { class: 'header', 'data-testid': 'report-header' });
   const report = s.report!;
   header.append(el('h1', {}, s.scope ? `Audit: ${s.scope.title}` : 'Audit report'));
   const u = report.usage;
   const facts = el('div', { class: 'facts' },
     fact('Model', `${report.model.id} (${report.model.provider})`),
-    s.scope?.label ? fact('Routed by', `${s.scope.label.label}: ${s.scope.label.why}`) : null,
+    s.scope?.label ? fact('Label', `${s.scope.label.label}: ${s.scope.label.why}`) : null,
     fact('Tokens', `${formatTokens(u.inputTokens)} in (${formatTokens(u.cachedInputTokens)} cached) · ${formatTokens(u.outputTokens)} out`),
-    fact('Cost', s.run?.cached ? `$0 now: answered from the cache, no call made (the original run cost ${formatUsd(u.costUsd)})` : formatUsd(u.costUsd)),
+    fact('Cost', s.run?.cached
+      ? `$0 now: answered from the cache, no call made (the original run cost ${formatUsd(u.costUsd)})`
+      : `${formatUsd(u.costUsd)}${s.run?.costNote ? ` (${s.run.costNote})` : ''}`),
     s.run ? fact('Finished', `${new Date(s.run.finishedAt).toLocaleString()} in ${(s.run.durationMs / 1000).toFixed(1)} s`) : null,
     s.scope && s.scope.redactions > 0 ? fact('Redacted', `${s.scope.redactions} secret${s.scope.redactions === 1 ? '' : 's'} replaced by placeholders before sending`) : null,
     s.scope?.rules ? fact('Offline rules', s.scope.rules) : null,
@@ -167,7 +169,7 @@ function fact(name: string, value: string): HTMLElement {
 }
 
 function renderToolbar(view: ReturnType<typeof buildView>): HTMLElement {
-  const bar = el('section', { class: 'toolbar', 'aria-label': 'Filters' });
+  const bar = el('section', { class: 'toolbar', 'aria-label': 'Filters', 'data-testid': 'filters' });
   const sev = el('div', { class: 'chips', role: 'group', 'aria-label': 'Severity' });
   for (const s of SEVERITY_ORDER) {
     sev.append(toggleChip<Severity>(s, s, filters.severities, (next) => setFilters({ ...filters, severities: next }), view.countsBySeverity[s]));
@@ -191,7 +193,7 @@ function renderToolbar(view: ReturnType<typeof buildView>): HTMLElement {
     vscode.setState({ filters });
     renderBody();
   });
-  const supp = el('label', { class: 'toggle' });
+  const supp = el('label', { class: 'toggle', 'data-testid': 'show-suppressed' });
   const box = el('input', { type: 'checkbox' }) as HTMLInputElement;
   box.checked = filters.showSuppressed;
   box.addEventListener('change', () => setFilters({ ...filters, showSuppressed: box.checked }));
@@ -215,7 +217,7 @@ function renderBody(): void {
   if (!state?.report || !bodyHost) return;
   const view = buildView(state.report, new Set(state.suppressed), filters);
   bodyHost.replaceChildren();
-  const status = el('p', { class: 'status', role: 'status' });
+  const status = el('p', { class: 'status', role: 'status', 'data-testid': 'report-status' });
   const parts = [`${view.shown} of ${view.total} finding${view.total === 1 ? '' : 's'} shown`];
   if (view.hiddenByFilters) parts.push(`${view.hiddenByFilters} hidden by filters`);
   if (view.hiddenSuppressed) parts.push(`${view.hiddenSuppressed} marked false positive`);
@@ -224,7 +226,7 @@ function renderBody(): void {
   bodyHost.append(status);
 
   if (state.report.findings.length === 0) {
-    bodyHost.append(el('div', { class: 'empty' },
+    bodyHost.append(el('div', { class: 'empty', 'data-testid': 'nothing-found' },
       el('p', {}, nothingFoundText(state.report, state.scope)),
       el('p', { class: 'hint' }, 'No finding is not a proof of safety: the model judged only the code listed above.'),
     ));
@@ -234,7 +236,7 @@ function renderBody(): void {
   }
 
   for (const file of view.files) {
-    const section = el('details', { class: 'file', open: '' });
+    const section = el('details', { class: 'file', open: '', 'data-testid': 'file-group', 'data-file': file.file });
     section.append(el('summary', {}, el('span', { class: 'file-name' }, file.file),
       el('span', { class: `sev sev-${file.worst}` }, `${file.count}`)));
     for (const g of file.bySeverity) {
@@ -245,7 +247,7 @@ function renderBody(): void {
   }
 
   if (view.unverified.length) {
-    const section = el('details', { class: 'unverified-section' });
+    const section = el('details', { class: 'unverified-section', 'data-testid': 'unverified' });
     section.append(el('summary', {}, `Unverified: ${view.unverified.length} claim${view.unverified.length === 1 ? '' : 's'} whose evidence is not in the code`));
     section.append(el('p', { class: 'hint' }, 'The model quoted code that does not appear in what was audited. These are not shown in the Problems panel; treat them as unconfirmed.'));
     for (const v of view.unverified) section.append(renderFinding(v, true));
@@ -298,9 +300,12 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
     render();
   } else if (msg.type === 'focus') {
     pendingFocus = msg.findingId;
-    // A focused finding must be visible even when filters or suppression hide it.
-    const suppressed = state?.suppressed.includes(msg.findingId) ?? false;
-    if (filters !== NO_FILTERS || suppressed) filters = { ...NO_FILTERS, showSuppressed: filters.showSuppressed || suppressed };
+    // A focused finding must be visible even when filters or suppression hide it: only then are the filters reset.
+    if (state?.report) {
+      const view = buildView(state.report, new Set(state.suppressed), filters);
+      const visible = view.files.some((f) => f.bySeverity.some((g) => g.findings.some((x) => x.id === msg.findingId)));
+      if (!visible) filters = { ...NO_FILTERS, showSuppressed: filters.showSuppressed || state.suppressed.includes(msg.findingId) };
+    }
     render();
   }
 });

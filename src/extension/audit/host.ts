@@ -350,7 +350,8 @@ export class AuditHost implements vscode.Disposable {
     if (settings.ignoredFromWorkspace.length) {
       notes.push(`Untrusted workspace: ignored ${settings.ignoredFromWorkspace.join(', ')} from the workspace settings.`);
     }
-    notes.push(`Model choice: ${choice.why}.`);
+    // The routed case is already in the report's "Routed by" line; say so only when something else chose.
+    if (!choice.why.startsWith('routed by label')) notes.push(`Model: ${choice.why}.`);
     const hints = report.findings.filter((f) => f.source !== 'ai').length;
     const scope: ReportScope = {
       title: plan.title,
@@ -363,7 +364,7 @@ export class AuditHost implements vscode.Disposable {
     };
     const stored: StoredRun = {
       report, scope, request: plan.request, choice,
-      run: { finishedAt: new Date().toISOString(), durationMs: run.durationMs, cached: run.cached },
+      run: { finishedAt: new Date().toISOString(), durationMs: run.durationMs, cached: run.cached, costNote: run.prepared.estimate.note },
       uris: Object.fromEntries([...plan.uris].map(([k, v]) => [k, v.toString()])),
     };
     this.last = stored;

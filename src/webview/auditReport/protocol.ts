@@ -52,6 +52,8 @@ export interface ReportRun {
   durationMs: number;
   /** True when the results came from the cache and no call was made. */
   cached: boolean;
+  /** Why the cost is what it is ("local server: no per-token cost", "billed to your Copilot plan"). */
+  costNote?: string;
 }
 
 /** Host → webview: the full state to render. Sent on open, on every new run and on suppression changes. */

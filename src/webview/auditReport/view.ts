@@ -152,9 +152,10 @@ export function formatTokens(n: number): string {
 
 /** The sentence shown when nothing was found: what was checked, so "nothing" is not mistaken for "did not run". */
 export function nothingFoundText(report: AuditReport, scope: { title: string; files: Array<{ file: string; judged: string }> } | null): string {
-  const what = scope
-    ? `${scope.title}: ${scope.files.map((f) => `${f.file} (${f.judged})`).join(', ') || 'no file'}`
-    : 'the audited code';
+  const list = scope ? scope.files.map((f) => `${f.file} (${f.judged})`).join(', ') : '';
+  const what = !scope ? 'the audited code'
+    : scope.files.length === 1 && scope.title === scope.files[0].file ? list
+      : `${scope.title}: ${list || 'no file'}`;
   const unverified = report.unverified?.length
     ? ` ${report.unverified.length} claim${report.unverified.length === 1 ? '' : 's'} could not be located in the code and ${report.unverified.length === 1 ? 'is' : 'are'} listed below as unverified.`
     : '';
