@@ -51,7 +51,7 @@ const SEV: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1,
 
 function dedupe(fs: SqlFinding[]): SqlFinding[] {
   const seen = new Set<string>();
-  return fs.filter((f) => { const k = `${f.id}|${f.nodeId ?? ''}|${f.relation ?? ''}`; if (seen.has(k)) return false; seen.add(k); return true; });
+  return fs.filter((f) => { const k = `${f.id}|${f.nodeId ?? ''}|${f.relation ?? ''}|${f.title}`; if (seen.has(k)) return false; seen.add(k); return true; });
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');

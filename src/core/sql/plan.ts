@@ -124,7 +124,8 @@ function mysqlBlock(qb: Record<string, unknown>, id: string): PlanNode {
   if (qb.ordering_operation) return wrap('Sort', qb.ordering_operation as Record<string, unknown>, sortFields(qb.ordering_operation as Record<string, unknown>));
   if (qb.grouping_operation) return wrap('Aggregate', qb.grouping_operation as Record<string, unknown>, sortFields(qb.grouping_operation as Record<string, unknown>));
   if (qb.duplicates_removal) return wrap('Unique', qb.duplicates_removal as Record<string, unknown>, {});
-  if (qb.read_sorted_file) return wrap('Sort', (qb.read_sorted_file as Record<string, unknown>), {});
+  // MariaDB wraps `filesort` in `read_sorted_file`: one Sort node, not two.
+  if (qb.read_sorted_file) return mysqlBlock(qb.read_sorted_file as Record<string, unknown>, id);
   if (qb.filesort) {
     const fs = qb.filesort as Record<string, unknown>;
     return wrap('Sort', fs, { sortKey: str(fs.sort_key) ? [String(fs.sort_key)] : undefined, sortMethod: 'filesort', extra: pick(fs, ['r_used_priority_queue', 'r_output_rows', 'r_buffer_size', 'r_sort_mode']) });
