@@ -5,43 +5,11 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { connectionKind, folderFor, passwordKey, readSqlSettings, redactUrl, type ConnectionKind } from './settings';
+import { connectionKind, EXAMPLE_URL, passwordKey, redactUrl, splitPassword, validateServerUrl, type ConnectionKind } from './connectionUrl';
+import { folderFor, readSqlSettings } from './settings';
 
 interface KindItem extends vscode.QuickPickItem {
   kind2: ConnectionKind;
-}
-
-const EXAMPLE_URL: Record<'postgres' | 'mysql', string> = {
-  postgres: 'postgres://postgres@127.0.0.1:5432/postgres',
-  mysql: 'mysql://root@127.0.0.1:3306/test',
-};
-
-/** Checks a server URL typed by the user; returns the problem, or undefined when it is usable. */
-export function validateServerUrl(value: string, kind: 'postgres' | 'mysql'): string | undefined {
-  const v = value.trim();
-  if (!v) return `Enter a URL such as ${EXAMPLE_URL[kind]}`;
-  let u: URL;
-  try {
-    u = new URL(v);
-  } catch {
-    return `Not a URL. Use the form ${EXAMPLE_URL[kind]}`;
-  }
-  const scheme = u.protocol.replace(/:$/, '');
-  const ok = kind === 'postgres' ? ['postgres', 'postgresql'].includes(scheme) : ['mysql', 'mariadb'].includes(scheme);
-  if (!ok) return kind === 'postgres' ? 'A PostgreSQL URL starts with postgres:// or postgresql://' : 'A MySQL/MariaDB URL starts with mysql:// or mariadb://';
-  if (!u.hostname) return `The URL has no host. Use the form ${EXAMPLE_URL[kind]}`;
-  if (u.port && !/^\d+$/.test(u.port)) return 'The port must be a number';
-  if (!u.pathname || u.pathname === '/') return `Add the database name after the host, e.g. ${EXAMPLE_URL[kind]}`;
-  return undefined;
-}
-
-/** Splits a password typed into the URL off, so it never reaches settings. */
-export function splitPassword(url: string): { url: string; password?: string } {
-  const u = new URL(url.trim());
-  if (!u.password) return { url: u.toString() };
-  const password = decodeURIComponent(u.password);
-  u.password = '';
-  return { url: u.toString(), password };
 }
 
 async function saveConnection(value: string, uri: vscode.Uri | undefined): Promise<boolean> {

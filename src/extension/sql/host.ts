@@ -16,7 +16,8 @@ import type { Services } from '../services';
 import { SqlDiagnostics, toRange } from './diagnostics';
 import { PlanPanel } from './planPanel';
 import type { ExplainTarget } from './register';
-import { readSqlSettings, redactUrl, withPassword, type SqlSettings } from './settings';
+import { redactUrl } from './connectionUrl';
+import { readSqlSettings, withPassword, type SqlSettings } from './settings';
 
 type Explainer = ReturnType<typeof createExplainer>;
 

@@ -6,8 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-
-export type ConnectionKind = 'embedded' | 'postgres' | 'mysql' | 'sqlite';
+import { connectionKind, passwordKey, type ConnectionKind } from './connectionUrl';
 
 export interface SqlSettings {
   /** The connection URL as configured (never contains a password), or '' for the embedded engine. */
@@ -25,17 +24,6 @@ export interface SqlSettings {
   codeLens: boolean;
   /** Folder relative paths are resolved against. */
   folder?: vscode.WorkspaceFolder;
-}
-
-export function connectionKind(url: string): ConnectionKind {
-  const u = url.trim().toLowerCase();
-  if (u === '' || u === 'embedded') return 'embedded';
-  if (u.startsWith('postgres://') || u.startsWith('postgresql://')) return 'postgres';
-  if (u.startsWith('mysql://') || u.startsWith('mariadb://')) return 'mysql';
-  if (u.startsWith('sqlite:')) return 'sqlite';
-  throw new Error(`stakes.sql.connection "${url}" is not a database URL. Use postgres://user@host:5432/db, ` +
-    'mysql://user@host:3306/db, sqlite:path/to/file.db, or leave it empty for the embedded PostgreSQL. ' +
-    'Run "Stakes: Choose SQL connection…" to pick one.');
 }
 
 /** The workspace folder a document belongs to, or the first folder. */
@@ -89,21 +77,6 @@ export function readSqlSettings(uri?: vscode.Uri): SqlSettings {
   };
 }
 
-/**
- * The key a connection's password is stored under in SecretStorage: scheme, user, host, port and
- * database, so one password serves the same login from any workspace.
- */
-export function passwordKey(url: string): string | undefined {
-  try {
-    const u = new URL(url);
-    if (!u.protocol.startsWith('postgres') && u.protocol !== 'mysql:' && u.protocol !== 'mariadb:') return undefined;
-    const scheme = u.protocol.startsWith('postgres') ? 'postgres' : 'mysql';
-    return `stakes.sql.password:${scheme}://${decodeURIComponent(u.username)}@${u.hostname}:${u.port}${u.pathname}`;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The URL with the stored password filled in, for the driver only; never logged or shown. */
 export async function withPassword(url: string, secrets: vscode.SecretStorage): Promise<string> {
   const key = passwordKey(url);
@@ -113,15 +86,4 @@ export async function withPassword(url: string, secrets: vscode.SecretStorage): 
   const u = new URL(url);
   u.password = encodeURIComponent(password);
   return u.toString();
-}
-
-/** A URL safe to show: any password replaced. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url;
-  }
 }
