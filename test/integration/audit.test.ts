@@ -7,6 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AuditReport } from '../../src/core/audit/findings';
@@ -193,6 +194,65 @@ describe('AI audit (fake provider server, openai-compatible)', function () {
     assert.equal(hasAi(), false, 'still hidden after the re-run');
     await vscode.commands.executeCommand('stakes.audit.suppressFinding', id, false);
     assert.equal(hasAi(), true, 'back after "not a false positive"');
+  });
+
+  it('exports SARIF 2.1.0 and Markdown; a false positive stays in SARIF as a suppressed result and leaves the Markdown', async () => {
+    const report = (await state()).report;
+    const ai = aiFinding(report);
+    await vscode.commands.executeCommand('stakes.audit.suppressFinding', ai.id);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stakes-export-'));
+    try {
+      const sarifFile = vscode.Uri.file(path.join(dir, 'audit.sarif'));
+      await vscode.commands.executeCommand('stakes.audit.export', 'sarif', sarifFile);
+      const sarif = JSON.parse(fs.readFileSync(sarifFile.fsPath, 'utf8')) as {
+        version: string; runs: Array<{ results: Array<{ message: { text: string }; suppressions?: unknown[] }> }>;
+      };
+      assert.equal(sarif.version, '2.1.0');
+      assert.equal(sarif.runs[0].results.length, report!.findings.length);
+      const suppressed = sarif.runs[0].results.filter((r) => r.suppressions?.length);
+      assert.equal(suppressed.length, 1, 'exactly the false positive carries a suppression');
+      const mdFile = vscode.Uri.file(path.join(dir, 'audit.md'));
+      await vscode.commands.executeCommand('stakes.audit.export', 'markdown', mdFile);
+      const md = fs.readFileSync(mdFile.fsPath, 'utf8');
+      assert.ok(!md.includes(ai.title), 'the false positive is left out of the Markdown');
+      assert.match(md, /marked as false positive/);
+    } finally {
+      await vscode.commands.executeCommand('stakes.audit.suppressFinding', ai.id, false);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('shows what will be sent (redacted payload, model, estimate) and sends nothing', async () => {
+    await openFile(ADMIN);
+    await vscode.commands.executeCommand('stakes.audit.preview', 'file');
+    const preview = await waitFor(() => vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'stakes-audit-preview'),
+      () => `no preview editor among ${vscode.window.visibleTextEditors.map((e) => e.document.uri.toString()).join(', ')}`);
+    const text = preview.document.getText();
+    assert.match(text, /nothing has been sent/);
+    assert.match(text, /Model: +\S+/);
+    assert.match(text, /Estimate: +~[\d,]+ input tokens/);
+    assert.ok(text.includes('----- SYSTEM -----') && text.includes('----- USER -----'), 'the exact system and user text are shown');
+    assert.ok(text.includes('pool.query<OrderRow>(sql)'), 'the audited code is in the payload');
+    assert.equal(fake.modelRequests().length, 0);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('stops before sending when the estimate is over the per-run budget, naming the setting', async () => {
+    const undoPricing = await withSetting('audit.pricing', { 'qwen3-coder': { input: 1000, output: 1000 } });
+    const undoCap = await withSetting('audit.maxCostPerRunUsd', 0.01);
+    try {
+      await openFile('src/orders/repository.ts');
+      await vscode.commands.executeCommand('stakes.audit.file');
+      const s = await state();
+      assert.equal(s.error?.kind, 'budget', JSON.stringify(s.error));
+      assert.match(s.error?.message ?? '', /per-run budget/);
+      assert.match(s.error?.message ?? '', /stakes\.audit\.maxCostPerRunUsd/);
+      assert.ok(s.error?.buttons.includes('Open settings'));
+      assert.equal(fake.modelRequests().length, 0);
+    } finally {
+      await undoCap();
+      await undoPricing();
+    }
   });
 
   it('never sends a planted secret, and restores it in the findings', async () => {

@@ -43,11 +43,11 @@ export function renderExport(format: ExportFormat, report: AuditReport, run: Aud
 
 /** Ask where to save and write the file; returns its Uri, or undefined when the user cancelled. */
 export async function exportReport(format: ExportFormat, report: AuditReport, run: AuditRun | undefined, scope: ReportScope,
-  suppressed: string[]): Promise<vscode.Uri | undefined> {
+  suppressed: string[], given?: vscode.Uri): Promise<vscode.Uri | undefined> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   const folder = folders[0]?.uri;
   const name = format === 'sarif' ? 'stakes-audit.sarif' : 'stakes-audit.md';
-  const target = await vscode.window.showSaveDialog({
+  const target = given ?? await vscode.window.showSaveDialog({
     title: format === 'sarif' ? 'Export audit report as SARIF 2.1.0' : 'Export audit report as Markdown',
     defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
     filters: format === 'sarif' ? { SARIF: ['sarif', 'json'] } : { Markdown: ['md'] },

@@ -126,16 +126,17 @@ export class AuditHost implements vscode.Disposable {
     });
   }
 
-  auditWithModel(): Promise<void> {
+  auditWithModel(scope?: unknown): Promise<void> {
     return this.guard(async () => {
-      const request = await this.pickScope('Audit what, with a model you choose?');
+      const request = await this.pickScope('Audit what, with a model you choose?', scope);
       if (request) await this.audit(request, { chooseModel: true });
     });
   }
 
-  preview(): Promise<void> {
+  /** `scope` ('file' | 'selection' | 'changes') skips the scope picker (keybindings, tests). */
+  preview(scope?: unknown): Promise<void> {
     return this.guard(async () => {
-      const request = await this.pickScope('Show what would be sent for…');
+      const request = await this.pickScope('Show what would be sent for…', scope);
       if (!request) return;
       const settings = readAuditSettings();
       const plan = await buildPlan(request);
@@ -154,15 +155,17 @@ export class AuditHost implements vscode.Disposable {
     this.panel.show(false);
   }
 
-  exportReport(format?: unknown): Promise<void> {
+  /** `format` and `target` (a Uri) skip the pickers (automation, tests). */
+  exportReport(format?: unknown, target?: unknown): Promise<void> {
     return this.guard(async () => {
       if (!this.last) throw new AuditUserError('There is no audit report to export yet: run an audit first.');
       const f = format === 'sarif' || format === 'markdown' ? format : await this.pickExportFormat();
       if (!f) return;
-      const saved = await exportReport(f as ExportFormat, this.last.report, this.lastRun, this.last.scope, this.suppressed());
+      const saved = await exportReport(f, this.last.report, this.lastRun, this.last.scope, this.suppressed(),
+        target instanceof vscode.Uri ? target : undefined);
       if (saved) {
-        const open = await vscode.window.showInformationMessage(`Stakes: report saved to ${vscode.workspace.asRelativePath(saved)}.`, 'Open');
-        if (open) await vscode.window.showTextDocument(saved);
+        void vscode.window.showInformationMessage(`Stakes: report saved to ${vscode.workspace.asRelativePath(saved)}.`, 'Open')
+          .then((open) => (open ? vscode.window.showTextDocument(saved) : undefined));
       }
     });
   }
@@ -694,7 +697,9 @@ export class AuditHost implements vscode.Disposable {
 
   // ---------------------------------------------------------------- pickers
 
-  private async pickScope(title: string): Promise<ScopeRequest | undefined> {
+  private async pickScope(title: string, given?: unknown): Promise<ScopeRequest | undefined> {
+    if (given === 'file' || given === 'selection') return planFromEditor(given);
+    if (given === 'changes') return changesRequest();
     const editor = vscode.window.activeTextEditor;
     type Item = vscode.QuickPickItem & { make: () => ScopeRequest | Promise<ScopeRequest | undefined> };
     const items: Item[] = [];

@@ -31,10 +31,10 @@ export function register(context: vscode.ExtensionContext, services: Services): 
   command('stakes.audit.selectionFromMenu', () => host().auditSelection());
   command('stakes.audit.changes', () => host().auditChanges());
   command('stakes.audit.branch', (base) => host().auditBranch(base));
-  command('stakes.audit.withModel', () => host().auditWithModel());
-  command('stakes.audit.preview', () => host().preview());
+  command('stakes.audit.withModel', (scope) => host().auditWithModel(scope));
+  command('stakes.audit.preview', (scope) => host().preview(scope));
   command('stakes.audit.openReport', () => host().openReport());
-  command('stakes.audit.export', (format) => host().exportReport(format));
+  command('stakes.audit.export', (format, target) => host().exportReport(format, target));
   command('stakes.audit.clearFindings', () => host().clearFindings());
   command('stakes.audit.applyFix', (id) => host().applyFix(id));
   command('stakes.audit.fixApplied', (id) => host().fixApplied(id));

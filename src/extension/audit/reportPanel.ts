@@ -3,8 +3,8 @@
  * no command URIs, and every inbound message validated before anything acts on it.
  */
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../webview/auditReport/protocol';
+import { webviewHtml } from '../webviewHtml';
 
 export const REPORT_VIEW_TYPE = 'stakes.auditReport';
 
@@ -41,7 +41,7 @@ export class ReportPanel implements vscode.Disposable {
     this.panel = panel;
     this.ready = false;
     panel.webview.options = this.options();
-    panel.webview.html = this.html(panel.webview);
+    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { script: 'auditReport.js', style: 'auditReport.css', title: 'Stakes audit' });
     panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw));
     panel.onDidDispose(() => {
       if (this.panel === panel) {
@@ -101,33 +101,6 @@ export class ReportPanel implements vscode.Disposable {
       localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')],
       enableFindWidget: true,
     };
-  }
-
-  private html(webview: vscode.Webview): string {
-    const nonce = randomBytes(18).toString('base64').replace(/[^a-zA-Z0-9]/g, '');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'auditReport.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'auditReport.css'));
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>Stakes audit</title>
-</head>
-<body>
-<main id="root" aria-live="polite"></main>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
   }
 
   dispose(): void {
