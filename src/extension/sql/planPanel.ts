@@ -3,9 +3,9 @@
  * media/ as a resource root, no command URIs; every message from the webview is validated with
  * zod before anything happens.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { PlanViewInbound, type PlanViewOutbound } from '../../webview/planProtocol';
+import { webviewHtml } from '../webviewHtml';
 
 export type InboundHandler = (msg: PlanViewInbound) => void | Promise<void>;
 
@@ -49,7 +49,7 @@ export class PlanPanel implements vscode.Disposable {
       retainContextWhenHidden: false,
       localResourceRoots: [media],
     });
-    panel.webview.html = this.html(panel.webview, media);
+    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, { script: 'planView.js', style: 'planView.css', title: 'SQL plan', placeholder: 'Loading the plan view…' });
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => {
         const parsed = PlanViewInbound.safeParse(raw);
@@ -75,33 +75,6 @@ export class PlanPanel implements vscode.Disposable {
     );
     this.panel = panel;
     return panel;
-  }
-
-  private html(webview: vscode.Webview, media: vscode.Uri): string {
-    const nonce = randomBytes(18).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(media, 'planView.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'planView.css'));
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>SQL plan</title>
-</head>
-<body>
-<main id="root" aria-live="polite"><p>Loading the plan view…</p></main>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
   }
 
   dispose(): void {
