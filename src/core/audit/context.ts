@@ -8,6 +8,8 @@ import type { AuditTarget, LineRange } from './types';
 
 export const DEFAULT_CONTEXT_LINES = 12;
 const MAX_IMPORT_LINES = 40;
+/** How far the enclosing top-level block is looked for, each way. Beyond it only the context lines are sent. */
+const MAX_BLOCK_REACH = 60;
 
 const IMPORT_LINE = /^\s*(import\b|from\s+\S+\s+import\b|(const|let|var)\s+.+=\s*require\(|require\(|using\s+[\w.]+;|package\s+[\w.]+|#include\b|use\s+[\w:]+)/;
 
@@ -21,6 +23,33 @@ function importLines(lines: string[]): number[] {
     else if (out.length > 0) break;
   }
   return out;
+}
+
+const indentOf = (l: string): number => /^[ \t]*/.exec(l)![0].length;
+const isClosing = (l: string): boolean => /^\s*([})\]]+[;,)]*|end)\s*$/.test(l);
+
+/**
+ * The top-level block (function, route handler, class) around lines start..end, so a change is judged
+ * with its function's signature, guards and cleanup. Null when the block reaches further than MAX_BLOCK_REACH.
+ */
+export function enclosingBlock(lines: string[], start: number, end: number): LineRange | null {
+  let top: number | null = null;
+  for (let n = start; n >= Math.max(1, start - MAX_BLOCK_REACH); n--) {
+    const l = lines[n - 1] ?? '';
+    if (l.trim() === '' || indentOf(l) > 0 || isClosing(l) || /^\s*(\/\/|#|\*|\/\*)/.test(l)) continue;
+    top = n;
+    break;
+  }
+  if (top === null) return null;
+  let bottom: number | null = null;
+  for (let n = end + 1; n <= Math.min(lines.length, end + MAX_BLOCK_REACH); n++) {
+    const l = lines[n - 1] ?? '';
+    if (l.trim() === '' || indentOf(l) > 0) continue;
+    bottom = isClosing(l) ? n : n - 1;
+    break;
+  }
+  if (bottom === null) bottom = end + MAX_BLOCK_REACH >= lines.length ? lines.length : null;
+  return bottom === null ? null : { startLine: top, endLine: Math.max(bottom, end) };
 }
 
 /** Removed lines keyed by the new-file line they preceded (end of file: lineCount + 1). */
@@ -56,6 +85,7 @@ export function renderTarget(target: AuditTarget, content: string, judged: LineR
     ? [{ startLine: 1, endLine: total }]
     : mergeRanges([
       ...judged.map((r) => ({ startLine: Math.max(1, r.startLine - contextLines), endLine: Math.min(total, r.endLine + contextLines) })),
+      ...judged.flatMap((r) => enclosingBlock(lines.slice(0, total), r.startLine, r.endLine) ?? []),
       ...importLines(lines).map((n) => ({ startLine: n, endLine: n })),
     ]);
   const isJudged = (n: number): boolean => judged.some((r) => n >= r.startLine && n <= r.endLine);
@@ -64,9 +94,10 @@ export function renderTarget(target: AuditTarget, content: string, judged: LineR
   const out: string[] = [];
   const lang = target.languageId ? ` (${target.languageId})` : '';
   out.push(`=== FILE: ${target.path}${lang} — under review: ${describe} ===`);
+  const gap = (from: number, to: number): string => `${' '.repeat(width + 2)}⋮ (${from === to ? `line ${from}` : `lines ${from}–${to}`} not shown)`;
   let previousEnd = 0;
   for (const r of shown) {
-    if (r.startLine > previousEnd + 1) out.push(`${' '.repeat(width + 2)}⋮ (lines ${previousEnd + 1}–${r.startLine - 1} not shown)`);
+    if (r.startLine > previousEnd + 1) out.push(gap(previousEnd + 1, r.startLine - 1));
     for (let n = r.startLine; n <= r.endLine; n++) {
       for (const gone of removed.get(n) ?? []) out.push(`-${' '.repeat(width)} | ${gone}`);
       out.push(`${isJudged(n) ? '>' : ' '}${String(n).padStart(width)} | ${lines[n - 1] ?? ''}`);
@@ -74,7 +105,7 @@ export function renderTarget(target: AuditTarget, content: string, judged: LineR
     previousEnd = r.endLine;
   }
   for (const gone of removed.get(total + 1) ?? []) out.push(`-${' '.repeat(width)} | ${gone}`);
-  if (previousEnd < total) out.push(`${' '.repeat(width + 2)}⋮ (lines ${previousEnd + 1}–${total} not shown)`);
+  if (previousEnd < total) out.push(gap(previousEnd + 1, total));
   out.push(`=== END FILE: ${target.path} ===`);
   return { text: out.join('\n'), shown };
 }

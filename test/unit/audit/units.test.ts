@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { parseUnifiedDiff } from '../../../src/core/audit/diff';
 import { judgedRanges } from '../../../src/core/audit/scope';
+import { enclosingBlock, renderTarget } from '../../../src/core/audit/context';
 import { excludedBy, Redactor, DEFAULT_EXCLUDE_GLOBS } from '../../../src/core/audit/redaction';
 import { GroundingIndex } from '../../../src/core/audit/grounding';
 import { estimateTokens } from '../../../src/core/audit/tokens';
@@ -57,6 +58,21 @@ describe('audit units', () => {
     const content = Array.from({ length: 30 }, (_, i) => `line ${i + 1}`).join('\n');
     const ranges = judgedRanges({ path: 'src/a.ts', content, scope: { kind: 'changes', base: 'HEAD', hunks: a.hunks } });
     assert.deepEqual(ranges, [{ startLine: 3, endLine: 4 }, { startLine: 21, endLine: 22 }]);
+  });
+
+  it('sends the enclosing function of a change, not just a few lines around it', () => {
+    const body = Array.from({ length: 30 }, (_, i) => `  step${i + 1}();`);
+    const lines = ['import { a } from "a";', '', 'export async function transfer(req, res) {', '  requireAuth(req);', ...body, '}', '', 'export function other() {', '  x();', '}'];
+    assert.deepEqual(enclosingBlock(lines, 25, 25), { startLine: 3, endLine: 35 });
+    const content = lines.join('\n') + '\n';
+    const { text } = renderTarget({ path: 'a.ts', content, scope: { kind: 'selection', startLine: 25, endLine: 25 } }, content, [{ startLine: 25, endLine: 25 }], 2, 'line 25');
+    assert.match(text, /  3 \| export async function transfer/);
+    assert.match(text, /  4 \|   requireAuth\(req\);/);
+    assert.match(text, />25 \|   step21\(\);/);
+    assert.match(text, /  1 \| import \{ a \}/, 'imports are always shown');
+    assert.doesNotMatch(text, /other\(\)/);
+    const far = Array.from({ length: 200 }, (_, i) => `  s${i}();`);
+    assert.equal(enclosingBlock(['function huge() {', ...far, '}'], 150, 150), null, 'a block beyond reach falls back to context lines');
   });
 
   it('redacts each kind of secret, keeps line numbers, and restores them', () => {
