@@ -7,13 +7,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
-import { splitStatements, firstKeyword, stripComments } from './lexer';
+import { splitStatements, stripComments } from './lexer';
 import { countDollarParams, normalizePlaceholders } from './placeholders';
 import { runChecks } from './checks';
 import { adviseIndexes } from './advise';
 import { walkPlan } from './plan';
 import { tableRefs } from './predicates';
-import { assertAnalyzeAllowed } from './safety';
+import { assertAnalyzeAllowed, isExplainable } from './safety';
 import { isSqlExplainError, SqlExplainError } from './errors';
 import { loadSchema as readSchema, type LoadedSchema } from './schema';
 import { DEFAULT_ASSUMED_ROWS } from './engines/assumed-sizes';
@@ -63,7 +63,6 @@ export interface WorkspaceExplainOptions {
 
 interface Slot { key: string; engine: ExplainEngine; lock: Promise<unknown>; idle?: NodeJS.Timeout; embedded?: EmbeddedEngine }
 
-const EXPLAINABLE = new Set(['SELECT', 'WITH', 'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'VALUES', 'TABLE', 'REPLACE']);
 const CODE_SKIP = new Set(['node_modules', '.git', 'dist', 'build', 'out', 'vendor', 'target', '.venv', 'venv', '__pycache__', 'coverage', '.next', '.cache', 'migrations', 'migration', 'migrate']);
 
 export class Explainer {
@@ -166,7 +165,7 @@ export class Explainer {
     for (const f of files) {
       let text: string;
       try { text = fs.readFileSync(f, 'utf8'); } catch { continue; }
-      for (const s of extractStatements(text, '', f)) if (EXPLAINABLE.has(firstKeyword(s.sql))) statements.push(s);
+      for (const s of extractStatements(text, '', f)) if (isExplainable(s.sql)) statements.push(s);
     }
     const chosen = statements.slice(0, opts.maxStatements ?? 200);
     const results: WorkspaceStatementResult[] = [];

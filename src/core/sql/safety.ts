@@ -6,6 +6,12 @@ import { codeOnly, firstKeyword } from './lexer';
 import { SqlExplainError } from './errors';
 
 const READING = new Set(['SELECT', 'VALUES', 'TABLE', 'SHOW', 'EXPLAIN']);
+const EXPLAINABLE = new Set(['SELECT', 'WITH', 'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'VALUES', 'TABLE', 'REPLACE']);
+
+/** True for statements EXPLAIN accepts (queries and DML); DDL, transaction control and the like are not. */
+export function isExplainable(sql: string): boolean {
+  return EXPLAINABLE.has(firstKeyword(sql));
+}
 
 /** True when executing the statement changes data or schema (INSERT/UPDATE/DELETE/MERGE, DDL, data-modifying CTEs, SELECT … INTO). */
 export function changesData(sql: string): boolean {
