@@ -101,8 +101,9 @@ function prepare(request: AuditRequest): Prepared {
   const schemaTokens = estimateTokens(JSON.stringify(jsonSchemaOf(ModelReview)));
   const inputTokens = estimateTokens(system) + estimateTokens(user) + schemaTokens;
   const estimate = estimateCost(request.provider, request.model, inputTokens, maxOutputTokens, request.pricing);
+  // The payload hash covers every change in what would be sent (context rendering, hints, redaction).
   const cacheKey = cacheKeyOf([
-    PROMPT_VERSION, request.provider, request.model, request.settings?.baseUrl ?? null, contextLines,
+    PROMPT_VERSION, request.provider, request.model, request.settings?.baseUrl ?? null, contextLines, maxOutputTokens, sha(system + user),
     kept.map((k) => [k.target.path, sha(k.target.content), k.target.scope]),
     hints.map((h) => [h.ruleId, h.file, h.startLine, h.endLine, h.title]),
   ]);
