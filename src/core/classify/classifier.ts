@@ -7,7 +7,7 @@ import { LABELS, type Label } from '../labels';
 import { defaultConfig, type StakesConfig } from '../routing/config';
 import { activitySignals } from './activity';
 import { extractImports, familyOf, isCode, isCommentLine, type Family } from './languages';
-import { compileCustomRules, DEFAULT_RULES, type SignalRule } from './rules';
+import { compileCustomRules, DEFAULT_RULES, isWiringFile, UNCORROBORATED_FACTOR, WIRING_FACTOR, type SignalRule } from './rules';
 import { estimateTokens, fmt, lineOf, lineText, prepareText, type ScannableText } from './text';
 import type { Classification, ClassifyInput, DocumentInput, Reason } from './types';
 
@@ -36,6 +36,8 @@ interface Scan {
   family: Family;
   text: ScannableText;
   isTest: boolean;
+  /** A dependency-injection module: imports there are registrations (see SignalRule.dampInWiring). */
+  isWiring: boolean;
 }
 
 const compiledCache = new WeakMap<object, SignalRule[]>();
@@ -57,8 +59,8 @@ function scanDocument(doc: DocumentInput): Scan {
   const path = normalizePath(doc.path);
   const family = familyOf(path, doc.languageId);
   const text = prepareText(doc.content);
-  const isTest = DEFAULT_RULES.find((r) => r.id === 'path.test')!.path!(path.toLowerCase()) !== null;
-  return { doc, path, family, text, isTest };
+  const isTest = DEFAULT_RULES.find((r) => r.id === 'path.test')!.path!(path.toLowerCase(), path) !== null;
+  return { doc, path, family, text, isTest, isWiring: isWiringFile(path) };
 }
 
 function render(detail: string, values: { m?: string; path?: string; line?: number }): string {
@@ -74,10 +76,10 @@ function evaluateRule(rule: SignalRule, scan: Scan): Reason[] {
   const lowerPath = scan.path.toLowerCase();
   let pathMatch: string | null = null;
   if (rule.path) {
-    pathMatch = rule.path(lowerPath);
+    pathMatch = rule.path(lowerPath, scan.path);
     if (pathMatch === null) return [];
   }
-  const damp = rule.dampInTests && scan.isTest ? 0.5 : 1;
+  const damp = (rule.dampInTests && scan.isTest ? 0.5 : 1) * (rule.dampInWiring && scan.isWiring ? WIRING_FACTOR : 1);
   const base = { signal: rule.id, label: rule.label, file: scan.path };
   if (rule.imports) {
     if (scan.text.contentOff) return [];
@@ -121,6 +123,12 @@ function globalRegex(re: RegExp): RegExp {
   return g;
 }
 
+/** The evidence a match shows: its first capturing group that took part, else the whole match. */
+function firstGroup(m: RegExpExecArray): string {
+  for (let i = 1; i < m.length; i++) if (m[i] !== undefined) return m[i];
+  return m[0];
+}
+
 function contentHits(rule: SignalRule, scan: Scan): Array<{ m: string; line: number }> {
   const { text, lineStarts } = scan.text;
   const limit = rule.headLines ? (lineStarts[rule.headLines] ?? text.length) : text.length;
@@ -143,11 +151,32 @@ function contentHits(rule: SignalRule, scan: Scan): Array<{ m: string; line: num
     if (isCommentLine(lt, scan.family) && !rule.headLines) continue;
     if (!rule.matchImportLines && IMPORT_LINE.test(lt)) continue;
     if (rule.exclude && rule.exclude.test(lt)) continue;
+    if (rule.lineMust && !rule.lineMust.test(lt)) continue;
     lastLine = line;
-    out.push({ m: m[1] ?? m[0], line });
+    out.push({ m: firstGroup(m), line });
     if (out.length >= max) break;
   }
   return out;
+}
+
+/**
+ * Hints that need company (SignalRule.corroborate) keep their weight only when a content or import
+ * signal for the same label, strong enough on its own, is found in the file: "path matches
+ * **\/payment/**" on a file of string constants is not payment code.
+ */
+function corroborate(reasons: Reason[], rules: SignalRule[]): void {
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  const backed = new Set<string>();
+  for (const r of reasons) {
+    const rule = byId.get(r.signal);
+    if (rule && !rule.corroborate && (rule.content || rule.imports) && r.weight >= 1) backed.add(r.label);
+  }
+  for (const r of reasons) {
+    if (byId.get(r.signal)?.corroborate && !backed.has(r.label) && r.weight > 0) {
+      r.weight *= UNCORROBORATED_FACTOR;
+      r.detail += ' (nothing in the code backs it up)';
+    }
+  }
 }
 
 /** Shape: many small, similar members (fields, routes, columns) are the mark of boilerplate. */
@@ -155,6 +184,9 @@ function shapeSignals(scan: Scan): Reason[] {
   if (scan.text.contentOff || !isCode(scan.family)) return [];
   const { text, lineStarts } = scan.text;
   const member = /^\s*(?:(?:public|private|protected|readonly|static|export|declare|final|override)\s+)*(?:[\w$]+[?!]?\s*:\s*[\w$<>[\]|.,'" ]+[;,]?|[\w$]+\s*=\s*(?:models|fields|serializers|z|sa|Column|mapped_column|db)\.[\w.]+\(.*\)[,;]?|@[\w.]+(?:\(.*\))?|[\w<>[\]?.]+\s+[\w$]+\s*(?:\{\s*get;\s*(?:set;|init;)?\s*\}|;)|[A-Z]\w*\s+[\w.*[\]]+\s+`[^`]*`|attr_(?:accessor|reader)\s+.*|(?:public|private|protected)\s+\??[\w\\]+\s+\$\w+.*;)\s*$/;
+  // Declarations with a simple value: typed fields with defaults (pydantic, dataclasses, TS class fields)
+  // and UPPER_CASE constants (Python, JS, Go const blocks, Java static finals).
+  const valued = /^\s*(?:(?:public|private|protected|readonly|static|export|declare|final|const|let|var)\s+)*(?:[\w<>[\]]+\s+(?=[A-Z][A-Z0-9_]{2,}\b))?(?:[\w$]+[?!]?\s*:\s*[\w$<>[\]|.,'" ]+?|[A-Z][A-Z0-9_]{2,}(?:\s+[A-Z]\w*)?)\s*=\s*(?:["'`][^"'`]*["'`]|-?[\d_.]+(?:\s*[*+]\s*[\d_.]+)*|True|False|None|true|false|null|nil|\[\]?|\{\}?|\(|[\w.]+(?:\([^()]*\))?)\s*[,;]?\s*$/;
   let members = 0;
   let nonBlank = 0;
   let first = 0;
@@ -163,18 +195,20 @@ function shapeSignals(scan: Scan): Reason[] {
   for (let i = 0; i < n; i++) {
     const end = i + 1 < n ? lineStarts[i + 1] - 1 : text.length;
     const line = text.slice(lineStarts[i], end);
-    if (line.trim().length === 0) continue;
+    if (line.trim().length === 0 || isCommentLine(line, scan.family)) continue;
     nonBlank++;
-    if (line.length < 120 && member.test(line)) {
+    if (line.length < 120 && (member.test(line) || valued.test(line))) {
       members++;
       if (!first) first = i + 1;
       last = i + 1;
     }
   }
   const reasons: Reason[] = [];
-  if (members >= 8 && members / Math.max(nonBlank, 1) >= 0.3) {
+  // Many one-line members, or a small file that is almost nothing but declarations (a six-field domain class).
+  const ratio = members / Math.max(nonBlank, 1);
+  if ((members >= 8 && ratio >= 0.3) || (members >= 5 && ratio >= 0.6)) {
     reasons.push({
-      signal: 'shape.many-small-members', label: 'boilerplate', weight: members / nonBlank >= 0.5 ? 3 : 2, file: scan.path, line: first,
+      signal: 'shape.many-small-members', label: 'boilerplate', weight: ratio >= 0.5 ? 3 : 2, file: scan.path, line: first,
       detail: `${members} one-line member declarations (lines ${first}–${last}, ${Math.round((100 * members) / nonBlank)}% of the code)`,
     });
   }
@@ -236,6 +270,7 @@ export function classify(input: ClassifyInput, options: ClassifierOptions = {}):
     reasons.push(...found);
   }
   if (overridden.size) reasons = reasons.filter((r) => !overridden.has(r.signal));
+  corroborate(reasons, rules);
   reasons.push(...shapeSignals(active));
   reasons.push(...contextSignals(active, others, config));
   reasons.push(...activitySignals(input.activity ?? [], input.now ?? Date.now(), config.activityWindowMinutes));
@@ -262,7 +297,8 @@ export function classify(input: ClassifyInput, options: ClassifierOptions = {}):
   let label: Label;
   let confidence: number;
   const total = LABELS.reduce((s, l) => s + raw[l], 0);
-  if (raw.sensitive >= SENSITIVE_PRECEDENCE) {
+  // Tests are ranked on their evidence: a test of auth code is still test code.
+  if (raw.sensitive >= SENSITIVE_PRECEDENCE && !active.isTest) {
     label = 'sensitive';
   } else if (total < MIN_EVIDENCE) {
     label = 'boilerplate';

@@ -17,8 +17,11 @@ export interface SignalRule {
   weight: number;
   /** Only for these families (default: any). */
   families?: Family[];
-  /** Path test (lower-cased, workspace-relative path). With `content`, both must match (a file kind). */
-  path?: (path: string) => string | null;
+  /**
+   * Path test on the lower-cased, workspace-relative path (the original spelling is passed too, for
+   * CamelCase file names). With `content`, both must match (a file kind).
+   */
+  path?: (path: string, original: string) => string | null;
   /** Import specifier test. */
   imports?: RegExp;
   /** Line pattern (flags g and m are added). Group 1, when present, is the evidence shown. */
@@ -33,25 +36,53 @@ export interface SignalRule {
   dampInTests?: boolean;
   /** A content match on a line that also matches this does not count (e.g. a guard merely applied to a route). */
   exclude?: RegExp;
+  /** A content match counts only on a line that also matches this (tested on candidate lines only, so it is cheap). */
+  lineMust?: RegExp;
   /** Content rules skip import lines (imports have their own rules) unless this is set. */
   matchImportLines?: boolean;
   /** When this rule fires, these rules' evidence is dropped (an OpenAPI spec is not "a config file"). */
   overrides?: string[];
+  /**
+   * A hint that needs company: when nothing in the file's code backs it up (no content or import
+   * signal for the same label that stands on its own), it counts for UNCORROBORATED_FACTOR of its weight.
+   */
+  corroborate?: boolean;
+  /** In wiring files (dependency-injection modules) this signal is a registration, not use: it counts a quarter. */
+  dampInWiring?: boolean;
+}
+
+/** What a hint that nothing in the file backs up still counts for (see `corroborate`). */
+export const UNCORROBORATED_FACTOR = 0.3;
+/** What a signal counts for in a wiring file (see `dampInWiring`). */
+export const WIRING_FACTOR = 0.25;
+
+/** Dependency-injection module files: they register providers (JwtModule, PassportModule…) and implement nothing. */
+export function isWiringFile(path: string): boolean {
+  return /\.module\.[cm]?[jt]s$/.test(path);
 }
 
 const CODE: Family[] = ['js', 'python', 'go', 'jvm', 'ruby', 'csharp', 'php'];
 
-/** A path rule on directory names and file-name stems. Shows the matched segment as a glob. */
-function segments(names: string[], opts: { stems?: boolean } = {}): (path: string) => string | null {
+/**
+ * A path rule on directory names and file-name stems. Shows the matched segment as a glob.
+ * `camel` lists CamelCase suffixes matched on the original spelling (UsersController.java, CreateUserDto.cs),
+ * the naming convention of Java, Kotlin, C# and PHP where no separator precedes the role word.
+ */
+function segments(names: string[], opts: { stems?: boolean; camel?: string[] } = {}): (path: string, original?: string) => string | null {
   const dir = new RegExp(`(?:^|/)(${names.join('|')})/`);
   const stem = new RegExp(`(?:^|[/._-])(${names.join('|')})(?:[._-][^/]*)?\\.[a-z0-9]+$`);
-  return (path) => {
+  const camel = opts.camel ? new RegExp(`[a-z0-9](${opts.camel.join('|')})\\.[A-Za-z0-9]+$`) : null;
+  return (path, original) => {
     const d = dir.exec(path);
     if (d) return `**/${d[1]}/**`;
     if (opts.stems !== false) {
       const base = path.slice(path.lastIndexOf('/') + 1);
       const s = stem.exec('/' + base);
       if (s) return `*${s[1]}*`;
+    }
+    if (camel && original) {
+      const c = camel.exec(original.slice(original.lastIndexOf('/') + 1));
+      if (c) return `*${c[1]}.*`;
     }
     return null;
   };
@@ -64,14 +95,16 @@ function regexPath(re: RegExp, shown: string): (path: string) => string | null {
 export const DEFAULT_RULES: SignalRule[] = [
   // ───────────── sensitive: paths ─────────────
   {
-    id: 'path.auth', label: 'sensitive', weight: 2.5, dampInTests: true,
+    // A path name is a prior, not proof: an auth/ folder also holds DTOs, enums and module wiring.
+    id: 'path.auth', label: 'sensitive', weight: 2.5, dampInTests: true, corroborate: true, dampInWiring: true,
     path: segments(['auth', 'authn', 'authz', 'authentication', 'authorization', 'login', 'logout', 'signin', 'signup',
       'oauth', 'oauth2', 'oidc', 'sso', 'saml', 'sessions?', 'permissions?', 'rbac', 'acls?', 'polic(?:y|ies)', 'guards?',
-      'iam', 'identity', 'security', 'crypto', 'secrets?', 'vault', 'kms', 'jwt', 'passwords?', 'credentials?', 'mfa', 'totp']),
+      'iam', 'identity', 'security', 'crypto', 'secrets?', 'vault', 'kms', 'jwt', 'passwords?', 'credentials?', 'mfa', 'totp',
+      'access[-_]control', 'gating', 'content[-_]gating', 'entitlements?']),
     detail: 'path matches {path}',
   },
   {
-    id: 'path.money', label: 'sensitive', weight: 2.5, dampInTests: true,
+    id: 'path.money', label: 'sensitive', weight: 2.5, dampInTests: true, corroborate: true, dampInWiring: true,
     path: segments(['payments?', 'billing', 'checkout', 'invoices?', 'invoicing', 'subscriptions?', 'wallets?', 'ledgers?',
       'refunds?', 'payouts?', 'stripe', 'charges?', 'transfers?', 'settlements?', 'pricing']),
     detail: 'path matches {path}',
@@ -81,9 +114,10 @@ export const DEFAULT_RULES: SignalRule[] = [
     path: segments(['migrations?', 'migrate', 'alembic', 'flyway', 'liquibase', 'changelogs?', 'schema-changes'], { stems: false }),
     detail: 'path matches {path}',
   },
-  { id: 'path.webhooks', label: 'sensitive', weight: 2, dampInTests: true, path: segments(['webhooks?', 'hooks/stripe']), detail: 'path matches {path}' },
-  { id: 'path.admin', label: 'sensitive', weight: 1.5, dampInTests: true, path: segments(['admin']), detail: 'path matches {path}' },
-  { id: 'path.env-file', label: 'sensitive', weight: 3.5, path: regexPath(/(^|\/)\.env(\.[\w-]+)?$/, '.env*'), detail: 'environment file: holds secrets ({path})' },
+  { id: 'path.webhooks', label: 'sensitive', weight: 2, dampInTests: true, corroborate: true, path: segments(['webhooks?', 'hooks/stripe']), detail: 'path matches {path}' },
+  { id: 'path.admin', label: 'sensitive', weight: 1.5, dampInTests: true, corroborate: true, path: segments(['admin']), detail: 'path matches {path}' },
+  // .env.example / .sample / .template are committed placeholders, not secrets.
+  { id: 'path.env-file', label: 'sensitive', weight: 3.5, path: regexPath(/(^|\/)\.env(?!\.(?:example|sample|template|dist|defaults?)$)(\.[\w-]+)?$/, '.env*'), detail: 'environment file: holds secrets ({path})' },
 
   // ───────────── sensitive: migration file kinds ─────────────
   { id: 'kind.migration.prisma', label: 'sensitive', weight: 4, path: regexPath(/(^|\/)prisma\/migrations\/[^/]+\/migration\.sql$/, 'prisma/migrations/*/migration.sql'), detail: 'Prisma migration ({path})' },
@@ -97,7 +131,8 @@ export const DEFAULT_RULES: SignalRule[] = [
   { id: 'kind.migration.knex', label: 'sensitive', weight: 4, families: ['js'], content: /\b(knex\.schema\.(?:createTable|alterTable|table|dropTable|raw|renameTable)|exports\.up\s*=|export\s+(?:async\s+)?function\s+up\s*\(\s*knex)/, detail: 'Knex migration ({m}, line {line})', maxHits: 1 },
   { id: 'kind.migration.liquibase', label: 'sensitive', weight: 4, families: ['config'], content: /\b(databaseChangeLog)\b/, detail: 'Liquibase changelog ({m}, line {line})', maxHits: 1, overrides: ['kind.config'] },
   { id: 'kind.migration.goose', label: 'sensitive', weight: 4, families: ['sql', 'go'], content: /(--\s*\+goose\s+Up|goose\.AddMigration)/, detail: 'goose migration ({m}, line {line})', maxHits: 1 },
-  { id: 'kind.prisma-schema', label: 'sensitive', weight: 2.5, path: regexPath(/(^|\/)schema\.prisma$/, 'schema.prisma'), detail: 'Prisma schema: its changes become migrations' },
+  // schema.prisma is the database schema, not configuration and not a DTO file.
+  { id: 'kind.prisma-schema', label: 'sensitive', weight: 3, path: regexPath(/(^|\/)schema\.prisma$/, 'schema.prisma'), detail: 'Prisma schema: its changes become migrations', overrides: ['kind.config', 'path.dto'] },
 
   // ───────────── sensitive: SQL and DDL ─────────────
   { id: 'sql.ddl-destructive', label: 'sensitive', weight: 3, families: ['sql', ...CODE], content: /\b((?:ALTER|DROP)\s+(?:TABLE|COLUMN|INDEX|SCHEMA|TYPE|CONSTRAINT)|TRUNCATE\s+(?:TABLE\s+)?\w+|RENAME\s+(?:COLUMN|TO))\b/i, detail: 'schema change: {m} (line {line})', maxHits: 3 },
@@ -107,42 +142,51 @@ export const DEFAULT_RULES: SignalRule[] = [
 
   // ───────────── sensitive: imports ─────────────
   {
-    id: 'import.jwt', label: 'sensitive', weight: 3, dampInTests: true,
+    id: 'import.jwt', label: 'sensitive', dampInWiring: true, weight: 3, dampInTests: true,
     imports: /^(jsonwebtoken|jose|jwt-decode|express-jwt|@nestjs\/jwt|passport-jwt|jwt|jose\.\w+|python_jose|github\.com\/golang-jwt\/jwt(\/v\d+)?|github\.com\/dgrijalva\/jwt-go|github\.com\/lestrrat-go\/jwx.*|io\.jsonwebtoken.*|com\.auth0\.jwt.*|com\.nimbusds\.jwt.*|system\.identitymodel\.tokens\.jwt|microsoft\.identitymodel\.tokens|firebase\.jwt.*|lcobucci\.jwt.*|tymon\.jwtauth.*)$/i,
     detail: 'imports {m} (line {line})',
   },
   {
-    id: 'import.password-hashing', label: 'sensitive', weight: 3, dampInTests: true,
+    id: 'import.password-hashing', label: 'sensitive', dampInWiring: true, weight: 3, dampInTests: true,
     imports: /^(bcrypt|bcryptjs|bcrypt-ts|@node-rs\/bcrypt|argon2|@node-rs\/argon2|scrypt-js|passlib(\..*)?|argon2(\..*)?|golang\.org\/x\/crypto\/(bcrypt|argon2|scrypt|pbkdf2)|org\.mindrot\.jbcrypt.*|org\.springframework\.security\.crypto.*|bcrypt\.net.*|werkzeug\.security|django\.contrib\.auth\.hashers|illuminate\.support\.facades\.hash)$/i,
     detail: 'imports {m} (line {line})',
   },
   {
-    id: 'import.auth-framework', label: 'sensitive', weight: 3, dampInTests: true,
-    imports: /^(passport(-[\w-]+)?|@nestjs\/passport|next-auth(\/.*)?|@auth\/[\w-]+|lucia|better-auth|@clerk\/[\w-]+|firebase-admin\/auth|@supabase\/auth-[\w-]+|flask_login|flask_jwt_extended|flask_security|django\.contrib\.auth.*|rest_framework\.permissions|rest_framework\.authentication|rest_framework_simplejwt.*|fastapi\.security.*|devise|warden|omniauth.*|pundit|cancancan|org\.springframework\.security.*|microsoft\.aspnetcore\.authentication.*|microsoft\.aspnetcore\.authorization|microsoft\.aspnetcore\.identity.*|illuminate\.support\.facades\.(auth|gate)|laravel\.sanctum.*|laravel\.passport.*|casbin|@casl\/ability|accesscontrol|github\.com\/casbin\/casbin.*)$/i,
+    id: 'import.auth-framework', label: 'sensitive', weight: 3, dampInTests: true, dampInWiring: true,
+    // The annotation and guard modules are left to import.auth-wiring below.
+    imports: /^(?!(?:@nestjs\/passport|microsoft\.aspnetcore\.authorization|org\.springframework\.security\.core\.annotation.*|org\.springframework\.security\.access\.(?:annotation|prepost).*|rest_framework\.permissions|django\.contrib\.auth\.(?:decorators|mixins|models))$)(passport(-[\w-]+)?|next-auth(\/.*)?|@auth\/[\w-]+|lucia|better-auth|@clerk\/[\w-]+|firebase-admin\/auth|@supabase\/auth-[\w-]+|flask_login|flask_jwt_extended|flask_security|django\.contrib\.auth.*|rest_framework\.authentication|rest_framework_simplejwt.*|fastapi\.security.*|devise|warden|omniauth.*|pundit|cancancan|org\.springframework\.security.*|microsoft\.aspnetcore\.authentication.*|microsoft\.aspnetcore\.identity.*|illuminate\.support\.facades\.(auth|gate)|laravel\.sanctum.*|laravel\.passport.*|casbin|@casl\/ability|accesscontrol|github\.com\/casbin\/casbin.*)$/i,
     detail: 'imports {m} (line {line})',
   },
   {
-    id: 'import.oauth', label: 'sensitive', weight: 3, dampInTests: true,
-    imports: /^(openid-client|oauth4webapi|simple-oauth2|oauth|@azure\/msal-node|google-auth-library|authlib(\..*)?|oauthlib(\..*)?|requests_oauthlib|golang\.org\/x\/oauth2.*|github\.com\/coreos\/go-oidc.*|org\.springframework\.security\.oauth2.*|microsoft\.identity\.web|league\.oauth2.*|doorkeeper)$/i,
+    // Importing a framework's guard or annotation module ([Authorize], @AuthenticationPrincipal, AuthGuard,
+    // DRF permission classes, Django's User model) applies auth that lives elsewhere: a hint, not the work.
+    id: 'import.auth-wiring', label: 'sensitive', weight: 1, dampInTests: true, dampInWiring: true,
+    imports: /^(@nestjs\/passport|microsoft\.aspnetcore\.authorization|org\.springframework\.security\.core\.annotation.*|org\.springframework\.security\.access\.(?:annotation|prepost).*|rest_framework\.permissions|django\.contrib\.auth\.(?:decorators|mixins|models))$/i,
+    detail: 'imports {m} (line {line}): applies auth defined elsewhere',
+  },
+  {
+    id: 'import.oauth', label: 'sensitive', dampInWiring: true, weight: 3, dampInTests: true,
+    imports: /^(openid-client|oauth4webapi|simple-oauth2|oauth|@azure\/msal-node|google-auth-library|authlib(\..*)?|oauthlib(\..*)?|requests_oauthlib|golang\.org\/x\/oauth2.*|github\.com\/coreos\/go-oidc.*|org\.springframework\.security\.oauth2.*|microsoft\.identity\.web|league\.oauth2.*|doorkeeper|socialite|laravel\.socialite.*)$/i,
     detail: 'imports {m} (line {line})',
   },
   {
-    id: 'import.crypto', label: 'sensitive', weight: 2, dampInTests: true,
+    // Often imported only for randomUUID/randomBytes: it needs crypto code in the file to count fully.
+    id: 'import.crypto', label: 'sensitive', weight: 2, dampInTests: true, corroborate: true, dampInWiring: true,
     imports: /^(crypto|node:crypto|crypto-js|tweetnacl|libsodium-wrappers|sodium-native|node-forge|cryptography(\..*)?|nacl(\..*)?|secrets|hmac|Crypto(\..*)?|crypto\/(aes|cipher|hmac|rsa|ecdsa|ed25519|rand|sha256|subtle|tls|x509)|golang\.org\/x\/crypto\/.*|javax\.crypto.*|java\.security.*|system\.security\.cryptography.*|openssl)$/,
     detail: 'imports {m} (line {line})',
   },
   {
-    id: 'import.session', label: 'sensitive', weight: 2, dampInTests: true,
+    id: 'import.session', label: 'sensitive', dampInWiring: true, weight: 2, dampInTests: true,
     imports: /^(express-session|cookie-session|iron-session|@fastify\/session|@fastify\/secure-session|@fastify\/cookie|connect-redis|cookie-parser|csurf|csrf-csrf|flask\.sessions?|itsdangerous|github\.com\/gorilla\/(sessions|securecookie|csrf)|django\.contrib\.sessions.*)$/i,
     detail: 'imports {m} (line {line})',
   },
   {
-    id: 'import.payments', label: 'sensitive', weight: 3.5, dampInTests: true,
+    id: 'import.payments', label: 'sensitive', dampInWiring: true, weight: 3.5, dampInTests: true,
     imports: /^(stripe|@stripe\/[\w-]+|braintree|@paypal\/[\w-]+|paypal-rest-sdk|@adyen\/[\w-]+|adyen|square|razorpay|@paddle\/[\w-]+|chargebee|recurly|@mollie\/[\w-]+|mollie(\..*)?|checkout-sdk-node|github\.com\/stripe\/stripe-go.*|com\.stripe.*|stripe\.net|stripe\..*|plaid|dwolla-v2|@lemonsqueezy\/[\w-]+|paddle_billing)$/i,
     detail: 'imports {m} (line {line})',
   },
   {
-    id: 'import.secrets-manager', label: 'sensitive', weight: 2.5, dampInTests: true,
+    id: 'import.secrets-manager', label: 'sensitive', dampInWiring: true, weight: 2.5, dampInTests: true,
     imports: /^(@aws-sdk\/client-(secrets-manager|kms|iam|sts)|@google-cloud\/(secret-manager|kms)|@azure\/keyvault-[\w-]+|node-vault|hvac|github\.com\/hashicorp\/vault\/api)$/i,
     detail: 'imports {m} (line {line})',
   },
@@ -150,39 +194,74 @@ export const DEFAULT_RULES: SignalRule[] = [
   // ───────────── sensitive: content ─────────────
   {
     id: 'content.jwt', label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true,
-    content: /\b(jwt\.(?:sign|verify|decode|encode|Parse\w*|NewWithClaims)|jwtVerify|SignJWT|jwtDecrypt|Jwts\.parser\w*|JwtSecurityTokenHandler|JWT::(?:encode|decode)|JWT\.(?:decode|encode|require))\b/,
+    // Also the token services apps wrap around the library (jwtService.signAsync, _jwtTokenGenerator.CreateToken).
+    content: /\b(jwt\.(?:sign|verify|decode|encode|Parse\w*|NewWithClaims)|jwtVerify|SignJWT|jwtDecrypt|Jwts\.parser\w*|JwtSecurityTokenHandler|JWT::(?:encode|decode)|JWT\.(?:decode|encode|require)|\b_?(?:jwt|[a-z]+Jwt)\w*\.(?:[cC]reate|[gG]enerate|[sS]ign|[iI]ssue|[vV]erify|[vV]alidate|[dD]ecode)\w*(?=\s*\())/,
     detail: 'calls {m} (line {line})',
   },
   {
     id: 'content.password-hashing', label: 'sensitive', weight: 3, families: CODE, dampInTests: true,
-    content: /\b((?:bcrypt\w*\.(?:hash|compare|hashSync|compareSync|genSalt\w*|hashpw|checkpw|gensalt|GenerateFromPassword|CompareHashAndPassword)|argon2\.(?:hash|verify)|(?:crypto\.)?scrypt(?:Sync)?|(?:crypto\.)?pbkdf2(?:Sync)?|password_hash|password_verify|check_password|make_password|set_password|generate_password_hash|check_password_hash|BCrypt\.\w+|pwd_context\.\w+|hashlib\.pbkdf2_hmac|Hash::(?:make|check))(?=\s*\()|PasswordHasher\b|has_secure_password\b)/,
+    content: /\b((?:bcrypt\w*\.(?:hash|compare|hashSync|compareSync|genSalt\w*|hashpw|checkpw|gensalt|GenerateFromPassword|CompareHashAndPassword)|argon2\.(?:hash|verify)|(?:crypto\.)?scrypt(?:Sync)?|(?:crypto\.)?pbkdf2(?:Sync)?|password_hash|password_verify|check_password|make_password|set_password|generate_password_hash|check_password_hash|BCrypt\.\w+|pwd_context\.\w+|hashlib\.pbkdf2_hmac|Hash::(?:make|check)|_?[pP]asswordHasher\.\w+|_?[pP]assword[eE]ncoder\.(?:encode|matches)|VerifyHashedPassword|HashPassword)(?=\s*\()|PasswordHasher\b|has_secure_password\b)/,
     detail: 'calls {m} (line {line})',
+  },
+  {
+    // Changing or resetting a password is an account-takeover surface even when the hashing lives elsewhere.
+    id: 'content.credential-change', label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true, maxHits: 2,
+    content: /((?:\bnew\s+|\b)(?:Update|Change|Reset)(?:User)?Password\w*(?=\s*\()|\b(?:update|change|reset)_(?:user_)?password\w*(?=\s*\())/,
+    detail: 'changes a password: {m} (line {line})',
   },
   {
     id: 'content.crypto', label: 'sensitive', weight: 2, families: CODE, dampInTests: true, maxHits: 4,
-    content: /\b(create(?:Cipheriv|Decipheriv|Cipher|Decipher|Hmac|Sign|Verify|PrivateKey|PublicKey)|generateKeyPair\w*|timingSafeEqual|randomBytes|Cipher\.getInstance|Mac\.getInstance|KeyPairGenerator|hmac\.(?:new|compare_digest)|Fernet|AES\.new|secrets\.(?:token_\w+|compare_digest)|SecureRandom|RandomNumberGenerator|subtle\.(?:encrypt|decrypt|sign|verify|importKey|deriveKey)|aes\.NewCipher|cipher\.NewGCM|hmac\.Equal|subtle\.ConstantTimeCompare|openssl_\w+)\b/,
+    content: /\b(create(?:Cipheriv|Decipheriv|Cipher|Decipher|Hmac|Sign|Verify|PrivateKey|PublicKey)|generateKeyPair\w*|timingSafeEqual|Cipher\.getInstance|Mac\.getInstance|KeyPairGenerator|hmac\.(?:new|compare_digest)|Fernet|AES\.new|secrets\.compare_digest|subtle\.(?:encrypt|decrypt|sign|verify|importKey|deriveKey)|aes\.NewCipher|cipher\.NewGCM|hmac\.Equal|subtle\.ConstantTimeCompare|openssl_\w+|HMACSHA\d+|OpenSSL::(?:HMAC|Cipher|PKey)|Rfc2898DeriveBytes|(?:hotp|totp|authenticator)\.(?:generate|verify|check))\b/,
     detail: 'calls {m} (line {line})',
   },
   {
+    // Random IDs and tokens (randomUUID, SecureRandom.hex, secrets.token_urlsafe) are routine on their own.
+    id: 'content.random-token', label: 'sensitive', weight: 1, families: CODE, dampInTests: true, corroborate: true, maxHits: 2,
+    content: /\b(randomBytes|randomUUID|getRandomValues|SecureRandom(?:\.\w+)?|RandomNumberGenerator|secrets\.token_\w+|get_random_string|crypto\/rand|rand\.Read)\b/,
+    detail: 'generates a random value: {m} (line {line})',
+  },
+  {
     id: 'content.authz', label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true, maxHits: 5,
-    content: /(\b(?:hasRole|hasAnyRole|hasPermission|hasAuthority|hasAnyAuthority|isAdmin|is_admin|is_superuser|is_staff|requireRole|requireRoles|requireAuth|requirePermission|checkPermission|check_permission|has_perm|has_permission|ensureAuthenticated|isAuthenticated|is_authenticated|authorizeRequest|enforcePolicy|login_required|permission_required|user_passes_test|authenticate_user!|IsAuthenticated|IsAdminUser|AuthGuard|RolesGuard|PermissionsGuard|requireUser|currentUserCan)\b|@(?:PreAuthorize|PostAuthorize|Secured|RolesAllowed|Roles|UseGuards|Authorize)\b|\[Authorize(?:\(|\])|before_action\s+:(?:authenticate|authorize|require_login)\w*|Gate::(?:allows|denies|authorize)|->can\(|\breq\.user\.(?:role|roles|permissions|isAdmin|is_admin|tenantId|orgId)|\brequest\.user\.(?:role|is_staff|is_superuser|has_perm))/,
+    // Code that decides access: role and permission tests, policy calls, access verdicts.
+    content: /(\b(?:hasRole|hasAnyRole|hasPermission|hasAuthority|hasAnyAuthority|isAdmin|is_admin|is_superuser|is_staff|requireRole|requireRoles|requireAuth|requirePermission|checkPermission|check_permission|has_perm|has_permission|has_object_permission|ensureAuthenticated|isAuthenticated|is_authenticated|authorizeRequest|enforcePolicy|user_passes_test|requireUser|currentUserCan|isOwner|is_owner|(?:check|can|has|verify|ensure|assert)\w*Access|(?:PERMIT|DENY|BLOCK|ALLOW|GRANT)_ACCESS)\b|@(?:PreAuthorize|PostAuthorize)\b|\bclass\s+\w+Policy\b|\bextends\s+Voter\b|Gate::(?:allows|denies|authorize)|->can\(|\$this->authorize\(|\breq\.user\.(?:role|roles|permissions|isAdmin|is_admin|tenantId|orgId)|\brequest\.user\.(?:role|is_staff|is_superuser|has_perm))/,
     // Applying a guard to a route is wiring (see content.route-guard); writing the check is the risky part.
     exclude: /(?:\b\w*(?:[Rr]outer|app|api|server|fastify|[Rr]oute|\br)\.(?:get|post|put|patch|delete|use|all|route)\()|^\s*[\w.]+(?:\([^)\n]*\))?\s*,\s*$/,
     detail: 'permission check: {m} (line {line})',
   },
   {
+    // Declaring which guard or role protects a handler (@UseGuards, @Roles, [Authorize], permission_classes)
+    // applies a check written elsewhere: CRUD controllers are full of it.
+    id: 'content.authz-applied', label: 'sensitive', weight: 0.75, families: CODE, dampInTests: true, maxHits: 3,
+    content: /(@(?:Secured|RolesAllowed|Roles|UseGuards|Authorize|login_required|permission_required)\b|\[Authorize(?:\(|\])|\b(?:IsAuthenticated|IsAdminUser|IsAuthenticatedOrReadOnly|AuthGuard|RolesGuard|PermissionsGuard|LoginRequiredMixin)\b|before_action\s+:(?:authenticate|authorize|require_login)\w*|authenticate_user!)/,
+    detail: 'applies a guard: {m} (line {line})',
+  },
+  {
+    // Raw card data puts the code in PCI scope whatever library (or none) processes it.
+    id: 'content.card-data', label: 'sensitive', weight: 3, families: CODE, dampInTests: true, maxHits: 3,
+    content: /\b(credit_?card_?number|card_?number|cardNumber|credit_card_cvv|card_?cvv|cvv2?|cvc|card_?expir\w*|credit_card_expiration_\w+|cardValidator|luhn\w*)\b/i,
+    detail: 'handles card data: {m} (line {line})',
+  },
+  {
+    // A money value type or a currency comparison is where rounding and mixing bugs live.
+    id: 'content.money-type', label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true, maxHits: 3,
+    content: /(\b(?:type|class|struct|record|interface|data\s+class)\s+(?:Money|MonetaryAmount|Currency)\b|[cC]urrency(?:_?[cC]ode)?(?:\(\))?\s*!==?\s*[\w.]*[cC]urrency(?:_?[cC]ode)?\b)/,
+    detail: 'money type: `{m}` (line {line})',
+  },
+  {
     id: 'content.route-guard', label: 'sensitive', weight: 0.75, families: CODE, dampInTests: true, maxHits: 3,
-    content: /(?:\b\w*(?:[Rr]outer|app|api|server|fastify|[Rr]oute|\br)\.(?:get|post|put|patch|delete|use|all)\([^\n]*?\b|^\s*)((?:require|ensure|check)(?:Auth|Role|Permission|Login|User)\w*|authenticate\w*|authorize\w*|isAuthenticated|passport\.authenticate)(?=[\s,(]|$)/,
+    content: /\b((?:require|ensure|check)(?:Auth|Role|Permission|Login|User)\w*|authenticate\w*|authorize\w*|isAuthenticated|passport\.authenticate)(?=[\s,(]|$)/,
+    // Only as a route-registration argument (same line, or alone on a line of a multi-line argument list).
+    lineMust: /\b\w*(?:[Rr]outer|app|api|server|fastify|[Rr]oute|r)\.(?:get|post|put|patch|delete|use|all)\(|^\s*(?:(?:require|ensure|check)(?:Auth|Role|Permission|Login|User)\w*|authenticate\w*|authorize\w*|isAuthenticated|passport\.authenticate)\b/,
     detail: 'route guarded by {m} (line {line})',
   },
   {
     id: 'content.money', label: 'sensitive', weight: 2, families: CODE, dampInTests: true, maxHits: 4,
-    content: /(\b(?:\w*(?:amount|price|subtotal|cents|balance|tax|discount|fee|refund|payout|charge)\w*)\s*[*/]=?\s*[\w(.]+|\b(?:total|grand_?total)(?:_?(?:cents|amount|price))\b\s*[-+*/]=?|Math\.(?:round|floor|ceil)\([^)\n]*(?:amount|price|cents|total|tax)|\bnew\s+(?:BigDecimal|Decimal|Money|Dinero)\b|\bDecimal\(\s*['"]|\bcurrency\.js\b|\btoFixed\(\s*2\s*\))/i,
+    content: /((?:amount|price|subtotal|cents|balance|tax|discount|fee|refund|payout|charge)\w*\s*[*/]=?\s*[\w(.]+|\b(?:total|grand_?total)(?:_?(?:cents|amount|price))\b\s*[-+*/]=?|Math\.(?:round|floor|ceil)\([^)\n]*(?:amount|price|cents|total|tax)|\bnew\s+(?:BigDecimal|Decimal|Money|Dinero)\b|\bDecimal\(\s*['"]|\bcurrency\.js\b|\btoFixed\(\s*2\s*\))/i,
     detail: 'money arithmetic: `{m}` (line {line})',
   },
   {
     id: 'content.transaction', label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true, maxHits: 4,
-    content: /(['"`]\s*(?:BEGIN|COMMIT|ROLLBACK|START TRANSACTION|SAVEPOINT)\b|\$transaction\b|\.transaction\(|\b(?:start|commit|rollback|begin)Transaction\b|@Transactional\b|transaction\.atomic\b|with_transaction\b|\bdb\.Begin(?:Tx)?\(|\btx\.(?:Commit|Rollback)\(|\bTransactionScope\b|DB::transaction|\bSELECT\b[^'"`\n]*\bFOR\s+UPDATE\b|isolationLevel|\bSERIALIZABLE\b|session\.begin\(\)|\.transaction\s+do\b|ActiveRecord::Base\.transaction)/,
+    content: /(['"`]\s*(?:BEGIN|COMMIT|ROLLBACK|START TRANSACTION|SAVEPOINT)\b|\$transaction\b|\.transaction\(|\b(?:start|commit|rollback|begin)Transaction\b|@Transactional\b|transaction\.atomic\b|with_transaction\b|\bdb\.Begin(?:Tx)?\(|\btx\.(?:Commit|Rollback)\(|\bTransactionScope\b|DB::transaction|\bSELECT\b[^'"`\n]*\bFOR\s+UPDATE\b|isolationLevel|\bSERIALIZABLE\b|session\.begin\(\)|\.transaction\s+do\b|ActiveRecord::Base\.transaction|\bWith(?:Tx|Transaction)\(|\b(?:pgx|sql)\.Tx\b|\bselect_for_update\(|\bforUpdate\s*:\s*true|\bLock\w*ForUpdate\(|\blockForUpdate\(|\bwith_lock\b)/,
     detail: 'transaction: {m} (line {line})',
   },
   {
@@ -196,7 +275,8 @@ export const DEFAULT_RULES: SignalRule[] = [
     detail: 'raw SQL: {m} (line {line})',
   },
   {
-    id: 'content.secret-access', label: 'sensitive', weight: 2.5, families: CODE, maxHits: 3,
+    // Tests set fake secrets (t.Setenv("JWT_SECRET", "test")): that is test setup, not secret handling.
+    id: 'content.secret-access', label: 'sensitive', weight: 2.5, families: CODE, maxHits: 3, dampInTests: true,
     content: /((?:process\.env|import\.meta\.env|os\.environ|os\.getenv|getenv|System\.getenv|ENV\.fetch|ENV|Environment\.GetEnvironmentVariable|env)\s*(?:\.|\[|\(|\.get\()\s*['"]?\w*(?:SECRET|PRIVATE_KEY|API_KEY|APIKEY|ACCESS_KEY|TOKEN|PASSWORD|PASSWD|CREDENTIALS?|SIGNING_KEY)\w*)/,
     detail: 'reads a secret: {m} (line {line})',
   },
@@ -207,7 +287,7 @@ export const DEFAULT_RULES: SignalRule[] = [
   },
   {
     id: 'content.hardcoded-secret', label: 'sensitive', weight: 2.5, families: CODE, maxHits: 2, dampInTests: true,
-    content: /(\b\w*(?:secret|password|passwd|api_?key|apikey|access_?token|private_?key)\w*\s*[:=]\s*['"][^'"\s]{8,}['"])/i,
+    content: /((?:secret|password|passwd|api_?key|apikey|access_?token|private_?key)\w*['"]?\s*[:=]\s*['"][^'"\s]{8,}['"])/i,
     detail: 'hard-coded secret-like value: `{m}` (line {line})',
   },
   {
@@ -217,7 +297,9 @@ export const DEFAULT_RULES: SignalRule[] = [
   },
   {
     id: 'content.untrusted-deserialization', label: 'sensitive', weight: 3, families: CODE,
-    content: /(\bpickle\.loads?\(|\byaml\.(?:load|unsafe_load)\(|\bmarshal\.loads?\(|\bunserialize\(|\bMarshal\.load\(|\bObjectInputStream\b|\bBinaryFormatter\b|\bJavaScriptSerializer\b|\bTypeNameHandling\.(?:All|Auto|Objects)|\bnode-serialize\b|\bserialize\.unserialize\(|(?<![.\w])eval\(|\bnew Function\(|\bvm\.runIn\w+\(|\bexec\(\s*(?:request|req)\.|\bJSON\.parse\(\s*(?:req|request)\.)/,
+    // db.eval()/redis.eval() are method calls on a client, not JavaScript/Python eval.
+    exclude: /\.\s*eval\(/,
+    content: /(\bpickle\.loads?\(|\byaml\.(?:load|unsafe_load)\(|\bmarshal\.loads?\(|\bunserialize\(|\bMarshal\.load\(|\bObjectInputStream\b|\bBinaryFormatter\b|\bJavaScriptSerializer\b|\bTypeNameHandling\.(?:All|Auto|Objects)|\bnode-serialize\b|\bserialize\.unserialize\(|\beval\(|\bnew Function\(|\bvm\.runIn\w+\(|\bexec\(\s*(?:request|req)\.|\bJSON\.parse\(\s*(?:req|request)\.)/,
     detail: 'deserializes or evaluates input: {m} (line {line})',
   },
   {
@@ -228,8 +310,15 @@ export const DEFAULT_RULES: SignalRule[] = [
   {
     // Reading or changing a record by an id the client chose is where ownership checks go missing (IDOR).
     id: 'content.record-by-client-id', label: 'sensitive', weight: 1.5, families: CODE, maxHits: 3,
-    content: /(\b\w+\(\s*(?:(?:req|request|ctx)\.(?:params|query|body)\.\w*[iI]d\b|(?:req|request)\.params\[['"]\w*id['"]\]|\w+\.parse\(\s*req\.params\)\.\w*[iI]d\b|(?:params|args)\.\w*[iI]d\b)|\b(?:find|get|load|fetch|update|delete|remove)\w*By[Ii]d\(\s*\w*(?:id|Id)\s*[,)])/,
+    // A call's argument (`fn(req.params.id`), not a condition (`if (req.body.id)`).
+    content: /\w\(\s*((?:req|request|ctx)\.(?:params|query|body)\.\w*[iI]d\b|(?:req|request)\.params\[['"]\w*id['"]\]|(?:params|args)\.\w*[iI]d\b)|\.parse\(\s*(req\.params\)\.\w*[iI]d)\b|\b((?:find|get|load|fetch|update|delete|remove)\w*By[Ii]d\(\s*\w*(?:id|Id)\s*[,)])/,
     detail: 'acts on a record chosen by the client: `{m}` (line {line})',
+  },
+  {
+    // Establishing who the user is: logging them in, or completing an OAuth/social login.
+    id: 'content.login', label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true, maxHits: 3,
+    content: /(\bAuth::(?:login|attempt|loginUsingId|once|logout)\(|\bauth\(\)->(?:login|attempt)\(|\bSocialite::driver\(|\blogin_user\(|\bdjango_login\(|\bauth_login\(|\breq\.log[iI]n\(|\bsign_in\(|\bwarden\.authenticate|\bSignInManager\b|\bHttpContext\.SignInAsync\(|\bsession\.regenerate\(|\bsession_regenerate_id\()/,
+    detail: 'logs a user in: {m} (line {line})',
   },
   {
     id: 'content.cookies-sessions', label: 'sensitive', weight: 1.5, families: CODE, dampInTests: true, maxHits: 3,
@@ -260,17 +349,23 @@ export const DEFAULT_RULES: SignalRule[] = [
   },
   {
     id: 'path.dto', label: 'boilerplate', weight: 2,
-    path: segments(['dtos?', 'entities', 'entity', 'models?', 'schemas?', 'serializers?', 'types', 'interfaces', 'constants', 'enums', 'requests', 'responses', 'viewmodels?', 'mappers?']),
+    path: segments(['dtos?', 'entities', 'entity', 'models?', 'schemas?', 'serializers?', 'types', 'interfaces', 'constants', 'consts', 'enums', 'requests', 'responses', 'viewmodels?', 'mappers?'],
+      { camel: ['Dto', 'DTO', 'Entity', 'Request', 'Response', 'ViewModel', 'Serializer', 'Mapper', 'Params?'] }),
     detail: 'data types: path matches {path}',
   },
   {
     id: 'path.routing', label: 'boilerplate', weight: 1.5,
-    path: segments(['routes?', 'routers?', 'controllers?', 'handlers?', 'endpoints?', 'urls', 'views', 'resources']),
+    path: segments(['routes?', 'routers?', 'controllers?', 'handlers?', 'endpoints?', 'urls', 'views', 'resources'], { camel: ['Controller', 'Endpoints?', 'Routes?', 'Router'] }),
     detail: 'routing layer: path matches {path}',
   },
   {
     id: 'path.config', label: 'boilerplate', weight: 2,
-    path: segments(['config', 'configs', 'configuration', 'settings', 'seeds?', 'seeders?', 'fixtures', 'mocks?', 'stubs?', 'scripts']),
+    // A settings/ folder inside the routing layer is a feature (user settings pages), not configuration.
+    path: (() => {
+      const match = segments(['config', 'configs', 'configuration', 'settings', 'seeds?', 'seeders?', 'fixtures', 'mocks?', 'stubs?', 'scripts']);
+      const routing = /(?:^|\/)(?:controllers?|routes?|views|handlers?)\//;
+      return (p: string, original: string) => (routing.test(p) ? null : match(p, original));
+    })(),
     detail: 'configuration or scaffolding: path matches {path}',
   },
   {
@@ -279,13 +374,20 @@ export const DEFAULT_RULES: SignalRule[] = [
     detail: '{path}',
   },
   {
+    // A NestJS module registers controllers and providers (JwtModule, PassportModule…) and implements nothing.
+    id: 'kind.di-module', label: 'boilerplate', weight: 3,
+    path: (p) => (isWiringFile(p) ? 'dependency-injection module (*.module.ts)' : null),
+    detail: 'wiring: {path}',
+  },
+  {
     id: 'kind.generated', label: 'boilerplate', weight: 3, headLines: 8,
     content: /(@generated\b|\bDO NOT EDIT\b|\bauto-?generated\b|Code generated .* DO NOT EDIT|This file was automatically generated)/i,
     detail: 'generated code: "{m}" (line {line})',
   },
   {
     id: 'content.crud-routes', label: 'boilerplate', weight: 1, families: CODE, maxHits: 12,
-    content: /(\b(?:router|app|r|api|server|fastify)\.(?:get|post|put|patch|delete)\(\s*['"`]|@(?:Get|Post|Put|Patch|Delete)\(|@app\.(?:get|post|put|patch|delete|route)\(|\bpath\(\s*['"]|\bresources?\s+:\w+|\.HandleFunc\(|Route::(?:get|post|put|delete|resource))/,
+    // Express/Fastify/Nest/FastAPI/Django/Go/Laravel route tables, Spring @GetMapping, ASP.NET [HttpGet] and DRF view classes.
+    content: /(\b(?:router|app|r|api|server|fastify)\.(?:get|post|put|patch|delete)\(\s*['"`]|@(?:Get|Post|Put|Patch|Delete)\(|@(?:Get|Post|Put|Patch|Delete|Request)Mapping\b|\[Http(?:Get|Post|Put|Patch|Delete)\b|@app\.(?:get|post|put|patch|delete|route)\(|\bpath\(\s*['"]|\bresources?\s+:\w+|\.HandleFunc\(|Route::(?:get|post|put|delete|resource)|\bclass\s+\w+\(\s*(?:\w+\.)*\w*(?:APIView|ViewSet|View)\b)/,
     detail: 'route registration: {m} (line {line})',
   },
   {

@@ -1,0 +1,298 @@
+/**
+ * Regression tests for rules tuned on real backend files (Express, Nest, Django, FastAPI, Spring,
+ * ASP.NET, Rails, Laravel, Go). The snippets are hand-written in the shape of the code that was
+ * misclassified, one block per rule, each with the case the rule must keep and the case it must drop.
+ */
+import * as assert from 'node:assert/strict';
+import { classify } from '../../../src/core/classify';
+
+const one = (path: string, content: string) => classify({ active: { path, content } });
+const signals = (r: ReturnType<typeof classify>) => r.reasons.map((x) => x.signal);
+const why = (r: ReturnType<typeof classify>) => JSON.stringify(r.reasons.map((x) => `${x.signal} ${x.weight} ${x.detail}`));
+
+describe('classifier on real-world shapes: applying auth is not implementing it', () => {
+  it('labels a CRUD controller that only applies guards and roles boilerplate', () => {
+    const r = one('src/projects/projects.controller.ts', [
+      "import { Controller, Get, Post, Delete, Param, Body, UseGuards } from '@nestjs/common';",
+      "import { AuthGuard } from '@nestjs/passport';",
+      "import { Roles } from '../roles/roles.decorator';",
+      "import { ProjectsService } from './projects.service';",
+      '',
+      '@Roles(RoleEnum.admin)',
+      "@UseGuards(AuthGuard('jwt'), RolesGuard)",
+      "@Controller('projects')",
+      'export class ProjectsController {',
+      '  constructor(private readonly projects: ProjectsService) {}',
+      '  @Get()',
+      '  list() { return this.projects.list(); }',
+      "  @Get(':id')",
+      "  one(@Param('id') id: string) { return this.projects.find(id); }",
+      '  @Post()',
+      '  create(@Body() dto: CreateProjectDto) { return this.projects.create(dto); }',
+      "  @Delete(':id')",
+      "  remove(@Param('id') id: string) { return this.projects.remove(id); }",
+      '}',
+    ].join('\n'));
+    assert.equal(r.label, 'boilerplate', why(r));
+    assert.ok(signals(r).includes('import.auth-wiring') && signals(r).includes('content.authz-applied'), why(r));
+  });
+
+  it('still labels the guard that implements the role check sensitive', () => {
+    const r = one('src/roles/roles.guard.ts', [
+      "import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';",
+      '@Injectable()',
+      'export class RolesGuard implements CanActivate {',
+      '  canActivate(ctx: ExecutionContext): boolean {',
+      '    const req = ctx.switchToHttp().getRequest();',
+      '    return req.user.roles.includes(this.required(ctx));',
+      '  }',
+      '}',
+    ].join('\n'));
+    assert.equal(r.label, 'sensitive', why(r));
+  });
+
+  it('labels an ASP.NET controller with [Authorize] attributes boilerplate and finds CamelCase controllers', () => {
+    const r = one('src/Shop/Features/Orders/OrdersController.cs', [
+      'using Microsoft.AspNetCore.Authorization;',
+      'using Microsoft.AspNetCore.Mvc;',
+      'namespace Shop.Features.Orders {',
+      '  [Route("orders")]',
+      '  public class OrdersController : Controller {',
+      '    [HttpGet] public Task<OrdersEnvelope> List() => _mediator.Send(new List.Query());',
+      '    [HttpGet("{id}")] public Task<OrderEnvelope> Get(int id) => _mediator.Send(new Details.Query(id));',
+      '    [HttpPost] [Authorize] public Task<OrderEnvelope> Create([FromBody] Create.Command c) => _mediator.Send(c);',
+      '    [HttpDelete("{id}")] [Authorize] public Task Delete(int id) => _mediator.Send(new Delete.Command(id));',
+      '  }',
+      '}',
+    ].join('\n'));
+    assert.equal(r.label, 'boilerplate', why(r));
+    assert.ok(r.reasons.some((x) => x.signal === 'path.routing' && x.detail.includes('*Controller.*')), why(r));
+  });
+
+  it('labels a Spring controller taking @AuthenticationPrincipal boilerplate', () => {
+    const r = one('api/src/main/kotlin/com/acme/notes/NotesController.kt', [
+      'package com.acme.notes',
+      'import org.springframework.security.core.annotation.AuthenticationPrincipal',
+      'import org.springframework.web.bind.annotation.GetMapping',
+      'import org.springframework.web.bind.annotation.PostMapping',
+      '@RestController',
+      'class NotesController(private val notes: NoteService) {',
+      '    @GetMapping("/notes")',
+      '    fun list(@AuthenticationPrincipal user: AuthUser) = notes.list(user.id)',
+      '    @PostMapping("/notes")',
+      '    fun add(@AuthenticationPrincipal user: AuthUser, @RequestBody body: NewNote) = notes.add(user.id, body)',
+      '}',
+    ].join('\n'));
+    assert.equal(r.label, 'boilerplate', why(r));
+  });
+
+  it('labels DRF views that only declare permission_classes boilerplate', () => {
+    const r = one('app/profiles/views.py', [
+      'from rest_framework.permissions import IsAuthenticated',
+      'from rest_framework.views import APIView',
+      'from rest_framework.response import Response',
+      '',
+      'class FollowView(APIView):',
+      '    permission_classes = (IsAuthenticated,)',
+      '    def post(self, request, username=None):',
+      '        target = Profile.objects.get(user__username=username)',
+      '        request.user.profile.follow(target)',
+      '        return Response(ProfileSerializer(target).data)',
+    ].join('\n'));
+    assert.equal(r.label, 'boilerplate', why(r));
+  });
+
+  it('labels a NestJS module that registers JwtModule wiring, not auth work', () => {
+    const r = one('src/auth/auth.module.ts', [
+      "import { Module } from '@nestjs/common';",
+      "import { JwtModule } from '@nestjs/jwt';",
+      "import { PassportModule } from '@nestjs/passport';",
+      "import { AuthService } from './auth.service';",
+      '@Module({ imports: [PassportModule, JwtModule.register({})], providers: [AuthService], exports: [AuthService] })',
+      'export class AuthModule {}',
+    ].join('\n'));
+    assert.equal(r.label, 'boilerplate', why(r));
+    assert.ok(signals(r).includes('kind.di-module'), why(r));
+  });
+});
+
+describe('classifier on real-world shapes: a path name is a prior, not proof', () => {
+  it('labels a constants file under payments/ boilerplate and says the path is unsupported', () => {
+    const r = one('shop/payments/gateways/stripe/consts.py', [
+      'PLUGIN_ID = "shop.payments.stripe"',
+      'WEBHOOK_PATH = "webhooks/"',
+      'SUCCESS_EVENT = "payment_intent.succeeded"',
+      'FAILED_EVENT = "payment_intent.payment_failed"',
+      'REFUND_EVENT = "charge.refunded"',
+      'API_VERSION = "2024-06-20"',
+    ].join('\n'));
+    assert.equal(r.label, 'boilerplate', why(r));
+    const p = r.reasons.find((x) => x.signal === 'path.money');
+    assert.ok(p && p.detail.includes('nothing in the code backs it up') && p.weight < 1, why(r));
+  });
+
+  it('keeps the full path weight when the file does payment work', () => {
+    const r = one('shop/payments/charge.py', 'import stripe\n\ndef charge(amount_cents, token):\n    return stripe.Charge.create(amount=amount_cents, source=token)\n');
+    assert.equal(r.label, 'sensitive', why(r));
+    assert.equal(r.reasons.find((x) => x.signal === 'path.money')?.weight, 2.5);
+  });
+
+  it('labels a six-field domain class under auth/session boilerplate', () => {
+    const r = one('src/auth/session/domain/session.ts', [
+      "import { User } from '../../../users/domain/user';",
+      'export class Session {',
+      '  id: number | string;',
+      '  user: User;',
+      '  hash: string;',
+      '  createdAt: Date;',
+      '  updatedAt: Date;',
+      '  deletedAt: Date;',
+      '}',
+    ].join('\n'));
+    assert.equal(r.label, 'boilerplate', why(r));
+    assert.ok(signals(r).includes('shape.many-small-members'), why(r));
+  });
+
+  it('does not treat crypto imported for random IDs as cryptography', () => {
+    const r = one('src/orders/ids.ts', "import { randomUUID } from 'node:crypto';\n\nexport function newOrderId(): string {\n  return `ord_${randomUUID()}`;\n}\n");
+    assert.notEqual(r.label, 'sensitive', why(r));
+    const keep = one('src/orders/signing.ts', "import crypto from 'node:crypto';\n\nexport const sign = (body: string, key: string) => crypto.createHmac('sha256', key).update(body).digest('hex');\n");
+    assert.equal(keep.label, 'sensitive', why(keep));
+  });
+
+  it('labels a pydantic Settings class of defaults boilerplate despite secrets.token_urlsafe', () => {
+    const lines = ['import secrets', 'from pydantic_settings import BaseSettings', '', 'class Settings(BaseSettings):',
+      '    API_PREFIX: str = "/api/v1"', '    SECRET_KEY: str = secrets.token_urlsafe(32)', '    TOKEN_TTL_MINUTES: int = 60 * 24',
+      '    SMTP_PORT: int = 587', '    SMTP_TLS: bool = True', '    SMTP_HOST: str | None = None', '    PROJECT_NAME: str = "shop"',
+      '    DB_PORT: int = 5432', '    DB_NAME: str = ""', '', 'settings = Settings()'];
+    const r = one('backend/app/core/config.py', lines.join('\n'));
+    assert.equal(r.label, 'boilerplate', why(r));
+  });
+
+  it('does not read .env.example as a secrets file, but still reads .env.production as one', () => {
+    assert.notEqual(one('.env.example', 'DATABASE_URL=postgres://localhost/app\nJWT_SECRET=changeme\n').label, 'sensitive');
+    assert.equal(one('.env.production', 'DATABASE_URL=postgres://prod/app\n').label, 'sensitive');
+  });
+});
+
+describe('classifier on real-world shapes: sensitive code without a telltale import', () => {
+  it('sees card data handled with no payment SDK', () => {
+    const r = one('src/checkout/logic.ts', [
+      "import cardValidator from 'simple-card-validator';",
+      'export function charge(req: ChargeRequest) {',
+      '  const { amount, credit_card: card } = req;',
+      '  const info = cardValidator(card.credit_card_number);',
+      "  if (!info.valid) throw new Error('invalid card');",
+      '  return { id: newId(), amount };',
+      '}',
+    ].join('\n'));
+    assert.equal(r.label, 'sensitive', why(r));
+    assert.ok(signals(r).includes('content.card-data'), why(r));
+  });
+
+  it('sees a money value type and a currency-mismatch guard', () => {
+    const r = one('internal/ledger/amount.go', [
+      'package ledger',
+      'type Money struct {',
+      '\tminor    int64',
+      '\tcurrency string',
+      '}',
+      'func (m Money) Add(o Money) (Money, error) {',
+      '\tif m.currency != o.currency {',
+      '\t\treturn Money{}, ErrCurrencyMismatch',
+      '\t}',
+      '\treturn Money{minor: m.minor + o.minor, currency: m.currency}, nil',
+      '}',
+    ].join('\n'));
+    assert.equal(r.label, 'sensitive', why(r));
+    assert.ok(signals(r).includes('content.money-type'), why(r));
+  });
+
+  it('sees access decisions written as checkXAccess / PERMIT_ACCESS and Policy classes', () => {
+    const gate = one('src/members/gating.js', 'const PERMIT_ACCESS = true;\nconst BLOCK_ACCESS = false;\nfunction checkPostAccess(post, member) {\n  if (post.visibility === "public") return PERMIT_ACCESS;\n  return member && member.paid ? PERMIT_ACCESS : BLOCK_ACCESS;\n}\nmodule.exports = { checkPostAccess };\n');
+    assert.equal(gate.label, 'sensitive', why(gate));
+    const policy = one('app/policies/comment_policy.rb', 'class CommentPolicy < ApplicationPolicy\n  def destroy?\n    owned? || staff?\n  end\nend\n');
+    assert.equal(policy.label, 'sensitive', why(policy));
+  });
+
+  it('sees password changes and logins done through app services', () => {
+    const pw = one('app/Http/Controllers/Settings/PasswordController.php', '<?php\nclass PasswordController extends Controller\n{\n    public function update(UpdatePasswordRequest $request)\n    {\n        $this->dispatchNow(new UpdatePassword(Auth::user(), $request->newPassword()));\n        return redirect()->route("settings.password");\n    }\n}\n');
+    assert.equal(pw.label, 'sensitive', why(pw));
+    assert.ok(!signals(pw).includes('path.config'), 'a settings/ folder under controllers is not configuration: ' + why(pw));
+    const login = one('app/Http/Controllers/Auth/GithubController.php', '<?php\nclass GithubController extends Controller\n{\n    public function callback()\n    {\n        $gh = Socialite::driver("github")->user();\n        Auth::login($this->users->findByGithubId($gh->getId()));\n        return redirect()->route("dashboard");\n    }\n}\n');
+    assert.equal(login.label, 'sensitive', why(login));
+  });
+
+  it('sees password hasher and token generator services called by a handler', () => {
+    const r = one('src/Shop/Features/Users/Register.cs', [
+      'public class Handler : IRequestHandler<Command, UserEnvelope> {',
+      '  public async Task<UserEnvelope> Handle(Command message, CancellationToken ct) {',
+      '    var salt = Guid.NewGuid().ToByteArray();',
+      '    var person = new Person { Email = message.Email, Hash = await _passwordHasher.Hash(message.Password, salt), Salt = salt };',
+      '    await _context.SaveChangesAsync(ct);',
+      '    return new UserEnvelope(_jwtTokenGenerator.CreateToken(person.Email));',
+      '  }',
+      '}',
+    ].join('\n'));
+    assert.equal(r.label, 'sensitive', why(r));
+  });
+
+  it('sees transaction helpers and row locks in Go storage code', () => {
+    const r = one('internal/storage/postgres/moves.go', [
+      'package postgres',
+      'func Move(ctx context.Context, pool *pgxpool.Pool, from, to uuid.UUID, minor int64) error {',
+      '\treturn WithTx(ctx, pool, func(tx pgx.Tx) error {',
+      '\t\tq := gen.New(tx)',
+      '\t\tif _, err := q.LockAccountsForUpdate(ctx, []uuid.UUID{from, to}); err != nil {',
+      '\t\t\treturn err',
+      '\t\t}',
+      '\t\treturn q.Apply(ctx, from, to, minor)',
+      '\t})',
+      '}',
+    ].join('\n'));
+    assert.equal(r.label, 'sensitive', why(r));
+    assert.ok(signals(r).includes('content.transaction'), why(r));
+  });
+
+  it('treats schema.prisma as the database schema, not as config or a DTO file', () => {
+    const r = one('prisma/schema.prisma', 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\nmodel Post {\n  id String @id\n  title String\n}\n');
+    assert.equal(r.label, 'sensitive', why(r));
+    assert.ok(!signals(r).includes('kind.config') && !signals(r).includes('path.dto'), why(r));
+  });
+});
+
+describe('classifier on real-world shapes: tests and evidence wording', () => {
+  it('ranks a test that sets fake secrets and checks staff access as test code', () => {
+    const r = one('internal/config/config_test.go', [
+      'package config',
+      'func TestLoad(t *testing.T) {',
+      '\tt.Setenv("JWT_SECRET", "test-secret")',
+      '\tcfg, err := Load()',
+      '\tif err != nil || cfg.Port != "8080" { t.Fatal(err) }',
+      '}',
+      'func TestWeakSecret(t *testing.T) {',
+      '\tt.Setenv("JWT_SECRET", "short")',
+      '\tif _, err := Load(); err == nil { t.Fatal("accepted") }',
+      '}',
+    ].join('\n'));
+    assert.equal(r.label, 'boilerplate', why(r));
+  });
+
+  it('counts a client-chosen id only when it is passed to a call', () => {
+    const cond = one('src/routes/things.ts', "export async function update(req, res) {\n  if (req.body.id) {\n    res.status(400).end();\n  }\n}\n");
+    assert.ok(!signals(cond).includes('content.record-by-client-id'), why(cond));
+    const call = one('src/routes/things.ts', 'export async function show(req, res) {\n  res.json(await Thing.findByPk(req.params.id));\n}\n');
+    const hit = call.reasons.find((x) => x.signal === 'content.record-by-client-id');
+    assert.ok(hit && hit.detail.includes('req.params.id'), why(call));
+  });
+
+  it('does not take redis.eval for eval, but still flags eval of input', () => {
+    assert.ok(!signals(one('src/cache/lua.ts', "export const run = (script: string) => redis.eval(script, 0);\n")).includes('content.untrusted-deserialization'));
+    assert.ok(signals(one('src/calc.js', 'module.exports = (req, res) => res.json(eval(req.query.expr));\n')).includes('content.untrusted-deserialization'));
+  });
+
+  it('shows a route guard only as a route-registration argument', () => {
+    const r = one('src/routes/admin.ts', "router.get('/stats', requireAuth, stats);\nconst ok = requireAuthHeader(x);\n");
+    assert.deepEqual(r.reasons.filter((x) => x.signal === 'content.route-guard').map((x) => x.line), [1]);
+  });
+});
