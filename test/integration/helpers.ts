@@ -109,3 +109,19 @@ export async function withSetting(key: string, value: unknown): Promise<() => Pr
     await vscode.workspace.getConfiguration('stakes').update(key, before, vscode.ConfigurationTarget.Workspace);
   };
 }
+
+/** Open webview tabs whose view type contains `viewType` (VS Code prefixes it, e.g. "mainThreadWebview-"). */
+export function webviewTabs(viewType: string): vscode.Tab[] {
+  return vscode.window.tabGroups.all
+    .flatMap((group) => group.tabs)
+    .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.includes(viewType));
+}
+
+/** Wait until a webview tab of `viewType` is open; returns it. */
+export async function waitForWebview(viewType: string, timeoutMs = 60_000): Promise<vscode.Tab> {
+  return waitFor(
+    () => webviewTabs(viewType)[0],
+    () => `no "${viewType}" webview tab; open tabs: ${vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label).join(', ') || 'none'}`,
+    timeoutMs,
+  );
+}
