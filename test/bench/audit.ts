@@ -88,7 +88,8 @@ async function tokenFigures(): Promise<void> {
   }
   console.log('tokens sent (estimate incl. instructions and schema) vs whole file + its local imports:');
   console.log('file                          whole+imports  selection (ratio)   changes (ratio)');
-  const ratios: { sel: number[]; chg: number[] } = { sel: [], chg: [] };
+  const ratios: Record<'sel' | 'chg' | 'selCode' | 'chgCode', number[]> = { sel: [], chg: [], selCode: [], chgCode: [] };
+  const fixed = tokens([{ path: 'empty.ts', content: '\n', scope: { kind: 'file' } }]);
   for (const rel of FILES) {
     if (!fs.existsSync(path.join(SHOP, rel))) continue;
     const whole = tokens([rel, ...localImports(rel)].map((p) => ({ path: p, content: read(p), scope: { kind: 'file' as const } })));
@@ -97,12 +98,13 @@ async function tokenFigures(): Promise<void> {
     const chg = tokens([changeOf(rel).target]);
     ratios.sel.push(whole / sel);
     ratios.chg.push(whole / chg);
+    ratios.selCode.push((whole - fixed) / (sel - fixed));
+    ratios.chgCode.push((whole - fixed) / (chg - fixed));
     console.log(`${rel.padEnd(30)}${String(whole).padStart(13)}  ${`${sel} (${(whole / sel).toFixed(1)}x)`.padStart(16)}  ${`${chg} (${(whole / chg).toFixed(1)}x)`.padStart(16)}` +
       `   [selection lines ${range.startLine}-${range.endLine}]`);
   }
   const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-  const fixed = tokens([{ path: 'empty.ts', content: '\n', scope: { kind: 'file' } }]);
-  console.log(`(each payload includes ~${fixed} tokens of instructions and schema, cached by Anthropic and OpenAI after the first call)`);
+  console.log(`(each payload includes ~${fixed} tokens of instructions and schema; code-only ratios: selection ${mean(ratios.selCode).toFixed(1)}x, changes ${mean(ratios.chgCode).toFixed(1)}x)`);
   console.log(`mean ratio: selection ${mean(ratios.sel).toFixed(1)}x fewer tokens, changes ${mean(ratios.chg).toFixed(1)}x fewer tokens`);
 }
 
@@ -127,7 +129,7 @@ async function latencyFigures(): Promise<void> {
       times.push(Number(process.hrtime.bigint() - started) / 1e6);
       if (run.report.findings.length !== 1 || run.report.unverified.length !== 1) throw new Error('bench: unexpected grounding result');
     }
-    console.log(`  ${provider.padEnd(18)} median ${pct(times, 50).toFixed(1)} ms   p95 ${pct(times, 95).toFixed(1)} ms   first ${times[0].toFixed(1)} ms (includes loading the SDK)`);
+    console.log(`  ${provider.padEnd(18)} median ${pct(times, 50).toFixed(1)} ms   p95 ${pct(times, 95).toFixed(1)} ms   first ${times[0].toFixed(1)} ms (the first call in the process loads the SDK)`);
   }
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stakes-bench-cache-'));
   const request: AuditRequest = { targets: [{ path: rel, content, scope: { kind: 'file' } }], provider: 'openai', model: 'bench-model', settings: { apiKey: 'k', baseUrl: `${fake.url}/v1` } };
