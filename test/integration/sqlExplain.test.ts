@@ -137,6 +137,11 @@ describe('SQL EXPLAIN (embedded PostgreSQL)', function () {
     const explainLenses = lenses.filter((l) => l.command?.command === 'stakes.sql.explain');
     assert.ok(explainLenses.length >= 5, `expected an Explain lens per query, got ${explainLenses.length}`);
     assert.ok(explainLenses.some((l) => /loop/.test(l.command!.title)), 'the N+1 query is marked as running inside a loop');
+    // Migrations are mostly DDL, which EXPLAIN does not take: a lens only above the UPDATE backfill.
+    const migration = await openFile('migrations/002_customer_email_and_webhook_log.sql');
+    const migrationLenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', migration.document.uri))
+      .filter((l) => l.command?.command === 'stakes.sql.explain');
+    assert.deepEqual(migrationLenses.map((l) => migration.document.lineAt(l.range.start.line).text.trim()), ['UPDATE orders o']);
     const config = vscode.workspace.getConfiguration('stakes.sql');
     await config.update('codeLens', false, vscode.ConfigurationTarget.Workspace);
     try {

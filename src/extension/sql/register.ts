@@ -5,6 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { codeLanguage, extractStatements, selectionStatement, statementAt } from '../../core/sql/extract';
+import { firstKeyword } from '../../core/sql/lexer';
+import { isExplainable } from '../../core/sql/safety';
 import type { ExtractedStatement } from '../../core/sql/types';
 import { isFeatureLoaded, loadFeature } from '../lazy';
 import type { Services } from '../services';
@@ -89,7 +91,8 @@ class ExplainCodeLensProvider implements vscode.CodeLensProvider {
     // Very large files (generated dumps) are not worth scanning on every keystroke.
     if (doc.getText().length > 2_000_000) return [];
     const file = doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.toString();
-    const statements = safeExtract(doc.getText(), doc.languageId, file);
+    // DDL and transaction control cannot be EXPLAINed: no lens above them (migrations are mostly DDL).
+    const statements = safeExtract(doc.getText(), doc.languageId, file).filter((s) => isExplainable(s.sql));
     return statements.map((s) => {
       const range = new vscode.Range(s.range.start.line, s.range.start.character, s.range.start.line, s.range.start.character);
       const args: LensArgs = { uri: doc.uri.toString(), startOffset: s.startOffset };
@@ -132,6 +135,12 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     const t = targetInEditor(editor);
     if ('error' in t) {
       void vscode.window.showWarningMessage(`Stakes: ${t.error}`);
+      return undefined;
+    }
+    if (!isExplainable(t.statement.sql)) {
+      const kw = firstKeyword(t.statement.sql) || 'This';
+      void vscode.window.showWarningMessage(`Stakes: ${kw} statements cannot be explained. EXPLAIN covers SELECT, INSERT, UPDATE, DELETE, MERGE and VALUES: ` +
+        'put the cursor in a query (or select one) and run "Stakes: Explain SQL" again.');
       return undefined;
     }
     return t;
