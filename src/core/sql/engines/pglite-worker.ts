@@ -12,7 +12,6 @@ import { pathToFileURL } from 'node:url';
 interface InitParams {
   assetsDir: string;
   cacheDir: string;
-  sessionDir: string;
   extensions: string[];
 }
 
@@ -45,24 +44,24 @@ function extensionsFor(names: string[], dir: string): Record<string, { name: str
   return out;
 }
 
-/** An initialised data directory, made once per PGlite version and copied for each session. */
-async function ensureTemplate(p: InitParams, a: Awaited<ReturnType<typeof assets>>): Promise<{ dir: string; created: boolean }> {
+/**
+ * An initialised data directory, made once per PGlite version (initdb takes seconds) and kept as a
+ * tarball in the cache; each session loads it into memory (no disk I/O per statement).
+ */
+async function ensureTemplate(p: InitParams, a: Awaited<ReturnType<typeof assets>>): Promise<{ file: string; created: boolean }> {
   const { PGlite } = loadPglite();
   const versionTag = fs.statSync(path.join(p.assetsDir, 'pglite.wasm')).size;
-  const root = path.join(p.cacheDir, `pglite-template-${versionTag}`);
-  const dir = path.join(root, 'data');
-  if (fs.existsSync(path.join(dir, 'PG_VERSION'))) return { dir, created: false };
-  fs.mkdirSync(root, { recursive: true });
-  const tmp = path.join(root, `tmp-${process.pid}-${Date.now()}`);
-  const made = await PGlite.create({ dataDir: tmp, ...a });
+  const file = path.join(p.cacheDir, `pglite-template-${versionTag}.tar`);
+  if (fs.existsSync(file)) return { file, created: false };
+  fs.mkdirSync(p.cacheDir, { recursive: true });
+  const made = await PGlite.create({ ...a });
+  const dump = await made.dumpDataDir('none');
   await made.close();
-  try {
-    fs.renameSync(tmp, dir);
-  } catch {
-    // Another process finished first: use theirs.
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
-  return { dir, created: true };
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
+  // Atomic: a concurrent first start either sees no template or a complete one.
+  fs.renameSync(tmp, file);
+  return { file, created: true };
 }
 
 async function init(p: InitParams): Promise<unknown> {
@@ -70,10 +69,8 @@ async function init(p: InitParams): Promise<unknown> {
   const a = await assets(p.assetsDir);
   const template = await ensureTemplate(p, a);
   const t1 = Date.now();
-  fs.rmSync(p.sessionDir, { recursive: true, force: true });
-  fs.cpSync(template.dir, p.sessionDir, { recursive: true });
   const { PGlite } = loadPglite();
-  db = await PGlite.create({ dataDir: p.sessionDir, ...a, extensions: extensionsFor(p.extensions, p.assetsDir), relaxedDurability: true });
+  db = await PGlite.create({ loadDataDir: new Blob([fs.readFileSync(template.file)]), ...a, extensions: extensionsFor(p.extensions, p.assetsDir), relaxedDurability: true });
   const v = await db.query<{ v: string }>('SELECT version() AS v');
   return { templateCreated: template.created, templateMs: t1 - t0, openMs: Date.now() - t1, version: v.rows[0]?.v ?? '' };
 }

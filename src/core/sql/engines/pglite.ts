@@ -1,11 +1,10 @@
 /**
  * The embedded engine's parent side: forks dist/pglite-worker.js (in VS Code with process.execPath +
  * ELECTRON_RUN_AS_NODE=1), talks to it with request ids and timeouts, kills it when idle or closed,
- * and removes its session data directory when it exits.
+ * The session's data lives in the child's memory: nothing to clean up on disk when it exits.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { SqlExplainError } from '../errors';
 import type { PgDbError, PgSession } from './pg-engine';
@@ -57,13 +56,10 @@ export class PgliteProcess implements PgSession {
   private idleTimer: NodeJS.Timeout | undefined;
   private stderrTail = '';
   private exited = false;
-  readonly sessionDir: string;
   startInfo: PgliteStartInfo | undefined;
   onExit: (() => void) | undefined;
 
-  private constructor(private readonly opts: PgliteProcessOptions) {
-    this.sessionDir = path.join(os.tmpdir(), `stakes-pglite-${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`);
-  }
+  private constructor(private readonly opts: PgliteProcessOptions) {}
 
   get alive(): boolean {
     return !this.exited;
@@ -101,7 +97,7 @@ export class PgliteProcess implements PgSession {
     child.on('exit', (code, signal) => this.handleExit(code, signal));
     child.on('error', (e) => this.handleExit(null, null, e));
     const info = await this.request('init', {
-      assetsDir, cacheDir: this.opts.cacheDir, sessionDir: this.sessionDir, extensions: this.opts.extensions,
+      assetsDir, cacheDir: this.opts.cacheDir, extensions: this.opts.extensions,
     }, Math.max(this.opts.requestTimeoutMs ?? 60_000, 120_000)) as Omit<PgliteStartInfo, 'forkMs'>;
     this.startInfo = { ...info, forkMs: Date.now() - t0 };
     this.opts.log?.(`embedded PostgreSQL ready in ${Date.now() - t0} ms${info.templateCreated ? ' (first start: data directory initialised)' : ''}`);
@@ -118,7 +114,6 @@ export class PgliteProcess implements PgSession {
       p.reject(new SqlExplainError('engine', `The embedded PostgreSQL process stopped (${why}) during "${p.method}".${tail} It restarts on the next request.`));
       this.pending.delete(id);
     }
-    fs.rm(this.sessionDir, { recursive: true, force: true }, () => undefined);
     this.onExit?.();
   }
 
