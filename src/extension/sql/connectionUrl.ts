@@ -75,3 +75,23 @@ export function splitPassword(url: string): { url: string; password?: string } {
   u.password = '';
   return { url: u.toString(), password };
 }
+
+/** The scopes of stakes.sql.connection as VS Code's `inspect()` reports them. */
+export interface ConnectionScopes {
+  globalValue?: string;
+  workspaceValue?: string;
+  workspaceFolderValue?: string;
+}
+
+/**
+ * The connection to use. In an untrusted workspace only the user's own value counts: VS Code
+ * already drops restricted settings in Restricted Mode, and this is the second line of defence
+ * (older hosts, or a setting not yet declared restricted), so a cloned repository can never point
+ * EXPLAIN, and a stored password, at a server of its choosing.
+ */
+export function effectiveConnection(value: string, scopes: ConnectionScopes | undefined, trusted: boolean): { connection: string; ignoredUntrustedConnection?: string } {
+  if (trusted) return { connection: value.trim() };
+  const connection = (scopes?.globalValue ?? '').trim();
+  const fromWorkspace = (scopes?.workspaceFolderValue ?? scopes?.workspaceValue)?.trim();
+  return fromWorkspace && fromWorkspace !== connection ? { connection, ignoredUntrustedConnection: fromWorkspace } : { connection };
+}

@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { connectionKind, passwordKey, type ConnectionKind } from './connectionUrl';
+import { connectionKind, effectiveConnection, passwordKey, type ConnectionKind } from './connectionUrl';
 
 export interface SqlSettings {
   /** The connection URL as configured (never contains a password), or '' for the embedded engine. */
@@ -42,17 +42,8 @@ function resolvePath(folder: vscode.WorkspaceFolder | undefined, p: string): str
 export function readSqlSettings(uri?: vscode.Uri): SqlSettings {
   const folder = folderFor(uri);
   const cfg = vscode.workspace.getConfiguration('stakes.sql', folder?.uri);
-  const inspected = cfg.inspect<string>('connection');
-  let connection = cfg.get<string>('connection', '') ?? '';
-  let ignoredUntrustedConnection: string | undefined;
-  if (!vscode.workspace.isTrusted) {
-    // VS Code already drops restricted settings in Restricted Mode; read the user value explicitly
-    // as a second line of defence (older hosts, or a setting not yet marked restricted).
-    const workspaceValue = inspected?.workspaceFolderValue ?? inspected?.workspaceValue;
-    connection = inspected?.globalValue ?? '';
-    if (workspaceValue && workspaceValue !== connection) ignoredUntrustedConnection = workspaceValue;
-  }
-  connection = connection.trim();
+  const { connection, ignoredUntrustedConnection } = effectiveConnection(
+    cfg.get<string>('connection', '') ?? '', cfg.inspect<string>('connection'), vscode.workspace.isTrusted);
   const rawRows = cfg.get<Record<string, unknown>>('assumedRows', {}) ?? {};
   const assumedRows: Record<string, number> = {};
   for (const [table, n] of Object.entries(rawRows)) {

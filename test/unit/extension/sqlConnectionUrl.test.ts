@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { connectionKind, passwordKey, redactUrl, splitPassword, validateServerUrl } from '../../../src/extension/sql/connectionUrl';
+import { connectionKind, effectiveConnection, passwordKey, redactUrl, splitPassword, validateServerUrl } from '../../../src/extension/sql/connectionUrl';
 
 describe('SQL connection URLs (extension)', () => {
   it('names the engine of every accepted form and rejects the rest with what to do', () => {
@@ -43,5 +43,17 @@ describe('SQL connection URLs (extension)', () => {
     assert.equal(redactUrl('postgres://app:hunter2@db:5432/shop'), 'postgres://app:***@db:5432/shop');
     assert.equal(redactUrl('postgres://app@db:5432/shop'), 'postgres://app@db:5432/shop');
     assert.equal(redactUrl('sqlite:app.db'), 'sqlite:app.db');
+  });
+
+  it('takes no connection from an untrusted workspace, and says which one it ignored', () => {
+    const scopes = { globalValue: 'postgres://me@127.0.0.1:5432/dev', workspaceValue: 'postgres://me@evil.example:5432/x' };
+    assert.deepEqual(effectiveConnection('postgres://me@evil.example:5432/x', scopes, true), { connection: 'postgres://me@evil.example:5432/x' });
+    assert.deepEqual(effectiveConnection('postgres://me@evil.example:5432/x', scopes, false),
+      { connection: 'postgres://me@127.0.0.1:5432/dev', ignoredUntrustedConnection: 'postgres://me@evil.example:5432/x' });
+    // No user value: the embedded engine, never the workspace's server.
+    assert.deepEqual(effectiveConnection('mysql://root@evil.example/x', { workspaceFolderValue: 'mysql://root@evil.example/x' }, false),
+      { connection: '', ignoredUntrustedConnection: 'mysql://root@evil.example/x' });
+    // Only the user's value: nothing ignored.
+    assert.deepEqual(effectiveConnection('sqlite:a.db', { globalValue: 'sqlite:a.db' }, false), { connection: 'sqlite:a.db' });
   });
 });
