@@ -5,6 +5,7 @@
  * here from the user's own (global) settings only; exclusions and local-only may only get stricter.
  */
 import * as vscode from 'vscode';
+import { excludeValue, localOnlyValue, restrictedValue } from './trustRules';
 
 export const AUDIT_PROVIDERS = ['openai', 'anthropic', 'google', 'openai-compatible', 'vscode-lm'] as const;
 export type AuditProviderId = (typeof AUDIT_PROVIDERS)[number];
@@ -33,10 +34,9 @@ const SECTION = 'stakes.audit';
 function restricted<T>(cfg: vscode.WorkspaceConfiguration, key: string, fallback: T, ignored: string[]): T {
   const info = cfg.inspect<T>(key);
   if (!info) return fallback;
-  if (vscode.workspace.isTrusted) return cfg.get<T>(key, fallback);
-  const fromWorkspace = info.workspaceFolderValue !== undefined || info.workspaceValue !== undefined;
-  if (fromWorkspace) ignored.push(`${SECTION}.${key}`);
-  return info.globalValue ?? info.defaultValue ?? fallback;
+  const { value, ignoredWorkspace } = restrictedValue(info, vscode.workspace.isTrusted);
+  if (ignoredWorkspace) ignored.push(`${SECTION}.${key}`);
+  return value ?? fallback;
 }
 
 function isProvider(v: unknown): v is AuditProviderId {
@@ -55,17 +55,9 @@ export function readAuditSettings(): AuditSettings {
   const baseUrl = restricted<string>(cfg, 'openaiCompatible.baseUrl', 'http://127.0.0.1:11434/v1', ignored);
   const apiVersion = restricted<string>(cfg, 'google.apiVersion', 'v1', ignored);
 
-  // local-only: true at any level wins, so a workspace can switch it on but never off.
-  const lo = cfg.inspect<boolean>('localOnly');
-  const localOnly = vscode.workspace.isTrusted
-    ? cfg.get<boolean>('localOnly', false)
-    : Boolean(lo?.globalValue ?? lo?.defaultValue) || lo?.workspaceValue === true || lo?.workspaceFolderValue === true;
-
-  // exclude: untrusted workspaces may add globs, never remove the user's or the defaults.
-  const ex = cfg.inspect<string[]>('exclude');
-  const base = vscode.workspace.isTrusted ? cfg.get<string[]>('exclude', []) : (ex?.globalValue ?? ex?.defaultValue ?? []);
-  const extra = vscode.workspace.isTrusted ? [] : [...(ex?.workspaceValue ?? []), ...(ex?.workspaceFolderValue ?? [])];
-  const exclude = [...new Set([...(Array.isArray(base) ? base : []), ...extra].filter((g) => typeof g === 'string' && g.trim() !== ''))];
+  // local-only may only get stricter, exclusions may only grow (see trustRules.ts).
+  const localOnly = localOnlyValue(cfg.inspect<boolean>('localOnly') ?? {}, vscode.workspace.isTrusted);
+  const exclude = excludeValue(cfg.inspect<unknown>('exclude') ?? {}, vscode.workspace.isTrusted);
 
   const perRun = restricted<number>(cfg, 'maxCostPerRunUsd', 0.5, ignored);
   const perDay = restricted<number>(cfg, 'maxCostPerDayUsd', 5, ignored);
