@@ -27,15 +27,20 @@ export interface RecordedRequest {
   at: number;
 }
 
-export type Wire = 'openai-responses' | 'openai-chat' | 'anthropic' | 'anthropic-count' | 'gemini' | 'unknown';
+export type Wire = 'openai-responses' | 'openai-count' | 'openai-chat' | 'anthropic' | 'anthropic-count' | 'gemini' | 'gemini-count' | 'unknown';
+
+/** Token-counting endpoints: answered with a count derived from the body, never scripted. */
+const COUNT_WIRES: Wire[] = ['openai-count', 'anthropic-count', 'gemini-count'];
 
 export function wireOf(path: string): Wire {
   const p = path.split('?')[0];
+  if (p.endsWith('/responses/input_tokens')) return 'openai-count';
   if (p.endsWith('/responses')) return 'openai-responses';
   if (p.endsWith('/chat/completions')) return 'openai-chat';
   if (p.endsWith('/messages/count_tokens')) return 'anthropic-count';
   if (p.endsWith('/messages')) return 'anthropic';
   if (/^\/(v1|v1beta)\/models\/[^/:]+:generateContent$/.test(p)) return 'gemini';
+  if (/^\/(v1|v1beta)\/models\/[^/:]+:countTokens$/.test(p)) return 'gemini-count';
   return 'unknown';
 }
 
@@ -102,7 +107,7 @@ export class FakeProviders {
   private readonly sockets = new Set<import('node:net').Socket>();
   url = '';
 
-  /** Queue behaviours for the next requests (count_tokens requests do not consume the script). */
+  /** Queue behaviours for the next requests (token-counting requests do not consume the script). */
   push(...behaviours: Behaviour[]): this {
     this.script.push(...behaviours);
     return this;
@@ -115,7 +120,7 @@ export class FakeProviders {
 
   /** Requests that reached a model endpoint (not token counting). */
   modelRequests(): RecordedRequest[] {
-    return this.requests.filter((r) => wireOf(r.path) !== 'anthropic-count');
+    return this.requests.filter((r) => !COUNT_WIRES.includes(wireOf(r.path)));
   }
 
   async start(): Promise<this> {
@@ -143,7 +148,11 @@ export class FakeProviders {
     this.requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body, at: Date.now() });
     const wire = wireOf(path);
     if (wire === 'unknown') return this.send(res, 404, { error: { message: `fake server: no route for ${path}` } });
-    if (wire === 'anthropic-count') return this.send(res, 200, { input_tokens: Math.ceil(body.length / 4) });
+    // A deterministic count tests can predict: one token per 4 bytes of the request body.
+    const counted = Math.ceil(Buffer.byteLength(body) / 4);
+    if (wire === 'anthropic-count') return this.send(res, 200, { input_tokens: counted });
+    if (wire === 'openai-count') return this.send(res, 200, { object: 'response.input_tokens', input_tokens: counted });
+    if (wire === 'gemini-count') return this.send(res, 200, { totalTokens: counted });
     let b: Behaviour = this.script.shift() ?? this.fallback;
     while (b.kind === 'slow') {
       const closed = await new Promise<boolean>((resolve) => {

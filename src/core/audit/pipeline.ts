@@ -124,6 +124,33 @@ export function prepareAudit(request: AuditRequest): PreparedAudit {
   return prepare(request).prepared;
 }
 
+/**
+ * The provider's exact input-token count for this audit, from its token-counting endpoint (OpenAI,
+ * Anthropic, Gemini; free, generates nothing, but the redacted payload does leave the machine, so
+ * call it on a user action and never in local-only mode). Providers without one get the estimate.
+ */
+export async function countAuditTokens(request: AuditRequest, options: { signal?: AbortSignal; timeoutMs?: number } = {}):
+  Promise<{ prepared: PreparedAudit; inputTokens: number; exact: boolean; estimate: PreparedAudit['estimate'] }> {
+  const { prepared, maxOutputTokens } = prepare(request);
+  const settings = request.settings ?? {};
+  if (request.localOnly && isCloudProvider(request.provider, settings)) throw localOnlyError(request);
+  const provider = createProvider(request.provider, settings);
+  if (!provider.countTokens) return { prepared, inputTokens: prepared.estimate.inputTokens, exact: false, estimate: prepared.estimate };
+  const inputTokens = await provider.countTokens({
+    system: prepared.payload.system, user: prepared.payload.user, schemaName: 'stakes_audit', schema: ModelReview,
+    model: request.model, maxOutputTokens, signal: options.signal, timeoutMs: options.timeoutMs ?? 30_000,
+  });
+  return { prepared, inputTokens, exact: true, estimate: estimateCost(request.provider, request.model, inputTokens, maxOutputTokens, request.pricing) };
+}
+
+function localOnlyError(request: AuditRequest): ProviderError {
+  const settings = request.settings ?? {};
+  return new ProviderError('local-only', request.provider,
+    `Local-only mode is on, so nothing is sent to ${providerDisplayName(request.provider)}` +
+    (request.provider === 'openai-compatible' ? ` at ${settings.baseUrl ?? '(no base URL)'}, which is not on this machine or a private network` : '') +
+    '. Use an OpenAI-compatible server on this machine (Ollama, vLLM, LM Studio) or turn off stakes.audit.localOnly.');
+}
+
 /** The payload as one text, as shown by "Show what will be sent" and `--dry-run`. */
 export function payloadText(prepared: PreparedAudit): string {
   return `----- SYSTEM -----\n${prepared.payload.system}\n\n----- USER -----\n${prepared.payload.user}\n`;
@@ -221,12 +248,7 @@ export async function runAudit(request: AuditRequest, options: AuditOptions = {}
   }
 
   const settings = request.settings ?? {};
-  if (request.localOnly && isCloudProvider(request.provider, settings)) {
-    throw new ProviderError('local-only', request.provider,
-      `Local-only mode is on, so nothing is sent to ${providerDisplayName(request.provider)}` +
-      (request.provider === 'openai-compatible' ? ` at ${settings.baseUrl ?? '(no base URL)'}, which is not on this machine or a private network` : '') +
-      '. Use an OpenAI-compatible server on this machine (Ollama, vLLM, LM Studio) or turn off stakes.audit.localOnly.');
-  }
+  if (request.localOnly && isCloudProvider(request.provider, settings)) throw localOnlyError(request);
   checkBudget(options.budget, prepared.estimate, request.model, options.ledgerPath, now());
 
   const provider = createProvider(request.provider, settings);

@@ -4,6 +4,7 @@
  * API (all in src/core/audit/, none imports vscode):
  *   prepareAudit(request)            → PreparedAudit   (pipeline.ts) exact redacted payload + estimate, sends nothing
  *   runAudit(request, options)       → Promise<AuditRun> (pipeline.ts) cache → local-only → budget → provider → repair → grounding
+ *   countAuditTokens(request, {signal, timeoutMs}) → exact input tokens from the provider's counting endpoint (pipeline.ts)
  *   payloadText(prepared) / describeChecked(prepared) / describeUsage(report)   (pipeline.ts) texts for previews and messages
  *   parseUnifiedDiff(text)           → FileDiff[]      (diff.ts) `git diff` output → hunks
  *   changesScopeFromDiff(fileDiff, base) → AuditScope  (scope.ts); judgedRanges(target) → the lines that are judged

@@ -37,21 +37,37 @@ export function createAnthropicProvider(settings: ProviderSettings): Provider {
   const sdk = require('@anthropic-ai/sdk') as typeof import('@anthropic-ai/sdk');
   const { zodOutputFormat } = require('@anthropic-ai/sdk/helpers/zod') as typeof import('@anthropic-ai/sdk/helpers/zod');
   const help: KeyHelp = { ...ANTHROPIC_HELP, baseUrl: settings.baseUrl };
+  const clientFor = (req: CompletionRequest<unknown>, recorder: ResponseRecorder) => {
+    if (!settings.apiKey) throw missingKey('anthropic', help);
+    return new sdk.Anthropic({
+      apiKey: settings.apiKey, baseURL: settings.baseUrl, timeout: req.timeoutMs, maxRetries: settings.maxRetries ?? 2, fetch: recorder.fetch,
+    });
+  };
+  // The cache breakpoint goes on the last stable block: everything up to it is reused across audits.
+  const systemOf = (req: CompletionRequest<unknown>) => (req.stablePrefix
+    ? [{ type: 'text' as const, text: req.system }, { type: 'text' as const, text: req.stablePrefix, cache_control: { type: 'ephemeral' as const } }]
+    : [{ type: 'text' as const, text: req.system, cache_control: { type: 'ephemeral' as const } }]);
   return {
     id: 'anthropic',
     displayName: 'Anthropic',
     cloud: true,
-    async complete<T>(req: CompletionRequest<T>): Promise<CompletionResult<T>> {
-      if (!settings.apiKey) throw missingKey('anthropic', help);
+    async countTokens<T>(req: CompletionRequest<T>): Promise<number> {
       const recorder = new ResponseRecorder();
-      const client = new sdk.Anthropic({
-        apiKey: settings.apiKey, baseURL: settings.baseUrl, timeout: req.timeoutMs,
-        maxRetries: settings.maxRetries ?? 2, fetch: recorder.fetch,
-      });
-      // The cache breakpoint goes on the last stable block: everything up to it is reused across audits.
-      const system = req.stablePrefix
-        ? [{ type: 'text' as const, text: req.system }, { type: 'text' as const, text: req.stablePrefix, cache_control: { type: 'ephemeral' as const } }]
-        : [{ type: 'text' as const, text: req.system, cache_control: { type: 'ephemeral' as const } }];
+      const client = clientFor(req, recorder);
+      try {
+        const r = await client.messages.countTokens({
+          model: req.model, system: systemOf(req), messages: [{ role: 'user', content: req.user }],
+          output_config: { format: zodOutputFormat(req.schema as never) },
+        }, { signal: req.signal });
+        return r.input_tokens;
+      } catch (error) {
+        throw mapStainlessError(sdk, error, 'anthropic', help, { model: req.model, timeoutMs: req.timeoutMs, retries: Math.max(0, recorder.attempts - 1), signal: req.signal });
+      }
+    },
+    async complete<T>(req: CompletionRequest<T>): Promise<CompletionResult<T>> {
+      const recorder = new ResponseRecorder();
+      const client = clientFor(req, recorder);
+      const system = systemOf(req);
       try {
         const m = await client.messages.parse({
           model: req.model,

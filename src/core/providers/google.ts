@@ -19,10 +19,41 @@ export function createGoogleProvider(settings: ProviderSettings): Provider {
   const genai = require('@google/genai') as typeof import('@google/genai', { with: { 'resolution-mode': 'require' } });
   const help: KeyHelp = { ...GOOGLE_HELP, baseUrl: settings.baseUrl };
   const maxRetries = settings.maxRetries ?? 2;
+  /** Map a failure of a call that made `attempts` HTTP attempts (last response headers given). */
+  const failure = (error: unknown, req: CompletionRequest<unknown>, attempts: number, lastHeaders?: Headers): ProviderError => {
+    const base = { model: req.model, timeoutMs: req.timeoutMs, retries: Math.max(0, attempts - 1), cause: error };
+    if (req.signal?.aborted) return providerFailure('google', help, { ...base, aborted: true });
+    if (error instanceof genai.ApiError) {
+      return providerFailure('google', help, { ...base, status: error.status, detail: providerDetail(error), headers: lastHeaders });
+    }
+    const name = (error as Error)?.name;
+    if (name === 'AbortError' || name === 'TimeoutError') return providerFailure('google', help, { ...base, timedOut: true });
+    const code = networkCodeOf(error);
+    if (code || (error as Error)?.message === 'fetch failed') return providerFailure('google', help, { ...base, connectionFailed: true, networkCode: code });
+    return new ProviderError('server', 'google',
+      `Google Gemini call failed: ${(error as Error)?.message ?? String(error)}. Retry, or pick another provider.`, { cause: error });
+  };
   return {
     id: 'google',
     displayName: 'Google Gemini',
     cloud: true,
+    async countTokens<T>(req: CompletionRequest<T>): Promise<number> {
+      if (!settings.apiKey) throw missingKey('google', help);
+      const ai = new genai.GoogleGenAI({
+        apiKey: settings.apiKey, apiVersion: settings.apiVersion, httpOptions: { baseUrl: settings.baseUrl, timeout: req.timeoutMs },
+      });
+      try {
+        // The Gemini API counts contents only: the instructions and schema are counted as text parts.
+        const r = await ai.models.countTokens({
+          model: req.model,
+          contents: [{ role: 'user', parts: [{ text: req.system }, { text: JSON.stringify(jsonSchemaOf(req.schema)) }, ...(req.stablePrefix ? [{ text: req.stablePrefix }] : []), { text: req.user }] }],
+          config: { abortSignal: req.signal },
+        });
+        return r.totalTokens ?? 0;
+      } catch (error) {
+        throw failure(error, req, 1);
+      }
+    },
     async complete<T>(req: CompletionRequest<T>): Promise<CompletionResult<T>> {
       if (!settings.apiKey) throw missingKey('google', help);
       let attempts = 0;
@@ -81,19 +112,7 @@ export function createGoogleProvider(settings: ProviderSettings): Provider {
         const parsed = finish === 'MAX_TOKENS' ? null : checked.parsed;
         return { text, parsed, issues: parsed ? [] : [...issues, ...checked.issues], usage, model: res.modelVersion ?? req.model, raw: res };
       } catch (error) {
-        const base = { model: req.model, timeoutMs: req.timeoutMs, retries: Math.max(0, attempts - 1), cause: error };
-        if (req.signal?.aborted) throw providerFailure('google', help, { ...base, aborted: true });
-        if (error instanceof genai.ApiError) {
-          throw providerFailure('google', help, { ...base, status: error.status, detail: providerDetail(error), headers: lastHeaders });
-        }
-        const name = (error as Error)?.name;
-        if (name === 'AbortError' || name === 'TimeoutError') throw providerFailure('google', help, { ...base, timedOut: true });
-        const code = networkCodeOf(error);
-        if (code || (error as Error)?.message === 'fetch failed') {
-          throw providerFailure('google', help, { ...base, connectionFailed: true, networkCode: code });
-        }
-        throw new ProviderError('server', 'google',
-          `Google Gemini call failed: ${(error as Error)?.message ?? String(error)}. Retry, or pick another provider.`, { cause: error });
+        throw failure(error, req, attempts, lastHeaders);
       }
     },
   };

@@ -23,16 +23,30 @@ export function createOpenAIProvider(settings: ProviderSettings): Provider {
   const { zodTextFormat } = require('openai/helpers/zod') as typeof import('openai/helpers/zod');
   const help: KeyHelp = { ...OPENAI_HELP, baseUrl: settings.baseUrl };
   const maxRetries = settings.maxRetries ?? 2;
+  const clientFor = (req: CompletionRequest<unknown>, fetchFn?: typeof fetch) => {
+    if (!settings.apiKey) throw missingKey('openai', help);
+    return new sdk.OpenAI({ apiKey: settings.apiKey, baseURL: settings.baseUrl, timeout: req.timeoutMs, maxRetries, fetch: fetchFn });
+  };
   return {
     id: 'openai',
     displayName: 'OpenAI',
     cloud: true,
-    async complete<T>(req: CompletionRequest<T>): Promise<CompletionResult<T>> {
-      if (!settings.apiKey) throw missingKey('openai', help);
+    async countTokens<T>(req: CompletionRequest<T>): Promise<number> {
       const recorder = new ResponseRecorder();
-      const client = new sdk.OpenAI({
-        apiKey: settings.apiKey, baseURL: settings.baseUrl, timeout: req.timeoutMs, maxRetries, fetch: recorder.fetch,
-      });
+      const client = clientFor(req, recorder.fetch);
+      try {
+        const r = await client.responses.inputTokens.count({
+          model: req.model, instructions: req.system, input: req.stablePrefix ? `${req.stablePrefix}\n\n${req.user}` : req.user,
+          text: { format: zodTextFormat(req.schema as never, req.schemaName) },
+        }, { signal: req.signal });
+        return r.input_tokens;
+      } catch (error) {
+        throw mapStainlessError(sdk, error, 'openai', help, { model: req.model, timeoutMs: req.timeoutMs, retries: Math.max(0, recorder.attempts - 1), signal: req.signal });
+      }
+    },
+    async complete<T>(req: CompletionRequest<T>): Promise<CompletionResult<T>> {
+      const recorder = new ResponseRecorder();
+      const client = clientFor(req, recorder.fetch);
       const input = req.stablePrefix ? `${req.stablePrefix}\n\n${req.user}` : req.user;
       try {
         const r = await client.responses.parse({

@@ -70,6 +70,11 @@ export interface Provider {
   /** True when requests leave the machine (refused in local-only mode). */
   readonly cloud: boolean;
   complete<T>(request: CompletionRequest<T>): Promise<CompletionResult<T>>;
+  /**
+   * The provider's own count of the input tokens this request would use (its token-counting
+   * endpoint; free, but the redacted payload does leave the machine). Absent when the provider has none.
+   */
+  countTokens?<T>(request: CompletionRequest<T>): Promise<number>;
 }
 
 /** Builds a provider; called on first use so the SDK module is only evaluated when needed. */

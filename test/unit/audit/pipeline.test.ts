@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expectProviderError, FakeProviders, reviewText } from '../../support/fake-providers';
-import { prepareAudit, runAudit } from '../../../src/core/audit/pipeline';
+import { countAuditTokens, prepareAudit, runAudit } from '../../../src/core/audit/pipeline';
 import { parseUnifiedDiff } from '../../../src/core/audit/diff';
 import type { AuditRequest } from '../../../src/core/audit/types';
 import type { Finding } from '../../../src/core/audit/findings';
@@ -216,6 +216,26 @@ describe('audit pipeline (runAudit against the fake server)', function () {
     const unknown = prepareAudit(request({ model: 'brand-new-model' }));
     assert.equal(unknown.estimate.costUsd, null);
     assert.match(unknown.estimate.note!, /stakes\.audit\.pricing/);
+  });
+
+  it('asks the provider for the exact input token count, and refuses that in local-only mode', async () => {
+    for (const [provider, baseUrl, countPath] of [
+      ['openai', `${fake.url}/v1`, /\/v1\/responses\/input_tokens$/],
+      ['anthropic', fake.url, /\/v1\/messages\/count_tokens$/],
+      ['google', fake.url, /\/v1\/models\/gpt-5\.4:countTokens$/],
+    ] as const) {
+      fake.reset();
+      const counted = await countAuditTokens(request({ provider, settings: { apiKey: 'k', baseUrl } }));
+      assert.equal(counted.exact, true);
+      const last = fake.requests[fake.requests.length - 1];
+      assert.match(last.path, countPath);
+      assert.equal(counted.inputTokens, Math.ceil(Buffer.byteLength(last.body) / 4), 'the count is the one the server gave');
+      assert.ok(!last.body.includes('sk_live_51HxQ2mK8vT3nR7pW9yZ4bC6d'), 'counting sends the redacted payload only');
+      assert.equal(fake.modelRequests().length, 0, 'counting generates nothing');
+    }
+    const local = await countAuditTokens(request({ provider: 'openai-compatible', model: 'q', settings: { baseUrl: `${fake.url}/v1` } }));
+    assert.equal(local.exact, false);
+    await expectProviderError(countAuditTokens(request({ localOnly: true })), 'local-only');
   });
 
   it('rejects a bad selection with a clear message', () => {
