@@ -5,11 +5,13 @@
  * the real PostgreSQL of the machine (skipped with a reason when it is missing, failed under CI).
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExplainResult } from '../../src/core/sql/types';
 import type { PlanViewOutbound } from '../../src/webview/planProtocol';
-import { needPostgres, POSTGRES_URL, runScopedName } from '../support/services';
-import { closeAllEditors, openFile, stakes, WorkspaceFiles } from './helpers';
+import { MARIADB_URL, needMariadb, needPostgres, POSTGRES_URL, runScopedName } from '../support/services';
+import { closeAllEditors, openFile, stakes, WorkspaceFiles, workspaceRoot } from './helpers';
 
 interface Snapshot {
   message?: PlanViewOutbound;
@@ -227,5 +229,65 @@ describe('SQL EXPLAIN on a real PostgreSQL (stakes.sql.connection)', function ()
     assert.equal(err.kind, 'connection');
     assert.match(err.message, /127\.0\.0\.1:1/);
     assert.doesNotMatch(err.message, /\n\s+at /, 'no stack trace');
+  });
+});
+
+describe('SQL EXPLAIN on MariaDB/MySQL and SQLite (stakes.sql.connection)', function () {
+  this.timeout(120_000);
+  const files = new WorkspaceFiles();
+  const cleanups: Array<() => Promise<void>> = [];
+  let undoConnection: (() => Promise<void>) | undefined;
+
+  before(async () => {
+    await stakes();
+    const config = vscode.workspace.getConfiguration('stakes.sql');
+    const before = config.inspect<string>('connection')?.workspaceValue;
+    undoConnection = async () => { await vscode.workspace.getConfiguration('stakes.sql').update('connection', before, vscode.ConfigurationTarget.Workspace); };
+  });
+
+  after(async () => {
+    await undoConnection?.();
+    await files.restore();
+    for (const c of cleanups) await c();
+  });
+
+  it('explains on MariaDB through mysql2, with the server named', async function () {
+    await needMariadb(this);
+    await vscode.workspace.getConfiguration('stakes.sql').update('connection', MARIADB_URL, vscode.ConfigurationTarget.Workspace);
+    await files.write('queries/maria.sql', 'SELECT table_name FROM information_schema.tables WHERE table_schema = \'test\';\n');
+    const editor = await openFile('queries/maria.sql');
+    placeCursor(editor, 'table_name');
+    await vscode.commands.executeCommand('stakes.sql.explain');
+    const result = await resultOf();
+    assert.equal(result.engine.kind, 'mysql');
+    assert.match(result.engine.label, /MariaDB|MySQL/);
+    assert.equal(result.estimate, false);
+  });
+
+  it('explains on an SQLite file given relative to the workspace folder', async () => {
+    const initSqlJs = require('sql.js') as (o?: object) => Promise<{ Database: new () => { run(sql: string): void; export(): Uint8Array; close(): void } }>;
+    const SQL = await initSqlJs();
+    const db = new SQL.Database();
+    db.run('CREATE TABLE items (id INTEGER PRIMARY KEY, sku TEXT NOT NULL, price INTEGER NOT NULL)');
+    db.run('CREATE INDEX items_sku ON items (sku)');
+    const bytes = db.export();
+    db.close();
+    const dbFile = path.join(workspaceRoot(), 'data', 'catalogue.db');
+    await fs.mkdir(path.dirname(dbFile), { recursive: true });
+    await fs.writeFile(dbFile, bytes);
+    cleanups.push(() => fs.rm(dbFile, { force: true }));
+    await vscode.workspace.getConfiguration('stakes.sql').update('connection', 'sqlite:data/catalogue.db', vscode.ConfigurationTarget.Workspace);
+    await files.write('queries/items.sql', "SELECT id FROM items WHERE sku = 'A-1';\n\nSELECT id FROM items WHERE price > 100 ORDER BY price;\n");
+    const editor = await openFile('queries/items.sql');
+    placeCursor(editor, 'sku =');
+    await vscode.commands.executeCommand('stakes.sql.explain');
+    const byIndex = await resultOf();
+    assert.equal(byIndex.engine.kind, 'sqlite');
+    assert.match(JSON.stringify(byIndex.plan), /items_sku/, 'the lookup uses the sku index');
+    placeCursor(editor, 'price >');
+    await vscode.commands.executeCommand('stakes.sql.explain');
+    const scan = await resultOf();
+    assert.ok(scan.findings.some((f) => f.id === 'sqlite-full-scan' || f.id === 'sqlite-temp-btree'),
+      `expected a full-scan or temp b-tree finding, got ${scan.findings.map((f) => f.id).join(', ')}`);
   });
 });
