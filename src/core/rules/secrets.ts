@@ -36,8 +36,9 @@ export function isSecretName(name: string): boolean {
 }
 
 /** Whether a literal assigned to a secret-named target is plausibly a real secret (not a placeholder or prose). */
-export function isSecretValue(value: string): boolean {
+export function isSecretValue(value: string, name?: string): boolean {
   const v = value.trim();
+  if (name && isNameLike(v, name)) return false;
   if (KNOWN_DEFAULTS.has(v.toLowerCase())) return true;
   if (v.length < 6) return false;
   if (PLACEHOLDER.test(v) || ENV_NAME.test(v)) return false;
@@ -46,6 +47,21 @@ export function isSecretValue(value: string): boolean {
   if (/^[a-z]+(?:[ _-][a-z]+)*$/.test(v) && v.length < 12 && !/pass|secret/.test(v)) return false; // one plain word
   if (/^(.)\1+$/.test(v)) return false;
   return true;
+}
+
+const squash = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/**
+ * Enum members and protocol field names: `REFRESH_TOKEN = 'refresh_token'`, `loadAccessToken: "loadAccessToken"`,
+ * `invalidPassword: "invalidUserNameOrPassword"`, `CACHE_KEY = "msal.cache.encryption"`.
+ */
+function isNameLike(value: string, name: string): boolean {
+  const v = squash(value);
+  const n = squash(name.replace(/^.*[.[\]'"]/, ''));
+  if (v.length >= 3 && (v === n || n.includes(v))) return true;
+  if (/^[a-z]+(?:[A-Z][a-z0-9]+)+$/.test(value) || /^[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+$/.test(value)) return true; // an identifier
+  if (/^[a-z]+(?:[._][a-z]+)+$/.test(value) && /(?:token|password|passwd|key|secret|credential)s?$/.test(value)) return true; // a field name
+  return /^[a-z]+(?:\.[a-z_]+)+$/i.test(value); // a dotted key
 }
 
 export function matchTokenPattern(value: string): TokenPattern | undefined {

@@ -61,6 +61,7 @@ interface Cx {
   isArchive: boolean;
   isDjango: boolean;
   usesDefusedXml: boolean;
+  usesRandom: boolean;
   placeholder: PlaceholderStyle | null;
   fileAuthz: boolean;
 }
@@ -124,6 +125,7 @@ export async function analyzePython(path: string, source: string): Promise<RuleH
       isArchive: has(/^(?:zipfile|tarfile|shutil)$/),
       isDjango: has(/^django/),
       usesDefusedXml: has(/^defusedxml/),
+      usesRandom: imports.has('random'),
       placeholder: has(/^sqlite3$|^aiosqlite$/) ? 'qmark' : has(/^(?:psycopg2?|pymysql|MySQLdb|mysql\.connector|asyncpg)/) ? (has(/^asyncpg/) ? 'dollar' : 'pyformat') : null,
       fileAuthz: /before_request[\s\S]{0,400}(?:abort\(\s*40[13]|permission|role)/.test(source),
     };
@@ -947,6 +949,7 @@ function isPasswordData(n: Node, fn: FnInfo): boolean {
 }
 
 function checkRandomContext(name: string, value: Node, fn: FnInfo, cx: Cx): void {
+  if (!cx.usesRandom) return;
   const calls = [value, ...value.descendantsOfType('call')].filter((c): c is Node => !!c && c.type === 'call' &&
     /^random\.(?:random|randint|choice|choices|randrange|getrandbits|sample|uniform)$/.test(field(c, 'function')?.text ?? ''));
   if (!calls.length) return;
@@ -977,7 +980,7 @@ function checkSecretAssignment(left: Node, right: Node, cx: Cx): void {
 function checkSecretValue(name: string, v: Node, cx: Cx, fallback: boolean): void {
   if (cx.isTest || v.type !== 'string') return;
   const value = stringValue(v);
-  if (value === null || !isSecretName(name) || matchTokenPattern(value) || !isSecretValue(value)) return;
+  if (value === null || !isSecretName(name) || matchTokenPattern(value) || !isSecretValue(value, name)) return;
   hit(cx, v, { ruleId: 'hardcoded-secret', confidence: fallback ? 0.8 : 0.7, title: fallback ? 'Hard-coded fallback secret' : 'Hard-coded secret',
     explanation: `"${name}" ${fallback ? 'falls back to' : 'is set to'} a literal secret in the source: everyone with the repository has it and it cannot be rotated without a deploy. ` +
       `Read it from the environment or a secret manager${fallback ? ' and refuse to start when it is missing' : ''}.`,

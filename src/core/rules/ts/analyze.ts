@@ -36,9 +36,13 @@ interface FileCx extends TaintContext {
   isMigration: boolean;
   fileText: string;
   hasJwtVerify: boolean;
+  hasMathRandom: boolean;
+  /** Imports a database client, ORM or local models/repositories (or imports nothing: a snippet). */
+  hasDb: boolean;
   fileAuthz: boolean;
 }
 
+const DB_MODULE = /^(?:sequelize|sequelize-typescript|mongoose|mongodb|typeorm|@prisma\/client|prisma|knex|objection|@mikro-orm\/.*|drizzle-orm.*|pg|pg-promise|postgres|mysql2?(?:\/promise)?|mariadb|sqlite3?|better-sqlite3|@nestjs\/typeorm|@nestjs\/mongoose|@nestjs\/sequelize|kysely|slonik|@libsql\/client|@planetscale\/database|@neondatabase\/serverless|@vercel\/postgres|bookshelf|waterline|massive|oracledb|mssql|tedious|@google-cloud\/firestore|firebase-admin|dynamoose|@aws-sdk\/client-dynamodb|@aws-sdk\/lib-dynamodb)$|(?:^|\/)(?:models?|entities|entity|db|database|repositor(?:y|ies)|dao|schema|prisma|orm)(?:\/|$|\.)/;
 const ARCHIVE_MODULES = /^(?:adm-zip|unzipper|yauzl|jszip|tar|tar-stream|tar-fs|decompress|extract-zip|node-stream-zip|unzip|unzip-stream)$/;
 const SQL_METHODS_STRONG = new Set(['query', 'execute', 'raw', '$queryRawUnsafe', '$executeRawUnsafe', 'whereRaw', 'orWhereRaw', 'havingRaw',
   'orHavingRaw', 'orderByRaw', 'groupByRaw', 'joinRaw', 'selectRaw', 'fromRaw', 'unsafe', 'sql', 'exec', 'prepare', 'all', 'get', 'run', 'each',
@@ -87,6 +91,8 @@ export function analyzeTypeScript(path: string, source: string): RuleHit[] {
     isTest: isTestPath(path),
     isMigration: /(?:^|\/)migrations?\//i.test(path),
     hasJwtVerify: /\.verify\s*\(|jwtVerify\s*\(|\bverify\s*\(/.test(source),
+    hasMathRandom: source.includes('Math.random'),
+    hasDb: imports.size === 0 || [...modules].some((m) => DB_MODULE.test(m)),
     fileAuthz: /\.use\s*\([^)]*(?:authori[sz]|permission|role|admin|owner|acl|polic|guard|can[A-Z])/i.test(source),
   };
   const top = new Scope(undefined);
@@ -212,7 +218,7 @@ function analyzeFunction(fnNode: TS.FunctionLikeDeclaration, parentScope: Scope,
       continue;
     }
     const typeText = p.type?.getText(cx.sf) ?? '';
-    if (nameText && (nameText === 'req' || nameText === 'request' || /^(?:Express\.)?Request\b|FastifyRequest|NextRequest|IncomingMessage|HonoRequest/.test(typeText))) {
+    if (nameText && isIncomingRequestParam(fnNode, p, nameText, typeText, cx)) {
       sc.requestNames.add(nameText);
       handler = true;
       continue;
@@ -266,6 +272,29 @@ function analyzeFunction(fnNode: TS.FunctionLikeDeclaration, parentScope: Scope,
   finishFunction(info, cx);
 }
 
+const HTTP_METHOD_EXPORT = /^(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|handler|loader|action)$/;
+const ROUTER_RECEIVER = /^(?:app|router|server|fastify|api|routes?|r|instance|koa|hono|express\(\)|[a-z]+Router)$/;
+
+/**
+ * An incoming HTTP request, not any variable called `request` (HTTP client libraries have those too):
+ * typed as a server request, followed by a response/reply/next parameter, passed to a route registration,
+ * or the parameter of an exported GET/POST… route handler.
+ */
+function isIncomingRequestParam(fn: TS.FunctionLikeDeclaration, p: TS.ParameterDeclaration, name: string, typeText: string, cx: FileCx): boolean {
+  const t = ts();
+  if (/^(?:Express\.)?Request\b|FastifyRequest|NextRequest|NextApiRequest|IncomingMessage|HonoRequest|^Req\b/.test(typeText)) return true;
+  if (name !== 'req' && name !== 'request') return false;
+  const idx = fn.parameters.indexOf(p);
+  const next = fn.parameters[idx + 1];
+  if (next && t.isIdentifier(next.name) && /^(?:res|response|reply|h|next|rep)$/.test(next.name.text)) return true;
+  const parent = fn.parent;
+  if (parent && t.isCallExpression(parent)) {
+    const recv = receiverOf(parent);
+    if (recv && ROUTER_RECEIVER.test(recv.getText(cx.sf)) && /^(?:get|post|put|patch|delete|del|all|use|route|options|head|handle|on)$/.test(calleeName(parent))) return true;
+  }
+  return HTTP_METHOD_EXPORT.test(functionName(fn)) && name === 'request';
+}
+
 function bindPattern(name: TS.BindingName, taint: Taint | undefined, sc: Scope, cx: FileCx, sourceText: string): void {
   const t = ts();
   if (t.isIdentifier(name)) {
@@ -295,8 +324,21 @@ function clearPattern(name: TS.BindingName, sc: Scope): void {
   else for (const el of name.elements) if (!t.isOmittedExpression(el)) clearPattern(el.name, sc);
 }
 
+let interestingKinds: Set<TS.SyntaxKind> | undefined;
+/** Node kinds visit() does more than recurse into: everything else goes straight to its children. */
+function interesting(): Set<TS.SyntaxKind> {
+  const k = ts().SyntaxKind;
+  return (interestingKinds ??= new Set([k.FunctionDeclaration, k.FunctionExpression, k.ArrowFunction, k.MethodDeclaration, k.Constructor,
+    k.GetAccessor, k.SetAccessor, k.VariableDeclaration, k.BinaryExpression, k.ForOfStatement, k.ForInStatement, k.ForStatement,
+    k.CallExpression, k.NewExpression, k.PropertyAssignment, k.StringLiteral, k.NoSubstitutionTemplateLiteral, k.TemplateExpression]));
+}
+
 function visit(node: TS.Node, sc: Scope, fn: FnInfo, cx: FileCx): void {
   const t = ts();
+  if (!interesting().has(node.kind)) {
+    t.forEachChild(node, (c) => visit(c, sc, fn, cx));
+    return;
+  }
   if (isFunctionLikeNode(node)) {
     analyzeFunction(node, sc, fn, cx);
     return;
@@ -398,11 +440,15 @@ function describe(taint: Taint): string {
   return `${taint.source}, whose callers decide its value`;
 }
 
+/** Receivers whose name alone does not say "database" (an HTTP client, a cache, a stream): trusted only in files that use a database. */
+const AMBIGUOUS_DB_RECEIVER = /^(?:client|pool|conn|connection|session|manager|em|tx|trx|sql|collection|store|models?)$/i;
+
 function isDbReceiver(recv: TS.Expression, cx: FileCx): boolean {
   const t = ts();
   const r = skipOuter(recv);
   let root: TS.Expression = r;
   while (t.isPropertyAccessExpression(root) || t.isElementAccessExpression(root) || t.isCallExpression(root)) root = skipOuter(root.expression);
+  if (!cx.hasDb && t.isIdentifier(root) && (AMBIGUOUS_DB_RECEIVER.test(root.text) || /^[A-Z]/.test(root.text))) return false;
   if (t.isIdentifier(root) && /^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)*$/.test(root.text) && !BUILTIN_PASCAL.has(root.text) && r === root) {
     const mod = cx.imports.get(root.text);
     if (!mod || !/^(?:node:)?(?:fs|path|crypto|http|https|url|util|events|stream|os|child_process)$/.test(mod)) return true;
@@ -417,8 +463,17 @@ function isAwaited(node: TS.Node): boolean {
     if (t.isAwaitExpression(p) || t.isYieldExpression(p)) return true;
     if (t.isCallExpression(p) && /^(?:then|exec|all|allSettled)$/.test(calleeName(p))) return true;
     if (t.isPropertyAccessExpression(p) || t.isCallExpression(p) || t.isParenthesizedExpression(p) || t.isAsExpression(p) || t.isNonNullExpression(p)) continue;
-    if (t.isReturnStatement(p) || t.isArrowFunction(p)) return true;
+    // `return db.x()` / `async () => db.x()` in an async function hands the promise to an awaiting caller.
+    if (t.isReturnStatement(p) || t.isArrowFunction(p)) return isInAsyncFunction(p);
     return false;
+  }
+  return false;
+}
+
+function isInAsyncFunction(n: TS.Node): boolean {
+  const t = ts();
+  for (let p: TS.Node | undefined = n; p; p = p.parent) {
+    if (isFunctionLikeNode(p)) return !!t.getCombinedModifierFlags(p as TS.Declaration) && (t.getCombinedModifierFlags(p as TS.Declaration) & t.ModifierFlags.Async) !== 0;
   }
   return false;
 }
@@ -484,7 +539,7 @@ function checkCall(call: TS.CallExpression, sc: Scope, fn: FnInfo, cx: FileCx): 
   }
 
   // --- Unsafe deserialization (node-serialize, cryo, funcster)
-  if (arg0 && /^(?:unserialize|deserialize)$/.test(name) && (mod === 'node-serialize' || /^(?:serialize|serializer|nodeSerialize|funcster|cryo)$/i.test(recvText) || cx.imports.get(recvText) === 'node-serialize')) {
+  if (arg0 && /^(?:unserialize|deserialize|parse)$/.test(name) && /^(?:node-serialize|funcster|cryo|serialize-to-js)$/.test(mod ?? cx.imports.get(recvText) ?? '')) {
     const taint = taintOf(arg0, sc, cx);
     if (!t.isStringLiteralLike(arg0)) {
       hit(cx, call, { ruleId: 'unsafe-deserialization', severity: taint?.origin === 'request' ? 'critical' : 'high', confidence: taint ? 0.9 : 0.7,
@@ -525,7 +580,7 @@ function checkCall(call: TS.CallExpression, sc: Scope, fn: FnInfo, cx: FileCx): 
   checkMassAssignment(call, name, recv, args, sc, cx);
 
   // --- Database access bookkeeping: IDOR, transactions, N+1
-  if (recv && (isDbReceiver(recv, cx) || ((name === 'save' || name === 'destroy') && isAwaited(call)))) {
+  if (recv && (isDbReceiver(recv, cx) || (cx.hasDb && (name === 'save' || name === 'destroy') && isAwaited(call)))) {
     const write = DB_WRITE_METHODS.has(name) || ((name === 'query' || name === 'execute' || name === 'run') && arg0 && isWriteSql(sqlTextOf(arg0, sc, cx)));
     const read = DB_READ_METHODS.has(name);
     if ((write || read) && isAwaited(call)) {
@@ -961,7 +1016,7 @@ function reportWeakHash(call: TS.CallExpression, alg: string, cx: FileCx): void 
 function checkInsecureRandomContext(node: TS.VariableDeclaration | TS.PropertyAssignment, cx: FileCx): void {
   const t = ts();
   const init = node.initializer;
-  if (!init) return;
+  if (!init || !cx.hasMathRandom) return;
   const name = node.name.getText(cx.sf);
   const calls: TS.CallExpression[] = [];
   const walk = (n: TS.Node): void => {
@@ -1045,7 +1100,7 @@ function checkMassAssignment(call: TS.CallExpression, name: string, recv: TS.Exp
   let target: TS.Expression | undefined;
   if (name === 'assign' && recv && recv.getText(cx.sf) === 'Object') {
     if (args[0] && t.isObjectLiteralExpression(skipOuter(args[0]))) return; // a copy, not a write
-    target = args.slice(1).find((a) => taintOf(a, sc, cx)?.whole);
+    target = args.slice(1).find((a) => isWholeRequest(taintOf(a, sc, cx)));
   } else if (recv && name in MASS_ASSIGN_METHODS && (isDbReceiver(recv, cx) || name === 'set' || name === 'setAttributes' || name === 'merge')) {
     if ((name === 'set' || name === 'setAttributes') && isRequestObject(recv, sc)) return;
     if (name === 'set' && (!args[0] || args.length > 1)) return; // map.set(k, v) / res.set(header, v)
@@ -1056,18 +1111,22 @@ function checkMassAssignment(call: TS.CallExpression, name: string, recv: TS.Exp
       // Prisma: create({ data: req.body }), update({ where, data }); Mongo: { $set: req.body }.
       if (t.isObjectLiteralExpression(c)) {
         const p = c.properties.find((pp) => t.isPropertyAssignment(pp) && /^(?:data|create|update|\$set|values)$/.test(pp.name.getText(cx.sf).replace(/['"]/g, '')) &&
-          taintOf(pp.initializer, sc, cx)?.whole) as TS.PropertyAssignment | undefined;
+          isWholeRequest(taintOf(pp.initializer, sc, cx))) as TS.PropertyAssignment | undefined;
         if (p) target = p.initializer;
-        else if (taintOf(c, sc, cx)?.whole) target = c;
-      } else if (taintOf(cand, sc, cx)?.whole) target = cand;
+        else if (isWholeRequest(taintOf(c, sc, cx))) target = c;
+      } else if (isWholeRequest(taintOf(cand, sc, cx))) target = cand;
     }
-    if (!target && name === 'update' && args[0] && taintOf(args[0], sc, cx)?.whole && isDbReceiver(recv, cx)) target = args[0]; // Sequelize Model.update(values, { where })
+    if (!target && name === 'update' && args[0] && isWholeRequest(taintOf(args[0], sc, cx)) && isDbReceiver(recv, cx)) target = args[0]; // Sequelize Model.update(values, { where })
   }
   if (!target) return;
   const taint = taintOf(target, sc, cx)!;
   hit(cx, call, { ruleId: 'mass-assignment', confidence: 0.8,
     explanation: `${call.expression.getText(cx.sf)}() receives the whole request body (${taint.source}): a client can add fields the form never shows (role, isAdmin, ownerId, balance, verified). ` +
       'Copy only allowed fields (const { name, email } = req.body) or validate with a schema that strips unknown keys.' });
+}
+
+function isWholeRequest(t: Taint | undefined): boolean {
+  return !!t && t.whole && t.origin === 'request';
 }
 
 function checkNew(node: TS.NewExpression, sc: Scope, cx: FileCx): void {
@@ -1113,7 +1172,7 @@ function checkSecretAssignment(name: string, value: TS.Expression, cx: FileCx): 
   if (!t.isStringLiteralLike(v)) return;
   if (!isSecretName(name)) return;
   if (matchTokenPattern(v.text)) return; // reported by checkTokenLiteral
-  if (!isSecretValue(v.text)) return;
+  if (!isSecretValue(v.text, name)) return;
   const env = envNameFor(name);
   hit(cx, v, { ruleId: 'hardcoded-secret', confidence: fallback ? 0.8 : 0.7,
     title: fallback ? 'Hard-coded fallback secret' : 'Hard-coded secret',

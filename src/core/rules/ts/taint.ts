@@ -89,13 +89,12 @@ const REQUEST_METHODS: Record<string, [boolean, boolean]> = {
   param: [false, false], get: [false, false], header: [false, false], json: [true, true], text: [false, false],
   formData: [true, true], query: [true, false], queries: [true, false], parseBody: [true, true], cookie: [false, false],
 };
-const DEFAULT_REQUEST_NAMES = new Set(['req', 'request']);
 
 /** Whether `e` denotes a request object in this scope (req, request, ctx.request, c.req, a Nest @Req() parameter…). */
 export function isRequestObject(e: TS.Expression, sc: Scope): boolean {
   const t = ts();
   e = skipOuter(e);
-  if (t.isIdentifier(e)) return DEFAULT_REQUEST_NAMES.has(e.text) || sc.isRequestName(e.text);
+  if (t.isIdentifier(e)) return sc.isRequestName(e.text);
   if (t.isPropertyAccessExpression(e)) {
     const base = skipOuter(e.expression);
     if (!t.isIdentifier(base)) return false;
