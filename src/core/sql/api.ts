@@ -63,7 +63,8 @@ export interface WorkspaceExplainOptions {
 
 interface Slot { key: string; engine: ExplainEngine; lock: Promise<unknown>; idle?: NodeJS.Timeout; embedded?: EmbeddedEngine }
 
-const CODE_SKIP = new Set(['node_modules', '.git', 'dist', 'build', 'out', 'vendor', 'target', '.venv', 'venv', '__pycache__', 'coverage', '.next', '.cache', 'migrations', 'migration', 'migrate']);
+// Schema folders hold DDL, not the application's queries; tests hold fixtures, not production traffic.
+const CODE_SKIP = new Set(['node_modules', '.git', 'dist', 'build', 'out', 'vendor', 'target', '.venv', 'venv', '__pycache__', 'coverage', '.next', '.cache', 'migrations', 'migration', 'migrate', 'test', 'tests', '__tests__', 'spec', 'fixtures']);
 
 export class Explainer {
   private readonly slots = new Map<string, Slot>();
@@ -125,7 +126,7 @@ export class Explainer {
       const info = await wrap(() => engine.tableInfo([...relations]));
       const findings = runChecks(out.plan, {
         engine: engine.kind, analyzed: !!req.analyze, estimate: engine.estimate, sql, summary: out.summary,
-        tableRows: info.rows, indexes: info.indexes, ...(req.source ? { source: req.source } : {}),
+        tableRows: info.rows, indexes: info.indexes, columnTypes: info.columns, ...(req.source ? { source: req.source } : {}),
       });
       const ta = Date.now();
       const advice = req.suggestIndexes === false ? { suggestions: [], candidates: [] }
@@ -338,7 +339,7 @@ function codeFiles(root: string): string[] {
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) { if (!CODE_SKIP.has(e.name) && !e.name.startsWith('.')) walk(p, depth + 1); }
-      else if (e.isFile() && codeLanguage('', e.name) && codeLanguage('', e.name) !== 'sql' && !/\.d\.ts$|\.min\.js$/.test(e.name)) out.push(p);
+      else if (e.isFile() && codeLanguage('', e.name) && codeLanguage('', e.name) !== 'sql' && !/\.d\.ts$|\.min\.js$|[._-](test|spec)\.[a-z]+$|^test_.*\.py$|_test\.go$/.test(e.name)) out.push(p);
     }
   };
   walk(root, 0);

@@ -20,6 +20,8 @@ export interface CheckContext {
   tableRows: Record<string, number>;
   /** Existing indexes per table: each index's columns in order (lower-case; expressions as written). */
   indexes: Record<string, string[][]>;
+  /** Column types per table (lower-case), when the engine reports them. */
+  columnTypes?: Record<string, Record<string, string>>;
   source?: ExtractedStatement;
 }
 
@@ -275,7 +277,12 @@ function nonSargable(plan: PlanNode, ctx: CheckContext, add: (f: SqlFinding) => 
   }
   walkPlan(plan, (node) => {
     if (!node.filter || !node.relation) return;
-    for (const p of predicateColumns(node.filter)) if (p.wrapped) report(node, node.relation, p.column, p.wrapped, node.filter);
+    for (const p of predicateColumns(node.filter)) {
+      if (p.wrapped) report(node, node.relation, p.column, p.wrapped, node.filter);
+      // `(customer_id)::text = '42'`: a cast to text is only free for columns that already are text.
+      const type = ctx.columnTypes?.[node.relation.toLowerCase()]?.[p.column];
+      if (p.textCast && type && !/char|text|citext|name/i.test(type)) report(node, node.relation, p.column, p.textCast, node.filter);
+    }
   });
 }
 

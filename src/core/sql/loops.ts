@@ -11,8 +11,19 @@ const ITERATING_CALLS = /(?:\.|^|\s)(forEach|map|flatMap|filter|reduce|some|ever
 export function findLoop(masked: string, text: string, at: number, lang: 'js' | 'python' | 'go'): LoopContext | undefined {
   if (lang === 'python') return pythonLoop(text, masked, at);
   let depth = 0;
+  // A loop whose body is a single statement without braces: `for (const x of xs) await db.query(…);`
+  let statementChecked = lang !== 'js';
+  const bracelessLoop = (from: number): LoopContext | undefined => {
+    statementChecked = true;
+    const m = /^\s*(for\s*(?:await\s*)?\(|while\s*\()/.exec(masked.slice(from, at));
+    return m ? { line: countLines(text, from + m.index + (m[0].length - m[0].trimStart().length)), kind: m[1].replace(/[\s(]+$/, '').replace(/\s+/g, ' ') } : undefined;
+  };
   for (let k = at - 1; k >= 0; k--) {
     const ch = masked[k];
+    if (!statementChecked && depth === 0 && (ch === ';' || ch === '}' || ch === '{')) {
+      const loop = bracelessLoop(k + 1);
+      if (loop) return loop;
+    }
     if (ch === ')' || ch === '}' || ch === ']') { depth++; continue; }
     if (ch !== '(' && ch !== '{' && ch !== '[') continue;
     if (depth > 0) { depth--; continue; }
@@ -32,7 +43,7 @@ export function findLoop(masked: string, text: string, at: number, lang: 'js' | 
       }
     }
   }
-  return undefined;
+  return statementChecked ? undefined : bracelessLoop(0);
 }
 
 /** Text between the previous statement boundary and a `{`. */

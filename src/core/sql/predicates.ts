@@ -14,6 +14,8 @@ export interface ColumnPredicate {
   kind: PredicateKind;
   /** The column is wrapped in a function or a non-trivial cast: an index on the bare column cannot serve it. */
   wrapped?: string;
+  /** A cast to a text type (harmless for text columns, not for numbers or dates cast to text). */
+  textCast?: string;
 }
 
 const COMPARISON = /(=\s*ANY|<>|!=|<=|>=|=|<|>|~~\*|~~|!~~|\bNOT\s+LIKE\b|\bLIKE\b|\bILIKE\b|\bIN\b|\bBETWEEN\b|\bIS\s+NOT\s+NULL\b|\bIS\s+NULL\b)/i;
@@ -74,8 +76,9 @@ function columnOf(operandRaw: string): Omit<ColumnPredicate, 'kind'> | undefined
   if (realCols.length !== 1) return undefined;
   const col = realCols[0];
   const badCast = castTypes.find((t) => !HARMLESS_CAST.test(t.replace(/"/g, '')));
+  const textCast = castTypes.find((t) => HARMLESS_CAST.test(t.replace(/"/g, '')));
   const wrapped = fn ? `${fn}()` : badCast ? `::${badCast}` : undefined;
-  return { ...(col.qualifier ? { qualifier: col.qualifier } : {}), column: col.column, ...(wrapped ? { wrapped } : {}) };
+  return { ...(col.qualifier ? { qualifier: col.qualifier } : {}), column: col.column, ...(wrapped ? { wrapped } : {}), ...(!wrapped && textCast ? { textCast: `::${textCast}` } : {}) };
 }
 
 /** Column names in a PostgreSQL `Sort Key` / SQL ORDER BY item: `o.created_at DESC` → created_at. */

@@ -103,6 +103,14 @@ describe('sql: checks', () => {
     assert.ok(f.some((x) => x.id === 'leading-wildcard-like' && x.evidence.pattern === '%son'));
   });
 
+  it('a cast to text is harmless on a text column but defeats the index of an integer column', () => {
+    const { plan } = parsePostgresPlan(pg({ 'Node Type': 'Seq Scan', 'Relation Name': 'orders', 'Total Cost': 500, 'Plan Rows': 1, 'Plan Width': 40, Filter: "(((customer_id)::text = '42'::text) AND ((status)::text = 'paid'::text))" }));
+    const f = runChecks(plan, ctx("SELECT * FROM orders WHERE customer_id::text = '42' AND status = 'paid'", {
+      analyzed: false, indexes: { orders: [['customer_id'], ['status']] }, columnTypes: { orders: { customer_id: 'integer', status: 'character varying(20)' } },
+    }));
+    assert.deepEqual(f.filter((x) => x.id === 'non-sargable-predicate').map((x) => `${x.evidence.column}${x.evidence.wrapper}`), ['customer_id::text']);
+  });
+
   it('reads columns from plan filters without mistaking casts, strings or parameters for columns', () => {
     const p = predicateColumns("((o.status)::text = 'paid'::text) AND (o.created_at > $1) AND (lower(c.email) = 'x = y')");
     assert.deepEqual(p.map((x) => [x.qualifier, x.column, x.kind, x.wrapped ?? '']), [

@@ -311,6 +311,30 @@ describe('sql engines: embedded PostgreSQL (PGlite child process)', function () 
     assert.equal(r.skippedMigrationStatements.find((s) => s.kind === 'extension-unavailable')?.line, 1);
   });
 
+  it('explains every query of a project and reports N+1 loops, skipping tests and migrations', async () => {
+    fs.mkdirSync(path.join(root, 'src'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'test'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'src', 'repo.ts'), [
+      'export async function byCustomer(id: number) {',
+      '  return pool.query(`SELECT * FROM orders WHERE customer_id = ${id}`);',
+      '}',
+      'export async function many(ids: number[]) {',
+      '  for (const id of ids) await pool.query("SELECT * FROM orders WHERE id = $1", [id]);',
+      '  await pool.query(`UPDATE orders SET ${fields} WHERE id = $1`, [1]);',
+      '}',
+    ].join('\n'));
+    fs.writeFileSync(path.join(root, 'test', 'repo.test.ts'), 'await pool.query("SELECT * FROM orders WHERE status = $1", ["x"]);');
+    const rep = await explainer.explainWorkspace(root, { rows: { orders: ROWS } });
+    assert.deepEqual(rep.results.map((x) => x.statement.range.start.line), [1, 4, 5]);
+    const [scan, loop, dynamic] = rep.results;
+    assert.ok(scan.result?.findings.some((f) => f.id === 'indexable-seq-scan'));
+    assert.equal(scan.result?.suggestions[0]?.columns[0], 'customer_id');
+    assert.ok(loop.result?.findings.some((f) => f.id === 'n-plus-one' && f.range?.start.line === 4));
+    assert.equal(dynamic.error?.kind, 'syntax');
+    assert.match(dynamic.error?.message ?? '', /inserts \$\{fields\}, which builds SQL text at runtime/);
+    assert.equal(rep.codeFindings.length, 1);
+  });
+
   it('assumes the default row count for tables without one, and the plan scales with it', async () => {
     const small = await explainer.explainStatement({ sql: MOST_SQL, engine: { kind: 'embedded' }, workspaceRoot: root, rows: { orders: 1000 }, suggestIndexes: false });
     const big = await explainer.explainStatement({ sql: MOST_SQL, engine: { kind: 'embedded' }, workspaceRoot: root, rows: { orders: 1_000_000 }, suggestIndexes: false });
