@@ -182,7 +182,7 @@ export const DEFAULT_RULES: SignalRule[] = [
   },
   {
     id: 'import.payments', label: 'sensitive', dampInWiring: true, weight: 3.5, dampInTests: true,
-    imports: /^(stripe|@stripe\/[\w-]+|braintree|@paypal\/[\w-]+|paypal-rest-sdk|@adyen\/[\w-]+|adyen|square|razorpay|@paddle\/[\w-]+|chargebee|recurly|@mollie\/[\w-]+|mollie(\..*)?|checkout-sdk-node|github\.com\/stripe\/stripe-go.*|com\.stripe.*|stripe\.net|stripe\..*|plaid|dwolla-v2|@lemonsqueezy\/[\w-]+|paddle_billing)$/i,
+    imports: /^(stripe|@stripe\/[\w-]+|braintree|@paypal\/[\w-]+|paypal-rest-sdk|@adyen\/[\w-]+|adyen|square|razorpay|@paddle\/[\w-]+|chargebee|recurly|@mollie\/[\w-]+|mollie(\..*)?|checkout-sdk-node|github\.com\/stripe\/stripe-go.*|com\.stripe.*|stripe\.net|stripe\..*|plaid|dwolla-v2|@lemonsqueezy\/[\w-]+|paddle_billing|aop\.api(\..*)?|alipay(\..*)?|alipay-sdk|com\.alipay\..*|wechatpay\w*(\..*)?|com\.github\.wechatpay\..*)$/i,
     detail: 'imports {m} (line {line})',
   },
   {
@@ -200,18 +200,20 @@ export const DEFAULT_RULES: SignalRule[] = [
   },
   {
     id: 'content.password-hashing', label: 'sensitive', weight: 3, families: CODE, dampInTests: true,
-    content: /\b((?:bcrypt\w*\.(?:hash|compare|hashSync|compareSync|genSalt\w*|hashpw|checkpw|gensalt|GenerateFromPassword|CompareHashAndPassword)|argon2\.(?:hash|verify)|(?:crypto\.)?scrypt(?:Sync)?|(?:crypto\.)?pbkdf2(?:Sync)?|password_hash|password_verify|check_password|make_password|set_password|generate_password_hash|check_password_hash|BCrypt\.\w+|pwd_context\.\w+|hashlib\.pbkdf2_hmac|Hash::(?:make|check)|_?[pP]asswordHasher\.\w+|_?[pP]assword[eE]ncoder\.(?:encode|matches)|VerifyHashedPassword|HashPassword)(?=\s*\()|PasswordHasher\b|has_secure_password\b)/,
+    content: /\b((?:bcrypt\w*\.(?:hash|compare|hashSync|compareSync|genSalt\w*|hashpw|checkpw|gensalt|GenerateFromPassword|CompareHashAndPassword)|argon2\.(?:hash|verify)|(?:crypto\.)?scrypt(?:Sync)?|(?:crypto\.)?pbkdf2(?:Sync)?|password_hash|password_verify|check_password|make_password|set_password|generate_password_hash|check_password_hash|BCrypt\.\w+|pwd_context\.\w+|hashlib\.pbkdf2_hmac|Hash::(?:make|check)|this->hash(?:er)?->(?:make|check|needsRehash)|_?[pP]asswordHasher\.\w+|_?[pP]assword[eE]ncoder\.(?:encode|matches)|VerifyHashedPassword|HashPassword)(?=\s*\()|PasswordHasher\b|has_secure_password\b)/,
     detail: 'calls {m} (line {line})',
   },
   {
-    // Changing or resetting a password is an account-takeover surface even when the hashing lives elsewhere.
+    // Changing a password or issuing/revoking tokens is an account-takeover surface even when the hashing
+    // lives elsewhere. Declaring a form or DTO named after it (class ResetPasswordForm(...)) is not.
     id: 'content.credential-change', label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true, maxHits: 2,
-    content: /((?:\bnew\s+|\b)(?:Update|Change|Reset)(?:User)?Password\w*(?=\s*\()|\b(?:update|change|reset)_(?:user_)?password\w*(?=\s*\())/,
-    detail: 'changes a password: {m} (line {line})',
+    content: /((?:\bnew\s+|\b)(?:[uU]pdate|[cC]hange|[rR]eset)(?:User)?Password\w*(?=\s*\()|\b(?:update|change|reset)_(?:user_)?password\w*(?=\s*\()|\b(?:revoke|issue|rotate|refresh)_?(?:[aA]ccess_?|[rR]efresh_?|[aA]pi_?)?(?:[tT]okens?|[sS]ecrets?|[kK]eys?)!?(?=\s*\(|\s*$)|\b(?:revoke|issue|rotate|refresh)(?:Access|Refresh|Api)?(?:Token|Secret|Key)s?(?=\s*\())/,
+    exclude: /^\s*(?:export\s+)?(?:public\s+|abstract\s+)*(?:class|def|function|interface|type|struct)\s/,
+    detail: 'changes credentials: {m} (line {line})',
   },
   {
     id: 'content.crypto', label: 'sensitive', weight: 2, families: CODE, dampInTests: true, maxHits: 4,
-    content: /\b(create(?:Cipheriv|Decipheriv|Cipher|Decipher|Hmac|Sign|Verify|PrivateKey|PublicKey)|generateKeyPair\w*|timingSafeEqual|Cipher\.getInstance|Mac\.getInstance|KeyPairGenerator|hmac\.(?:new|compare_digest)|Fernet|AES\.new|secrets\.compare_digest|subtle\.(?:encrypt|decrypt|sign|verify|importKey|deriveKey)|aes\.NewCipher|cipher\.NewGCM|hmac\.Equal|subtle\.ConstantTimeCompare|openssl_\w+|HMACSHA\d+|OpenSSL::(?:HMAC|Cipher|PKey)|Rfc2898DeriveBytes|(?:hotp|totp|authenticator)\.(?:generate|verify|check))\b/,
+    content: /\b(create(?:Cipheriv|Decipheriv|Cipher|Decipher|Hmac|Sign|Verify|PrivateKey|PublicKey)|generateKeyPair\w*|timingSafeEqual|Cipher\.getInstance|Mac\.getInstance|KeyPairGenerator|hmac\.(?:new|compare_digest)|Fernet|AES\.new|secrets\.compare_digest|subtle\.(?:encrypt|decrypt|sign|verify|importKey|deriveKey)|aes\.NewCipher|cipher\.NewGCM|hmac\.Equal|subtle\.ConstantTimeCompare|openssl_\w+|HMACSHA\d+|OpenSSL::(?:HMAC|Cipher|PKey)|Rfc2898DeriveBytes|(?:hotp|totp|authenticator)\.(?:generate|verify|check)|[tT]wo[fF]actor\w*(?:->|\.)(?:verify|check|validate|enable|disable|confirm)|[mM]fa\w*(?:->|\.)(?:verify|check|validate|enable|disable))\b/,
     detail: 'calls {m} (line {line})',
   },
   {
@@ -232,7 +234,7 @@ export const DEFAULT_RULES: SignalRule[] = [
     // Declaring which guard or role protects a handler (@UseGuards, @Roles, [Authorize], permission_classes)
     // applies a check written elsewhere: CRUD controllers are full of it.
     id: 'content.authz-applied', label: 'sensitive', weight: 0.75, families: CODE, dampInTests: true, maxHits: 3,
-    content: /(@(?:Secured|RolesAllowed|Roles|UseGuards|Authorize|login_required|permission_required)\b|\[Authorize(?:\(|\])|\b(?:IsAuthenticated|IsAdminUser|IsAuthenticatedOrReadOnly|AuthGuard|RolesGuard|PermissionsGuard|LoginRequiredMixin)\b|before_action\s+:(?:authenticate|authorize|require_login)\w*|authenticate_user!)/,
+    content: /(@(?:Secured|RolesAllowed|Roles|UseGuards|Authorize|(?:\w+\.)?login_required|permission_required)\b|\[Authorize(?:\(|\])|\b(?:IsAuthenticated|IsAdminUser|IsAuthenticatedOrReadOnly|AuthGuard|RolesGuard|PermissionsGuard|LoginRequiredMixin)\b|before_action\s+:(?:authenticate|authorize|require_login)\w*|authenticate_user!)/,
     detail: 'applies a guard: {m} (line {line})',
   },
   {
@@ -261,6 +263,8 @@ export const DEFAULT_RULES: SignalRule[] = [
   },
   {
     id: 'content.transaction', label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true, maxHits: 4,
+    // A read-only transaction changes nothing: it is not the risky kind.
+    exclude: /\breadOnly\s*=\s*true|\bread_only\s*=\s*True/,
     content: /(['"`]\s*(?:BEGIN|COMMIT|ROLLBACK|START TRANSACTION|SAVEPOINT)\b|\$transaction\b|\.transaction\(|\b(?:start|commit|rollback|begin)Transaction\b|@Transactional\b|transaction\.atomic\b|with_transaction\b|\bdb\.Begin(?:Tx)?\(|\btx\.(?:Commit|Rollback)\(|\bTransactionScope\b|DB::transaction|\bSELECT\b[^'"`\n]*\bFOR\s+UPDATE\b|isolationLevel|\bSERIALIZABLE\b|session\.begin\(\)|\.transaction\s+do\b|ActiveRecord::Base\.transaction|\bWith(?:Tx|Transaction)\(|\b(?:pgx|sql)\.Tx\b|\bselect_for_update\(|\bforUpdate\s*:\s*true|\bLock\w*ForUpdate\(|\blockForUpdate\(|\bwith_lock\b)/,
     detail: 'transaction: {m} (line {line})',
   },
@@ -271,6 +275,8 @@ export const DEFAULT_RULES: SignalRule[] = [
   },
   {
     id: 'content.raw-sql', label: 'sensitive', weight: 1.5, families: CODE, maxHits: 3,
+    // Queries declared on repository methods (@Query, @Select) are bound by parameters: data-access declarations.
+    exclude: /^\s*@(?:Query|Select|Insert|Update|Delete|NamedQuery|NativeQuery)\s*\(/,
     content: /((?:`|["'])\s*(?:SELECT\s+[\w*,.\s"()]+?\s+FROM\s+\w+|INSERT\s+INTO\s+\w+|UPDATE\s+\w+\s+SET|DELETE\s+FROM\s+\w+))/i,
     detail: 'raw SQL: {m} (line {line})',
   },
@@ -288,6 +294,8 @@ export const DEFAULT_RULES: SignalRule[] = [
   {
     id: 'content.hardcoded-secret', label: 'sensitive', weight: 2.5, families: CODE, maxHits: 2, dampInTests: true,
     content: /((?:secret|password|passwd|api_?key|apikey|access_?token|private_?key)\w*['"]?\s*[:=]\s*['"][^'"\s]{8,}['"])/i,
+    // A value that is itself an identifier ('resetPassword', 'reset_password') names something; it is not a secret.
+    exclude: /[:=]\s*['"](?:[a-z]+(?:[A-Z][a-z]*)+|[a-z]+(?:_[a-z]+)+)['"]/,
     detail: 'hard-coded secret-like value: `{m}` (line {line})',
   },
   {

@@ -296,3 +296,79 @@ describe('classifier on real-world shapes: tests and evidence wording', () => {
     assert.deepEqual(r.reasons.filter((x) => x.signal === 'content.route-guard').map((x) => x.line), [1]);
   });
 });
+
+describe('classifier on real-world shapes: second round (held-out files)', () => {
+  it('does not take a form class named after a password reset for a password change', () => {
+    const r = one('app/auth/forms.py', [
+      'from flask_wtf import FlaskForm',
+      'from wtforms import PasswordField, StringField, SubmitField',
+      '',
+      'class ResetPasswordRequestForm(FlaskForm):',
+      "    email = StringField('Email')",
+      "    submit = SubmitField('Request Password Reset')",
+      '',
+      'class ResetPasswordForm(FlaskForm):',
+      "    password = PasswordField('Password')",
+      "    submit = SubmitField('Reset')",
+    ].join('\n'));
+    assert.ok(!signals(r).includes('content.credential-change'), why(r));
+    assert.equal(r.label, 'boilerplate', why(r));
+  });
+
+  it('sees password checks, password changes and token refresh in a Laravel controller', () => {
+    const r = one('app/Http/Controllers/API/ChangePasswordController.php', [
+      '<?php',
+      'class ChangePasswordController extends Controller',
+      '{',
+      '    public function __invoke(ChangePasswordRequest $request)',
+      '    {',
+      '        throw_unless($this->hash->check($request->current_password, $this->user->password), new InvalidPassword());',
+      '        $this->userService->changePassword($this->user, $request->new_password);',
+      "        return response()->noContent()->header('Authorization', $this->tokens->refreshApiToken($request->bearerToken()));",
+      '    }',
+      '}',
+    ].join('\n'));
+    assert.equal(r.label, 'sensitive', why(r));
+    assert.ok(signals(r).includes('content.password-hashing') && signals(r).includes('content.credential-change'), why(r));
+  });
+
+  it('sees a second factor being verified or disabled', () => {
+    const r = one('app/Http/Controllers/API/Auth/TwoFactor/DisableController.php', '<?php\nclass DisableController extends Controller\n{\n    public function __invoke(CodeRequest $request, Authenticatable $user)\n    {\n        if (!$this->twoFactorAuth->verify($user, $request->code)) {\n            return response()->json([], 422);\n        }\n        $this->twoFactorAuth->disable($user);\n    }\n}\n');
+    assert.equal(r.label, 'sensitive', why(r));
+  });
+
+  it('sees token issuing endpoints guarded by @basic_auth.login_required', () => {
+    const r = one('app/api/tokens.py', "@bp.route('/tokens', methods=['POST'])\n@basic_auth.login_required\ndef get_token():\n    return jsonify({'token': g.current_user.get_token()})\n\n@bp.route('/tokens', methods=['DELETE'])\n@token_auth.login_required\ndef revoke_token():\n    g.current_user.revoke_token()\n    return '', 204\n");
+    assert.equal(r.label, 'sensitive', why(r));
+    assert.ok(signals(r).includes('content.authz-applied') && signals(r).includes('content.credential-change'), why(r));
+  });
+
+  it('does not take an identifier-like value for a hard-coded secret, but flags a real-looking one', () => {
+    const names = one('src/config/tokens.js', "const tokenTypes = {\n  ACCESS: 'access',\n  RESET_PASSWORD: 'resetPassword',\n  VERIFY_EMAIL: 'verifyEmail',\n};\nmodule.exports = { tokenTypes };\n");
+    assert.ok(!signals(names).includes('content.hardcoded-secret'), why(names));
+    const secret = one('src/Shop/Constants/AuthConstants.cs', 'public class AuthConstants {\n    public const string JWT_SECRET_KEY = "SecretKeyOfDoom4242ThatIsLong";\n}\n');
+    assert.ok(signals(secret).includes('content.hardcoded-secret'), why(secret));
+  });
+
+  it('treats read-only transactions and @Query repository declarations as data access', () => {
+    const r = one('src/main/java/com/acme/repository/ClientRepository.java', [
+      'package com.acme.repository;',
+      'import org.springframework.data.jpa.repository.Query;',
+      'import org.springframework.transaction.annotation.Transactional;',
+      'public interface ClientRepository extends Repository<Client, Integer> {',
+      '  @Query("SELECT client FROM Client client WHERE username = :username")',
+      '  @Transactional(readOnly = true)',
+      '  Client findByUsername(String username);',
+      '}',
+    ].join('\n'));
+    assert.ok(!signals(r).includes('content.transaction') && !signals(r).includes('content.raw-sql'), why(r));
+    const write = one('src/main/java/com/acme/service/TransferService.java', 'public class TransferService {\n  @Transactional\n  public void move(long from, long to, long cents) { accounts.debit(from, cents); accounts.credit(to, cents); }\n}\n');
+    assert.ok(signals(write).includes('content.transaction'), why(write));
+  });
+
+  it('knows Alipay and WeChat Pay SDKs as payment libraries', () => {
+    const r = one('src/Shop/Services/PayPageService.cs', 'using Aop.Api;\nusing Aop.Api.Request;\npublic class PayPageService {\n  public string Create(decimal total) => _client.pageExecute(new AlipayTradePagePayRequest()).Body;\n}\n');
+    assert.equal(r.label, 'sensitive', why(r));
+    assert.ok(signals(r).includes('import.payments'), why(r));
+  });
+});
