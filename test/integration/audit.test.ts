@@ -57,6 +57,18 @@ const ADMIN = 'src/admin/routes.ts';
 const INJECTION = "WHERE o.created_at BETWEEN '${from}' AND '${to}'`;";
 const FIX = "WHERE o.created_at BETWEEN $1 AND $2`;";
 
+/** The fake model's answer for the admin export selection. */
+const ADMIN_REVIEW = {
+  kind: 'ok' as const, usage: { input: 1800, output: 240 },
+  text: reviewText([
+    // Wrong line number on purpose: grounding must move it to where the quote really is.
+    { title: 'SQL built from query parameters', severity: 'critical', category: 'injection', cwe: 'CWE-89', file: ADMIN,
+      startLine: 2, endLine: 2, evidence: INJECTION, fix: FIX, explanation: 'from/to are interpolated into SQL.' },
+    { title: 'Invented', severity: 'high', category: 'authz', file: ADMIN, startLine: 50, endLine: 50,
+      evidence: 'if (user.isAdmin) return next();', explanation: 'Not in this code.' },
+  ]),
+};
+
 function select(editor: vscode.TextEditor, startNeedle: string, endNeedle: string): void {
   const text = editor.document.getText();
   const a = text.indexOf(startNeedle);
@@ -101,16 +113,7 @@ describe('AI audit (fake provider server, openai-compatible)', function () {
   it('reviews a selection: re-anchors the finding to the real line, lists an invented quote as unverified, opens the report', async () => {
     const editor = await openFile(ADMIN);
     select(editor, '// Date-bounded export', 'pool.query<OrderRow>(sql);');
-    fake.push({
-      kind: 'ok', usage: { input: 1800, output: 240 },
-      text: reviewText([
-        // Wrong line number on purpose: grounding must move it to where the quote really is.
-        { title: 'SQL built from query parameters', severity: 'critical', category: 'injection', cwe: 'CWE-89', file: ADMIN,
-          startLine: 2, endLine: 2, evidence: INJECTION, fix: FIX, explanation: 'from/to are interpolated into SQL.' },
-        { title: 'Invented', severity: 'high', category: 'authz', file: ADMIN, startLine: 50, endLine: 50,
-          evidence: 'if (user.isAdmin) return next();', explanation: 'Not in this code.' },
-      ]),
-    });
+    fake.push(ADMIN_REVIEW);
     await vscode.commands.executeCommand('stakes.audit.selection');
 
     const requests = fake.modelRequests();
@@ -169,6 +172,7 @@ describe('AI audit (fake provider server, openai-compatible)', function () {
     assert.ok(apply.edit, 'the apply action carries a WorkspaceEdit');
 
     // Move the code down two lines first: the fix must follow the evidence, not the audited line number.
+    const original = editor.document.getText();
     await editor.edit((b) => b.insert(new vscode.Position(0, 0), '// moved\n// moved\n'));
     const id = aiFinding((await state()).report).id!;
     await vscode.commands.executeCommand('stakes.audit.applyFix', id);
@@ -176,18 +180,27 @@ describe('AI audit (fake provider server, openai-compatible)', function () {
     assert.ok(text.includes(FIX), 'the fix is in the document');
     assert.ok(!text.includes(INJECTION), 'the quoted code was replaced');
     assert.ok(!stakesDiagnostics(editor.document.uri).some((d) => d.message.startsWith('SQL built from query parameters')), 'the fixed finding left the Problems panel');
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+    // Back to the audited text (same content hash, so later re-runs hit the cache).
+    const doc = editor.document;
+    const all = new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length));
+    const restore = new vscode.WorkspaceEdit();
+    restore.replace(doc.uri, all, original);
+    await vscode.workspace.applyEdit(restore);
+    await doc.save();
+    assert.equal(doc.getText(), original);
   });
 
   it('remembers a false positive: hidden from the Problems panel now and in later audits', async () => {
     const editor = await openFile(ADMIN);
     select(editor, '// Date-bounded export', 'pool.query<OrderRow>(sql);');
-    await vscode.commands.executeCommand('stakes.audit.selection'); // cached, republishes the diagnostic
+    fake.push(ADMIN_REVIEW); // used only if the cache misses: this test is about suppression
+    await vscode.commands.executeCommand('stakes.audit.selection'); // republishes the diagnostic
     const hasAi = () => stakesDiagnostics(editor.document.uri).some((d) => d.message.startsWith('SQL built from query parameters'));
     await waitFor(hasAi, () => 'diagnostic back after re-run');
     const id = aiFinding((await state()).report).id!;
     await vscode.commands.executeCommand('stakes.audit.suppressFinding', id);
     assert.equal(hasAi(), false);
+    fake.push(ADMIN_REVIEW);
     await vscode.commands.executeCommand('stakes.audit.selection');
     const s = await state();
     assert.ok(s.suppressed.includes(id));
@@ -328,6 +341,21 @@ describe('AI audit (fake provider server, openai-compatible)', function () {
     const s = await state();
     assert.equal(s.error?.kind, 'server', JSON.stringify(s.error));
     assert.ok(s.error?.buttons.includes('Retry'));
+  });
+
+  it('cancels a running audit: the request is aborted, the previous report stays, nothing is reported as a failure', async () => {
+    const before = await state();
+    const editor = await openFile('src/auth/password.ts');
+    fake.push({ kind: 'slow', delayMs: 30_000 });
+    const run = vscode.commands.executeCommand('stakes.audit.file');
+    await waitFor(async () => (await state()).running && fake.modelRequests().length === 1, () => 'the audit never reached the provider');
+    await vscode.commands.executeCommand('stakes.audit.testState', 'cancel');
+    await run;
+    const s = await state();
+    assert.equal(s.running, false);
+    assert.equal(s.error?.kind, 'aborted', JSON.stringify(s.error));
+    assert.equal(s.scope?.title, before.scope?.title, 'the previous report is still shown');
+    assert.equal(stakesDiagnostics(editor.document.uri).length, 0);
   });
 
   it('audits uncommitted changes: only changed hunks are judged, findings on unchanged lines are dropped', async function () {

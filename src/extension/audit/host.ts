@@ -228,6 +228,11 @@ export class AuditHost implements vscode.Disposable {
     };
   }
 
+  /** What the progress notification's Cancel does (also used when a second audit is asked to replace the first). */
+  cancelRunning(): void {
+    this.running?.cancel();
+  }
+
   restorePanel(panel: vscode.WebviewPanel): void {
     this.panel.attach(panel);
   }

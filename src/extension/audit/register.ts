@@ -45,7 +45,11 @@ export function register(context: vscode.ExtensionContext, services: Services): 
 
   if (process.env.STAKES_UNDER_TEST === '1') {
     // Not contributed, so never in the palette: lets the extension-host tests read the report's state.
-    context.subscriptions.push(vscode.commands.registerCommand('stakes.audit.testState', () => host().testState()));
+    // ('cancel' does what the progress notification's Cancel button does.)
+    context.subscriptions.push(vscode.commands.registerCommand('stakes.audit.testState', (action?: unknown) => {
+      if (action === 'cancel') host().cancelRunning();
+      return host().testState();
+    }));
   }
 
   // A report left open survives a reload: VS Code hands the panel back, the host fills it.
