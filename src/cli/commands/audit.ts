@@ -40,6 +40,7 @@ Audits code with a model and prints structured findings grounded in the code.
   --timeout SECONDS       per-attempt time limit (default 120)
   --max-run-usd USD       refuse when this audit could cost more
   --max-day-usd USD       refuse when today's audits plus this one could cost more
+  --max-input-tokens N    refuse to send more than N input tokens in one audit (default 200000)
   --no-cache              re-audit even when the code, scope and model are unchanged
 Keys: OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY (or GOOGLE_API_KEY), OPENAI_COMPATIBLE_API_KEY (optional).
 Exit codes: 0 done, 1 a finding at or above --fail-on, 2 bad input or provider failure.`;
@@ -208,6 +209,7 @@ export const command = {
           timeout: { type: 'string' },
           'max-run-usd': { type: 'string' },
           'max-day-usd': { type: 'string' },
+          'max-input-tokens': { type: 'string' },
           'no-cache': { type: 'boolean' },
           help: { type: 'boolean', short: 'h' },
         },
@@ -235,6 +237,10 @@ export const command = {
     if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UserError(`--timeout ${values.timeout}: expected a number of seconds, e.g. --timeout 60.`);
     const perRunUsd = parseUsd('--max-run-usd', values['max-run-usd']);
     const perDayUsd = parseUsd('--max-day-usd', values['max-day-usd']);
+    const maxInputTokens = values['max-input-tokens'] === undefined ? undefined : Number(values['max-input-tokens']);
+    if (maxInputTokens !== undefined && (!Number.isInteger(maxInputTokens) || maxInputTokens < 1000)) {
+      throw new UserError(`--max-input-tokens ${values['max-input-tokens']}: expected a whole number of at least 1000.`);
+    }
 
     const resolve = (p: string): string => path.resolve(io.cwd, p);
     const root = findWorkspaceRoot(resolve(positionals[0]));
@@ -349,6 +355,7 @@ export const command = {
         apiVersion: values['api-version'],
       },
       localOnly: values['local-only'] ?? false,
+      maxInputTokens,
     };
 
     try {

@@ -25,6 +25,8 @@ import type { AuditOptions, AuditRequest, AuditRun, AuditTarget, CheckedFile, Li
 
 export const DEFAULT_MAX_OUTPUT_TOKENS = 8000;
 export const DEFAULT_TIMEOUT_MS = 120_000;
+/** A guard against sending a whole repository by accident; above most models' context windows anyway. */
+export const DEFAULT_MAX_INPUT_TOKENS = 200_000;
 
 interface Prepared {
   prepared: PreparedAudit;
@@ -249,6 +251,13 @@ export async function runAudit(request: AuditRequest, options: AuditOptions = {}
 
   const settings = request.settings ?? {};
   if (request.localOnly && isCloudProvider(request.provider, settings)) throw localOnlyError(request);
+  const maxInput = request.maxInputTokens ?? DEFAULT_MAX_INPUT_TOKENS;
+  if (prepared.estimate.inputTokens > maxInput) {
+    throw new ProviderError('budget', 'stakes',
+      `This audit would send about ${prepared.estimate.inputTokens.toLocaleString('en-US')} input tokens (${prepared.checked.length} file${prepared.checked.length === 1 ? '' : 's'}), ` +
+      `over the limit of ${maxInput.toLocaleString('en-US')}. Audit fewer files, the changes only, or a selection; ` +
+      'or raise the limit (stakes.audit.maxInputTokens, CLI --max-input-tokens).');
+  }
   checkBudget(options.budget, prepared.estimate, request.model, options.ledgerPath, now());
 
   const provider = createProvider(request.provider, settings);

@@ -100,6 +100,8 @@ export interface AuditRequest {
   contextLines?: number;
   /** Output token cap (default 8000). */
   maxOutputTokens?: number;
+  /** Refuse to send more than this many (estimated) input tokens in one audit (default 200 000). */
+  maxInputTokens?: number;
 }
 
 export interface AuditOptions {

@@ -127,6 +127,12 @@ describe('audit pipeline (runAudit against the fake server)', function () {
     assert.equal(fake.requests.length, 0);
   });
 
+  it('refuses to send more input than the size limit', async () => {
+    const e = await expectProviderError(runAudit(request({ maxInputTokens: 1000 })), 'budget');
+    assert.match(e.message, /would send about [\d,]+ input tokens \(1 file\), over the limit of 1,000/);
+    assert.equal(fake.requests.length, 0);
+  });
+
   it('stops at the per-day budget from the ledger, counting actual spend', async () => {
     const ledgerPath = path.join(tmpDir(), 'spend.json');
     const now = (): Date => new Date(2026, 10, 21, 12);
