@@ -36,7 +36,10 @@ function settingFor(e: ProviderError): string | undefined {
     case 'timeout': return 'timeoutSeconds';
     case 'unknown-model': return 'model';
     case 'network': return e.provider === 'openai-compatible' ? 'openaiCompatible.baseUrl' : undefined;
-    case 'config': return e.provider === 'openai-compatible' ? 'openaiCompatible.baseUrl' : 'provider';
+    case 'config':
+      if (/exclusion glob/.test(e.message)) return 'exclude';
+      if (e.provider === 'openai-compatible') return 'openaiCompatible.baseUrl';
+      return e.provider === 'stakes' ? undefined : 'provider';
     default: return undefined;
   }
 }

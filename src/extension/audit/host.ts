@@ -115,8 +115,10 @@ export class AuditHost implements vscode.Disposable {
     return this.guard(() => this.audit(planFromEditor('selection')));
   }
 
-  auditChanges(): Promise<void> {
-    return this.guard(() => this.audit(changesRequest()));
+  /** From the Source Control title bar the argument is that repository's SourceControl (its rootUri picks the repository). */
+  auditChanges(from?: unknown): Promise<void> {
+    const root = (from as { rootUri?: unknown } | undefined)?.rootUri;
+    return this.guard(() => this.audit(changesRequest(root instanceof vscode.Uri ? root : undefined)));
   }
 
   auditBranch(base?: unknown): Promise<void> {

@@ -29,7 +29,7 @@ export function register(context: vscode.ExtensionContext, services: Services): 
   command('stakes.audit.selection', () => host().auditSelection());
   // The editor context menu's entry (its title carries "Stakes:", since menus drop the category).
   command('stakes.audit.selectionFromMenu', () => host().auditSelection());
-  command('stakes.audit.changes', () => host().auditChanges());
+  command('stakes.audit.changes', (from) => host().auditChanges(from));
   command('stakes.audit.branch', (base) => host().auditBranch(base));
   command('stakes.audit.withModel', (scope) => host().auditWithModel(scope));
   command('stakes.audit.preview', (scope) => host().preview(scope));

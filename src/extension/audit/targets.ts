@@ -79,6 +79,9 @@ async function documentTarget(request: Extract<ScopeRequest, { kind: 'file' | 's
     throw new AuditUserError(`${uri.fsPath || uri.toString()} can no longer be opened: it was moved or deleted.`);
   }
   if (document.getText().trim() === '') throw new AuditUserError(`${targetPath(uri)} is empty: there is nothing to audit.`);
+  if (request.kind === 'file' && document.getText().length > MAX_FILE_BYTES) {
+    throw new AuditUserError(`${targetPath(uri)} is larger than ${MAX_FILE_BYTES / 1024} KB, too large to audit whole: select the part to review and run "Stakes: Review selection".`);
+  }
   const file = targetPath(uri);
   const uris = new Map([[file, uri]]);
   if (request.kind === 'file') {
@@ -206,8 +209,8 @@ export async function buildPlan(request: ScopeRequest): Promise<AuditPlan> {
   return request.kind === 'file' || request.kind === 'selection' ? documentTarget(request) : diffPlan(request);
 }
 
-export function changesRequest(): ScopeRequest {
-  return { kind: 'changes', folder: currentFolder().toString() };
+export function changesRequest(folder?: vscode.Uri): ScopeRequest {
+  return { kind: 'changes', folder: (folder ?? currentFolder()).toString() };
 }
 
 export function branchRequest(base: string): ScopeRequest {
