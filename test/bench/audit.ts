@@ -11,6 +11,7 @@ import { FakeProviders, reviewText } from '../support/fake-providers';
 import { prepareAudit, runAudit } from '../../src/core/audit/pipeline';
 import { parseUnifiedDiff } from '../../src/core/audit/diff';
 import type { AuditRequest, AuditTarget } from '../../src/core/audit/types';
+import { main } from '../../src/cli/main';
 
 const SHOP = path.resolve(__dirname, '../../../examples/shop-api');
 /** Files audited in the token comparison: the ones where audits matter most in the example. */
@@ -141,6 +142,18 @@ async function latencyFigures(): Promise<void> {
     hits.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
   console.log(`  cache hit          median ${pct(hits, 50).toFixed(1)} ms   (no call)`);
+  // The CLI end to end: argument parsing, reading the file, rule hints, classification, call, grounding, printing.
+  const cliTimes: number[] = [];
+  const env = { OPENAI_API_KEY: 'k', STAKES_CACHE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'stakes-bench-cli-')) };
+  for (let i = 0; i < 10; i++) {
+    let out = '';
+    const started = process.hrtime.bigint();
+    const code = await main(['audit', path.join(SHOP, rel), '--provider', 'openai', '--model', 'bench-model', '--base-url', `${fake.url}/v1`, '--no-cache'],
+      { stdout: (t) => { out += t; }, stderr: () => undefined, cwd: SHOP, env });
+    cliTimes.push(Number(process.hrtime.bigint() - started) / 1e6);
+    if (code !== 0 || !out.includes('unverified')) throw new Error(`bench: stakes audit exited ${code}`);
+  }
+  console.log(`  stakes audit (CLI, in process, text report printed)   median ${pct(cliTimes, 50).toFixed(1)} ms   first ${cliTimes[0].toFixed(1)} ms`);
   await fake.stop();
 }
 
