@@ -89,6 +89,22 @@ describe('SQL EXPLAIN (embedded PostgreSQL)', function () {
     for (const d of diags) assert.equal(d.range.start.line, 3, 'diagnostics sit on the explained statement');
   });
 
+  it('offers quick fixes on its diagnostics: copy the verified index, explain again', async () => {
+    const editor = await openFile('queries/support.sql');
+    placeCursor(editor, 'tracking_number');
+    await vscode.commands.executeCommand('stakes.sql.explain');
+    await resultOf();
+    const diag = sqlDiagnostics(editor.document.uri)[0];
+    assert.ok(diag, 'no Stakes SQL diagnostic to fix');
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', editor.document.uri, diag.range);
+    const copy = actions.find((a) => a.title.startsWith('Copy verified index: CREATE INDEX CONCURRENTLY'));
+    assert.ok(copy?.command, `no "Copy verified index" quick fix among: ${actions.map((a) => a.title).join(' / ')}`);
+    assert.ok(actions.some((a) => a.title === 'Explain this SQL again (Stakes)'));
+    await vscode.env.clipboard.writeText('');
+    await vscode.commands.executeCommand(copy.command.command, ...(copy.command.arguments ?? []));
+    assert.match(await vscode.env.clipboard.readText(), /^CREATE INDEX CONCURRENTLY .*tracking_number.*;$/s);
+  });
+
   it('finds the SQL literal under the cursor in application code (pg pool.query)', async () => {
     const editor = await openFile('src/orders/repository.ts');
     placeCursor(editor, 'WHERE o.status = $1');

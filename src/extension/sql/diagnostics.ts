@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { Severity } from '../../core/audit/findings';
-import type { ExplainResult, ExtractedStatement, SqlFinding, SqlRange } from '../../core/sql/types';
+import type { ExplainResult, ExtractedStatement, IndexSuggestion, SqlFinding, SqlRange } from '../../core/sql/types';
 
 const SOURCE = 'Stakes SQL';
 
@@ -36,9 +36,17 @@ export function findingMessage(f: SqlFinding, result: Pick<ExplainResult, 'sugge
 interface Entry {
   range: vscode.Range;
   diagnostics: vscode.Diagnostic[];
+  /** Offset of the statement in its document, to explain it again from a quick fix. */
+  startOffset: number;
+  suggestions: IndexSuggestion[];
 }
 
-export class SqlDiagnostics implements vscode.Disposable {
+/** Internal command behind the "Copy verified index" quick fix (not contributed, not in the palette). */
+export const COPY_INDEX_COMMAND = 'stakes.sql.copyIndexStatement';
+
+export class SqlDiagnostics implements vscode.Disposable, vscode.CodeActionProvider {
+  static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
+
   readonly collection = vscode.languages.createDiagnosticCollection('stakes-sql');
   private readonly entries = new Map<string, Entry[]>();
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -53,6 +61,12 @@ export class SqlDiagnostics implements vscode.Disposable {
         // Diagnostics do not move with edits: drop those at or after the first edited line.
         const kept = list.filter((en) => en.range.end.line < firstChangedLine);
         if (kept.length !== list.length) this.store(e.document.uri, kept);
+      }),
+      vscode.languages.registerCodeActionsProvider({ scheme: '*' }, this, { providedCodeActionKinds: SqlDiagnostics.providedCodeActionKinds }),
+      vscode.commands.registerCommand(COPY_INDEX_COMMAND, async (statement: unknown) => {
+        if (typeof statement !== 'string' || !/^CREATE INDEX/i.test(statement)) return;
+        await vscode.env.clipboard.writeText(statement.endsWith(';') ? statement : `${statement};`);
+        void vscode.window.setStatusBarMessage('$(check) Stakes: CREATE INDEX copied', 3000);
       }),
       vscode.workspace.onDidCloseTextDocument((doc) => {
         // Keep diagnostics of closed files only while their entries exist; nothing to do here
@@ -72,7 +86,30 @@ export class SqlDiagnostics implements vscode.Disposable {
       d.code = f.id;
       return d;
     });
-    this.replace(uri, range, diagnostics);
+    this.replace(uri, range, diagnostics, statement.startOffset, result.suggestions);
+  }
+
+  /** Quick fixes on Stakes SQL diagnostics: copy the verified index, explain the statement again. */
+  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const ours = context.diagnostics.filter((d) => d.source === SOURCE);
+    if (!ours.length) return [];
+    const entries = (this.entries.get(doc.uri.toString()) ?? []).filter((e) => e.diagnostics.some((d) => ours.includes(d)));
+    const actions: vscode.CodeAction[] = [];
+    for (const entry of entries) {
+      const mine = entry.diagnostics.filter((d) => ours.includes(d));
+      entry.suggestions.forEach((s, i) => {
+        const a = new vscode.CodeAction(`Copy verified index: ${s.statement} (cost ${Math.round(s.costBefore)} → ${Math.round(s.costAfter)})`, vscode.CodeActionKind.QuickFix);
+        a.command = { command: COPY_INDEX_COMMAND, title: 'Copy CREATE INDEX', arguments: [s.statement] };
+        a.diagnostics = mine;
+        a.isPreferred = i === 0;
+        actions.push(a);
+      });
+      const again = new vscode.CodeAction('Explain this SQL again (Stakes)', vscode.CodeActionKind.QuickFix);
+      again.command = { command: 'stakes.sql.explain', title: 'Explain SQL', arguments: [{ uri: doc.uri.toString(), startOffset: entry.startOffset }] };
+      again.diagnostics = mine;
+      actions.push(again);
+    }
+    return actions;
   }
 
   /** A syntax or schema error as one Error diagnostic (at the position when known). */
@@ -81,20 +118,16 @@ export class SqlDiagnostics implements vscode.Disposable {
     const d = new vscode.Diagnostic(at ?? range, message, vscode.DiagnosticSeverity.Error);
     d.source = SOURCE;
     d.code = 'explain-error';
-    this.replace(uri, range, [d]);
+    this.replace(uri, range, [d], statement.startOffset, []);
   }
 
-  clearStatement(uri: vscode.Uri, statement: ExtractedStatement): void {
-    this.replace(uri, toRange(statement.range), []);
-  }
-
-  private replace(uri: vscode.Uri, range: vscode.Range, diagnostics: vscode.Diagnostic[]): void {
+  private replace(uri: vscode.Uri, range: vscode.Range, diagnostics: vscode.Diagnostic[], startOffset = 0, suggestions: IndexSuggestion[] = []): void {
     const overlaps = (r: vscode.Range) => {
       const i = r.intersection(range);
       return !!i && (!i.isEmpty || r.isEqual(range));
     };
     const list = (this.entries.get(uri.toString()) ?? []).filter((e) => !overlaps(e.range));
-    if (diagnostics.length) list.push({ range, diagnostics });
+    if (diagnostics.length) list.push({ range, diagnostics, startOffset, suggestions });
     this.store(uri, list);
   }
 
