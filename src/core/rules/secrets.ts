@@ -41,7 +41,7 @@ export function isSecretValue(value: string, name?: string): boolean {
   if (name && isNameLike(v, name)) return false;
   if (KNOWN_DEFAULTS.has(v.toLowerCase())) return true;
   if (v.length < 6) return false;
-  if (PLACEHOLDER.test(v) || ENV_NAME.test(v)) return false;
+  if (PLACEHOLDER.test(v) || ENV_NAME.test(v) || /placeholder|redacted|example|dummy|\bfake\b|xxxx/i.test(v)) return false;
   if ((v.match(/\s/g) ?? []).length >= 2) return false; // prose, a label or a sentence
   if (/^(?:https?:)?\/\//.test(v) || /^\.{0,2}\//.test(v)) return false; // a URL or a path, not a key
   if (/^[a-z]+(?:[ _-][a-z]+)*$/.test(v) && v.length < 12 && !/pass|secret/.test(v)) return false; // one plain word
@@ -67,7 +67,7 @@ function isNameLike(value: string, name: string): boolean {
 export function matchTokenPattern(value: string): TokenPattern | undefined {
   for (const p of TOKEN_PATTERNS) {
     const m = p.pattern.exec(value);
-    if (!m) continue;
+    if (!m || /EXAMPLE|example|xxxx|XXXX|placeholder/.test(m[0])) continue; // documentation keys (AKIAIOSFODNN7EXAMPLE)
     // Connection strings: the password part itself must not be a placeholder or an interpolation.
     if (p.name.includes('connection string') && (!m[1] || !isSecretValue(m[1]) && !KNOWN_DEFAULTS.has(m[1].toLowerCase()))) continue;
     return p;

@@ -73,7 +73,7 @@ export const TS_CASES: RuleCase[] = [
   { name: 'session config secret', rule: 'hardcoded-secret', vulnerable: true,
     code: `app.use(session({ secret: 'session_cookie_secret_key_here', resave: false }));` },
   { name: 'AWS key in a string', rule: 'hardcoded-secret', vulnerable: true,
-    code: `const s3 = new S3({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', region: 'eu-west-1' });` },
+    code: `const s3 = new S3({ accessKeyId: 'AKIA2E0A8F3B244C9986', region: 'eu-west-1' });` },
   { name: 'private key block', rule: 'hardcoded-secret', vulnerable: true,
     code: 'const privateKey = `-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----`;' },
   { name: 'secret from the environment', rule: 'hardcoded-secret', vulnerable: false,

@@ -25,6 +25,9 @@ interface FnInfo {
   loopQueryReported: Set<TS.Node>;
   /** Extra text that may hold an authorization check: route middleware, decorators. */
   guardText: string;
+  /** A comparison with the signed-in user or an authorization call was seen here or in a nested callback. */
+  ownership: boolean;
+  parent?: FnInfo;
 }
 
 interface FileCx extends TaintContext {
@@ -71,6 +74,10 @@ const BUILTIN_PASCAL = new Set(['Object', 'Promise', 'JSON', 'Math', 'Array', 'D
   'Validator', 'EventEmitter', 'Readable', 'Writable', 'Stream', 'Headers', 'Response', 'Request', 'FormData', 'Blob', 'File', 'Sentry', 'Test']);
 const DB_RECEIVER = /(?:^|\.|\b)(?:db|database|prisma|knex|sequelize|mongoose|pool|pg|conn|connection|manager|entityManager|em|orm|repo|repository|\w+Repository|\w+Repo|\w+Model|models?|collection|\w+Collection|queryRunner|dataSource|tx|trx|dao|\w+Dao|\w+DAO|client|sql)(?:\.|$|\(|\[)/i;
 const OWNERSHIP = /\b(?:req|request|ctx|context)\s*\.\s*(?:user|session|auth|state|account|identity)\b|\bcurrent_?user\b|\bgetUser\s*\(|\bowner(?:Id|_id|ship)?\b|\b(?:user|author|owner|tenant|account|org|organization|created_?by|customer)_?(?:[iI]d)\s*[:=]|authori[sz]|permission|\bcan[A-Z_(]|\bisOwner|checkAccess|assert\w*(?:Owner|Access)|\bability\b|polic(?:y|ies)\b|forbidden|\b403\b|isAdmin|\brole|@Roles|UseGuards|CurrentUser|@User\s*\(|\bacl\b|\bguard/i;
+/** The signed-in user in a comparison or a query: evidence of an ownership check. */
+const USER_IDENTITY = /\b(?:req|request|ctx|context)\s*\.\s*(?:user|session|auth|state\.user|account|identity)\b|\bcurrent_?[uU]ser\b|\bsession\.user|\.(?:userId|ownerId|user_id|owner_id|owner|authorId|author_id|createdBy|created_by|tenantId|accountId|orgId)\b|\b(?:userId|ownerId|owner|user|author|tenantId|accountId)\s*:\s*(?:req|request|ctx|user|currentUser|session)\b/;
+/** Calls that decide access: authorize(), can(), checkPermission(), isOwner()… */
+const AUTHZ_CALL = /authori[sz]e|^can(?:[A-Z]\w*)?$|checkPermission|hasPermission|hasRole|isOwner|assert\w*(?:Owner|Access|Permission)|ensure\w*(?:Owner|Access|Permission)|^permit|^enforce|checkAccess|verifyOwnership|checkOwnership|isAllowed|^forbid/;
 const TRANSACTION = /\$transaction|transaction|startTransaction|\bBEGIN\b|withTransaction|startSession|Transactional|runInTransaction|\btrx\b|\btx\b|\batomic/i;
 /** Functions whose name says they validate their argument (isSafeUrl, isAllowedHost, validateRedirect, isInside…). */
 const CHECK_FUNCTION = /^(?:is|check|validate|ensure|assert|verify)[A-Z_]|allow|whitelist|trusted|inside|within|permitted/;
@@ -102,8 +109,12 @@ export function analyzeTypeScript(path: string, source: string): RuleHit[] {
   return cx.hits;
 }
 
-function newFn(node: TS.Node, scope: Scope, handler: boolean, guardText: string): FnInfo {
-  return { node, scope, handler, loopDepth: 0, perElement: false, writes: [], loopQueryReported: new Set(), guardText };
+function newFn(node: TS.Node, scope: Scope, handler: boolean, guardText: string, parent?: FnInfo): FnInfo {
+  return { node, scope, handler, loopDepth: 0, perElement: false, writes: [], loopQueryReported: new Set(), guardText, ownership: false, parent };
+}
+
+function markOwnership(fn: FnInfo): void {
+  for (let f: FnInfo | undefined = fn; f; f = f.parent) f.ownership = true;
 }
 
 function collectImports(sf: TS.SourceFile): Map<string, string> {
@@ -261,7 +272,7 @@ function analyzeFunction(fnNode: TS.FunctionLikeDeclaration, parentScope: Scope,
     const cls = fnNode.parent;
     if (cls && t.isClassDeclaration(cls)) for (const d of t.getDecorators(cls) ?? []) guardParts.push(d.getText(cx.sf));
   }
-  const info = newFn(fnNode, sc, handler || parentFn.handler, guardParts.join('\n') + '\n' + parentFn.guardText);
+  const info = newFn(fnNode, sc, handler || parentFn.handler, guardParts.join('\n') + '\n' + parentFn.guardText, parentFn);
   // A callback of forEach/map/filter… runs per element: queries in it are N+1 like in a loop.
   if (parent && t.isCallExpression(parent) && /^(?:forEach|map|flatMap|filter|reduce|some|every|each|mapSeries|eachSeries)$/.test(calleeName(parent))) {
     const recv = receiverOf(parent);
@@ -415,7 +426,7 @@ function visit(node: TS.Node, sc: Scope, fn: FnInfo, cx: FileCx): void {
     checkPropertyAssignment(node, sc, cx);
     checkInsecureRandomContext(node, cx);
   }
-  if (t.isBinaryExpression(node)) checkComparison(node, sc, cx);
+  if (t.isBinaryExpression(node)) checkComparison(node, sc, fn, cx);
   if (t.isStringLiteral(node) || t.isNoSubstitutionTemplateLiteral(node)) checkTokenLiteral(node, cx);
   if (cx.isMigration && (t.isTemplateExpression(node) || t.isStringLiteral(node) || t.isNoSubstitutionTemplateLiteral(node))) {
     checkMigrationSql(node, cx);
@@ -488,6 +499,7 @@ function checkCall(call: TS.CallExpression, sc: Scope, fn: FnInfo, cx: FileCx): 
   const mod = t.isIdentifier(skipOuter(call.expression)) ? cx.imports.get(name) : recv && t.isIdentifier(skipOuter(recv)) ? cx.imports.get(recvText) : undefined;
 
   recordChecks(call, name, recv, sc, cx);
+  if (fn.handler && AUTHZ_CALL.test(name)) markOwnership(fn);
 
   // --- SQL injection
   if (arg0 && (SQL_METHODS_STRONG.has(name)) && !(name === 'get' && !recv)) {
@@ -598,7 +610,9 @@ function checkCall(call: TS.CallExpression, sc: Scope, fn: FnInfo, cx: FileCx): 
         }
       }
     }
-    if (fn.handler && !fn.idorCall && ID_LOOKUP_METHODS.has(name) || (fn.handler && !fn.idorCall && (name === 'query' || name === 'execute') && args[1])) {
+    const byId = ID_LOOKUP_METHODS.has(name) || /^(?:get|find|fetch|load|read|update|delete|remove|destroy)\w*By\w*Id$/i.test(name) ||
+      (name === 'find' && !!arg0 && t.isObjectLiteralExpression(skipOuter(arg0)));
+    if (fn.handler && !fn.idorCall && (byId || ((name === 'query' || name === 'execute') && args[1]))) {
       // For raw SQL the id is a bind parameter (args after the text); an id inside the text is sql-injection.
       const idArgs = name === 'query' || name === 'execute' ? args.slice(1) : args;
       const idArg = idArgs.find((a) => {
@@ -799,11 +813,12 @@ function recordChecks(call: TS.CallExpression, name: string, recv: TS.Expression
   else if (CHECK_FUNCTION.test(name)) for (const a of args) mark(a, 'allow');
 }
 
-function checkComparison(b: TS.BinaryExpression, sc: Scope, cx: FileCx): void {
+function checkComparison(b: TS.BinaryExpression, sc: Scope, fn: FnInfo, cx: FileCx): void {
   const t = ts();
   const k = b.operatorToken.kind;
   if (k !== t.SyntaxKind.EqualsEqualsEqualsToken && k !== t.SyntaxKind.ExclamationEqualsEqualsToken &&
     k !== t.SyntaxKind.EqualsEqualsToken && k !== t.SyntaxKind.ExclamationEqualsToken) return;
+  if (fn.handler && USER_IDENTITY.test(b.getText(cx.sf))) markOwnership(fn);
   for (const side of [b.left, b.right]) {
     const s = side.getText(cx.sf);
     if (/\.(?:hostname|host|origin|protocol)$/.test(s)) {
@@ -1205,7 +1220,8 @@ function checkMigrationSql(node: TS.TemplateExpression | TS.StringLiteral | TS.N
 function finishFunction(fn: FnInfo, cx: FileCx): void {
   const t = ts();
   const fnText = fn.node === cx.sf ? '' : fn.node.getText(cx.sf);
-  if (fn.idorCall && fn.handler && !cx.fileAuthz && !OWNERSHIP.test(fnText) && !OWNERSHIP.test(fn.guardText)) {
+  if (fn.idorCall && fn.handler && !cx.fileAuthz && !fn.ownership && !OWNERSHIP.test(fn.guardText) &&
+    !USER_IDENTITY.test(fn.idorCall.call.arguments.map((a) => a.getText(cx.sf)).join(' '))) {
     const { call, taint } = fn.idorCall;
     hit(cx, call, { ruleId: 'idor', confidence: 0.55,
       explanation: `${call.expression.getText(cx.sf)}() looks the record up by ${taint.source}, which the client chooses, and nothing in this handler or its route middleware ` +
