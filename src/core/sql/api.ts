@@ -196,6 +196,12 @@ export class Explainer {
     return slot?.embedded?.process.alive ? slot.embedded.process.memory() : undefined;
   }
 
+  /** Process id of the embedded engine while it runs (status views, tests). */
+  embeddedPid(): number | undefined {
+    const slot = this.slots.get('embedded');
+    return slot?.embedded?.process.alive ? slot.embedded.process.pid : undefined;
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true;
     const all = [...this.slots.values()];
@@ -209,7 +215,20 @@ export class Explainer {
     return run;
   }
 
-  private async embeddedSlot(schema: LoadedSchema, rows: Record<string, number>, defaultRows: number): Promise<Slot> {
+  /** Concurrent first requests share one start instead of forking two engines. */
+  private starting: { key: string; slot: Promise<Slot> } | undefined;
+
+  private embeddedSlot(schema: LoadedSchema, rows: Record<string, number>, defaultRows: number): Promise<Slot> {
+    const key = embeddedKey(schema);
+    if (this.starting?.key === key) return this.starting.slot;
+    const slot = this.startEmbeddedSlot(schema, rows, defaultRows);
+    this.starting = { key, slot };
+    const clear = (): void => { if (this.starting?.slot === slot) this.starting = undefined; };
+    slot.then(clear, clear);
+    return slot;
+  }
+
+  private async startEmbeddedSlot(schema: LoadedSchema, rows: Record<string, number>, defaultRows: number): Promise<Slot> {
     const key = embeddedKey(schema);
     const existing = this.slots.get('embedded');
     if (existing && existing.key === key && existing.embedded?.process.alive) return existing;
@@ -229,16 +248,34 @@ export class Explainer {
       ...(this.options.requestTimeoutMs !== undefined ? { requestTimeoutMs: this.options.requestTimeoutMs } : {}),
       ...(this.options.log ? { log: this.options.log } : {}),
     }, schema, rows, defaultRows));
+    if (this.disposed) {
+      // Shut down while starting (e.g. the extension deactivated): do not leave the child running.
+      await embedded.process.close();
+      throw new SqlExplainError('engine', 'The SQL explainer was shut down.');
+    }
     const slot: Slot = { key, engine: embedded.engine, lock: Promise.resolve(), embedded };
     embedded.process.onExit = () => { if (this.slots.get('embedded') === slot) this.slots.delete('embedded'); };
     this.slots.set('embedded', slot);
     return slot;
   }
 
-  private async serverSlot(spec: EngineSpec): Promise<Slot> {
+  private readonly connecting = new Map<string, Promise<Slot>>();
+
+  private serverSlot(spec: EngineSpec): Promise<Slot> {
     const key = engineKey(spec);
     const existing = this.slots.get(key);
-    if (existing) { this.touch(existing); return existing; }
+    if (existing) { this.touch(existing); return Promise.resolve(existing); }
+    let pending = this.connecting.get(key);
+    if (!pending) {
+      pending = this.openServerSlot(spec, key);
+      this.connecting.set(key, pending);
+      const clear = (): void => { this.connecting.delete(key); };
+      pending.then(clear, clear);
+    }
+    return pending;
+  }
+
+  private async openServerSlot(spec: EngineSpec, key: string): Promise<Slot> {
     let engine: ExplainEngine;
     if (spec.kind === 'postgres') {
       const { openPostgres } = require('./engines/postgres') as typeof import('./engines/postgres');
@@ -250,6 +287,10 @@ export class Explainer {
       const { openSqlite } = require('./engines/sqlite') as typeof import('./engines/sqlite');
       engine = await wrap(() => openSqlite(spec.file));
     } else throw new SqlExplainError('config', 'unknown engine');
+    if (this.disposed) {
+      await engine.close();
+      throw new SqlExplainError('engine', 'The SQL explainer was shut down.');
+    }
     const slot: Slot = { key, engine, lock: Promise.resolve() };
     this.slots.set(key, slot);
     this.touch(slot);

@@ -341,3 +341,32 @@ describe('sql engines: embedded PostgreSQL (PGlite child process)', function () 
     assert.ok((big.plan.estimatedRows ?? 0) > (small.plan.estimatedRows ?? 0) * 100, `${small.plan.estimatedRows} vs ${big.plan.estimatedRows}`);
   });
 });
+
+describe('sql engines: embedded engine process lifecycle', function () {
+  this.timeout(120_000);
+  const alive = (pid: number): boolean => { try { process.kill(pid, 0); return true; } catch { return false; } };
+  const waitFor = async (cond: () => boolean, ms: number): Promise<boolean> => {
+    const end = Date.now() + ms;
+    while (Date.now() < end) { if (cond()) return true; await new Promise((r) => setTimeout(r, 100)); }
+    return cond();
+  };
+
+  it('runs PGlite in a child process that stops when idle and on dispose, and restarts on demand', async () => {
+    const explainer = createExplainer({ cacheDir, idleTimeoutMs: 800 });
+    try {
+      const sql = 'SELECT 1 AS x';
+      await explainer.explainStatement({ sql, engine: { kind: 'embedded' }, suggestIndexes: false });
+      const pid = explainer.embeddedPid();
+      assert.ok(pid && pid !== process.pid && alive(pid), 'a separate process');
+      assert.ok(await waitFor(() => !alive(pid), 10_000), 'stopped after the idle timeout');
+      assert.equal(explainer.embeddedPid(), undefined);
+      await explainer.explainStatement({ sql, engine: { kind: 'embedded' }, suggestIndexes: false });
+      const again = explainer.embeddedPid();
+      assert.ok(again && again !== pid && alive(again), 'restarted on the next request');
+      await explainer.dispose();
+      assert.ok(await waitFor(() => !alive(again), 5000), 'stopped on dispose');
+    } finally {
+      await explainer.dispose();
+    }
+  });
+});
