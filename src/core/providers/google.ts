@@ -12,6 +12,23 @@ import { ProviderError, type CompletionRequest, type CompletionResult, type Prov
 export const GOOGLE_HELP: KeyHelp = { displayName: 'Google Gemini', envVar: 'GEMINI_API_KEY', command: 'Stakes: Set API key…' };
 
 const RETRYABLE = [408, 429, 500, 502, 503, 504];
+
+/** JSON Schema keywords `responseJsonSchema` accepts (per @google/genai's types); zod re-checks the rest locally. */
+const GEMINI_SCHEMA_KEYS = new Set(['$id', '$defs', '$ref', '$anchor', 'type', 'format', 'title', 'description', 'enum', 'items',
+  'prefixItems', 'minItems', 'maxItems', 'minimum', 'maximum', 'anyOf', 'oneOf', 'properties', 'additionalProperties', 'required',
+  'propertyOrdering']);
+
+/** Drop keywords Gemini does not accept (pattern, minLength, const…), recursively; property names are kept as they are. */
+export function geminiSchema(node: unknown, isPropertyMap = false): unknown {
+  if (Array.isArray(node)) return node.map((n) => geminiSchema(n));
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+    if (isPropertyMap) out[key] = geminiSchema(value);
+    else if (GEMINI_SCHEMA_KEYS.has(key)) out[key] = geminiSchema(value, key === 'properties' || key === '$defs');
+  }
+  return out;
+}
 /** Same ceiling the OpenAI and Anthropic SDKs use: a longer retry-after is reported, not waited for. */
 const MAX_RETRY_AFTER_S = 60;
 
@@ -91,7 +108,7 @@ export function createGoogleProvider(settings: ProviderSettings): Provider {
             systemInstruction: req.system,
             maxOutputTokens: req.maxOutputTokens,
             responseMimeType: 'application/json',
-            responseJsonSchema: jsonSchemaOf(req.schema),
+            responseJsonSchema: geminiSchema(jsonSchemaOf(req.schema)),
             abortSignal: req.signal,
           },
         });

@@ -38,7 +38,13 @@ describe('providers against the fake server (real SDKs)', function () {
         assert.equal(r.usage.outputTokens, 50);
         assert.equal(r.usage.cachedInputTokens, 400);
         const sent = fake.modelRequests()[0];
-        if (id === 'google') assert.match(sent.path, /^\/v1beta\/models\/m-1:generateContent/);
+        if (id === 'google') {
+          assert.match(sent.path, /^\/v1beta\/models\/m-1:generateContent/);
+          const schema = JSON.stringify(JSON.parse(sent.body).generationConfig.responseJsonSchema);
+          assert.doesNotMatch(schema, /"(pattern|minLength|\$schema)"/, 'only keywords Gemini accepts');
+          assert.match(schema, /"evidence"/);
+          assert.match(schema, /"enum":\["critical"/);
+        }
         if (id === 'openai') assert.equal(JSON.parse(sent.body).store, false);
         if (id === 'anthropic') {
           const body = JSON.parse(sent.body);
