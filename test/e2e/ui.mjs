@@ -91,12 +91,12 @@ export class UI {
     return index + 1;
   }
 
-  /** Right-click the current selection in the active editor and choose `item` from the menu. */
+  /** Right-click the current selection in the active editor and choose `item` (text or RegExp) from the menu. */
   async contextMenu(item) {
     await this.rightClickSelection();
     const entry = this.menuItem(item);
     await entry.waitFor({ state: 'visible' });
-    await this.screenshot(`context-menu-${slug(item)}`);
+    await this.screenshot(`context-menu-${slug(item instanceof RegExp ? item.source : item)}`);
     await entry.click();
   }
 
@@ -122,7 +122,7 @@ export class UI {
   }
 
   menuItem(label) {
-    return this.page.locator('.monaco-menu .action-item .action-label').filter({ hasText: exactText(label) }).first();
+    return this.page.locator('.monaco-menu .action-item .action-label').filter({ hasText: label instanceof RegExp ? label : exactText(label) }).first();
   }
 
   // ---- status bar -----------------------------------------------------------------------------
@@ -270,8 +270,14 @@ export class UI {
     await this.page.locator('.editor-group-container .tab.active').filter({ hasText: title }).first().waitFor({ state: 'visible', timeout });
   }
 
-  async readClipboard() {
-    return this.page.evaluate(() => navigator.clipboard.readText());
+  /** The clipboard's text once it is non-empty (the write is asynchronous); '' after `timeout`. */
+  async readClipboard({ timeout = 10_000 } = {}) {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const text = await this.page.evaluate(() => navigator.clipboard.readText()).catch(() => '');
+      if (text || Date.now() > deadline) return text;
+      await this.page.waitForTimeout(100); // poll interval
+    }
   }
 
   /** Save a screenshot as test-results/e2e/<step>--<name>.png and return its path. */

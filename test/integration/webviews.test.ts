@@ -13,10 +13,11 @@ describe('webviews open from their commands', function () {
 
   it('"Explain SQL" opens the SQL plan view (embedded PostgreSQL, no server)', async () => {
     await stakes();
-    const editor = await openFile('migrations/003_fulfillment.sql');
-    const line = editor.document.getText().split('\n').findIndex((l) => /^\s*(CREATE|ALTER|UPDATE|SELECT)/i.test(l));
-    assert.ok(line >= 0, 'no statement in migrations/003_fulfillment.sql');
-    editor.selection = new vscode.Selection(line, 2, line, 2);
+    // PLANTED.md Q1: the back-office queue query, a SELECT with an unindexed filter.
+    const editor = await openFile('src/orders/repository.ts');
+    const line = editor.document.getText().split('\n').findIndex((l) => l.includes('WHERE o.status = $1'));
+    assert.ok(line >= 0, 'the findOrdersByStatus query is no longer in src/orders/repository.ts');
+    editor.selection = new vscode.Selection(line, 12, line, 12);
     assert.equal(webviewTabs('stakes.sqlPlan').length, 0);
     await vscode.commands.executeCommand('stakes.sql.explain');
     const tab = await waitForWebview('stakes.sqlPlan');

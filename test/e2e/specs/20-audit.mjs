@@ -5,6 +5,8 @@ import { step } from '../harness.mjs';
 import { PLANTED_INJECTION_REVIEW } from '../fake-providers.mjs';
 
 const ADMIN = 'src/admin/routes.ts';
+/** The editor context menu entry (VS Code shows menu titles without the category). */
+const REVIEW_SELECTION = /^(Stakes: )?Review selection$/;
 const FINDING = PLANTED_INJECTION_REVIEW.findings[0];
 const needsFake = { skipUnless: (env) => (env.fakeProviders ? undefined : 'the fake provider server is not built (run npx tsc -p .)') };
 
@@ -16,17 +18,17 @@ step('"Review selection" is on the context menu only when text is selected', asy
   await ui.openFile(ADMIN);
   await ui.goToLine(ui.lineOf(ADMIN, "WHERE o.created_at BETWEEN"), 5);
   const without = await ui.contextMenuItems();
-  expect(!without.includes('Review selection'), `"Review selection" offered with nothing selected: ${without.join(', ')}`);
+  expect(!without.some((i) => REVIEW_SELECTION.test(i)), `"Review selection" offered with nothing selected: ${without.join(', ')}`);
   await ui.selectLines(ui.lineOf(ADMIN, '// Date-bounded export'), ui.lineOf(ADMIN, 'const { rows } = await pool.query'));
   const withSelection = await ui.contextMenuItems();
-  expect(withSelection.includes('Review selection'), `"Review selection" missing from the context menu: ${withSelection.join(', ')}`);
+  expect(withSelection.some((i) => REVIEW_SELECTION.test(i)), `"Review selection" missing from the context menu: ${withSelection.join(', ')}`);
 });
 
 step('right-click "Review selection" shows the grounded finding in the report', async (ui, env) => {
   env.fakeProviders.server.reset();
   await ui.openFile(ADMIN);
   await ui.selectLines(ui.lineOf(ADMIN, '// Date-bounded export'), ui.lineOf(ADMIN, 'const { rows } = await pool.query'));
-  await ui.contextMenu('Review selection');
+  await ui.contextMenu(REVIEW_SELECTION);
   await ui.waitTab('Stakes audit');
   const finding = await ui.webviewText(FINDING.title, { selector: '[data-testid="finding"]', timeout: 60_000 });
   expect(/critical/i.test(finding), `the finding card lacks its severity:\n${finding}`);
