@@ -252,8 +252,9 @@ export const command = {
     if (pre.changes) {
       const { gitChanges, gitRoot } = require('../git-changes') as typeof import('../git-changes');
       const { parseUnifiedDiff } = require('../../core/audit/diff') as typeof import('../../core/audit/diff');
-      const repo = gitRoot(resolve(positionals[0]));
       for (const p of positionals) if (!fs.existsSync(resolve(p))) throw new UserError(`${p}: no such file or directory.`);
+      const first = resolve(positionals[0]);
+      const repo = gitRoot(fs.statSync(first).isDirectory() ? first : path.dirname(first));
       const changes = gitChanges(repo, positionals.map(resolve), pre.base);
       for (const fd of parseUnifiedDiff(changes.diff)) {
         if (fd.status === 'deleted' || fd.binary || !fd.newPath) continue;

@@ -128,8 +128,13 @@ describe('stakes audit (CLI)', function () {
     const report = JSON.parse(r.stdout);
     assert.deepEqual(report.findings.map((f: { title: string }) => f.title), ['Logs the bearer token']);
     assert.match(r.stderr, /1 finding\(s\) on lines outside the audited scope were dropped/);
-    const clean = await cli(['src', '--changes', 'HEAD', ...openai()], dir, env);
-    assert.equal(clean.code, 0);
+    fake.push({ kind: 'ok', text: reviewText([]) });
+    const oneFile = await cli(['src/users.ts', '--changes', 'HEAD', '--format', 'json', ...openai()], dir, env);
+    assert.equal(oneFile.code, 0, oneFile.stderr);
+    assert.match(JSON.parse(oneFile.stdout).summary, /changed line 4 against HEAD/);
+    const notRepo = await cli([os.tmpdir(), '--changes', ...openai()], os.tmpdir(), env);
+    assert.equal(notRepo.code, 2);
+    assert.match(notRepo.stderr, /not inside a git repository/);
     git('stash', '-q');
     const none = await cli(['src', '--changes', ...openai()], dir, env);
     assert.equal(none.code, 0);
