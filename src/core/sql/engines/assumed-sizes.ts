@@ -43,7 +43,9 @@ export class AssumedSizes {
     return out;
   }
 
-  async apply(relations: Array<{ schema?: string; table: string }>): Promise<void> {
+  /** Applies the assumed size to each relation not yet at it; true when any changed (the plan must be redone). */
+  async apply(relations: Array<{ schema?: string; table: string }>): Promise<boolean> {
+    let changed = false;
     for (const r of relations) {
       const schema = r.schema ?? 'public';
       const key = `${schema}.${r.table}`;
@@ -53,7 +55,9 @@ export class AssumedSizes {
       const pages = await this.pad(schema, r.table, want);
       await this.inject(schema, r.table, want, pages);
       this.applied.set(key, { rows: want, pages });
+      changed = true;
     }
+    return changed;
   }
 
   /** Re-inject after something (CREATE INDEX) overwrote the table's stats. */

@@ -28,8 +28,8 @@ export interface PgEngineOptions {
   kind: 'postgres' | 'embedded';
   label: string;
   session: PgSession;
-  /** Embedded: called with the relations of a plan before the final EXPLAIN, to apply assumed sizes. */
-  prepareRelations?: (relations: Array<{ schema?: string; table: string }>) => Promise<void>;
+  /** Embedded: called with the relations of a plan before the final EXPLAIN, to apply assumed sizes. Returns whether anything changed. */
+  prepareRelations?: (relations: Array<{ schema?: string; table: string }>) => Promise<boolean>;
   /** Embedded: re-apply assumed stats inside a trial transaction (CREATE INDEX overwrites reltuples). */
   reapplyStats?: (schema: string | undefined, table: string) => Promise<void>;
   estimate: boolean;
@@ -95,10 +95,8 @@ export class PgEngine implements ExplainEngine {
     if (this.opts.prepareRelations) {
       const rels: Array<{ schema?: string; table: string }> = [];
       walk(first.plan, (n) => { if (n.relation) rels.push({ schema: n.schema, table: n.relation }); });
-      if (rels.length) {
-        await this.opts.prepareRelations(rels);
-        return this.explainOnce(req);
-      }
+      // Re-plan only when sizes were just applied; warm tables keep the first plan.
+      if (rels.length && await this.opts.prepareRelations(rels)) return this.explainOnce(req);
     }
     return first;
   }
