@@ -14,17 +14,23 @@ function expect(condition, message) {
   if (!condition) throw new Error(message);
 }
 
-async function explainStatusQuery(ui, timeout = 60_000) {
+async function explainStatusQuery(ui, timeout = 60_000, { firstStart = false } = {}) {
   await ui.openFile(REPO);
   const line = ui.lineOf(REPO, STATUS_QUERY);
   await ui.goToLine(line, 15);
   await ui.runCommand('Stakes: Explain SQL');
+  if (firstStart) {
+    // The first explain starts the engine behind a cancellable progress notification.
+    const toast = await ui.waitNotification(/Starting embedded PostgreSQL/, { timeout: 15_000 });
+    expect(/first run builds a template/.test(toast), `the start-up notification does not say why it takes time: ${toast}`);
+    await ui.screenshot('starting-embedded');
+  }
   await ui.waitTab('SQL plan', { timeout });
   return ui.webviewText(/Seq Scan on orders/, { selector: '[data-testid="plan-tree"]', timeout });
 }
 
 step('SQL: "Explain SQL" on a query in TypeScript shows the plan, findings and a verified index', async (ui) => {
-  const tree = await explainStatusQuery(ui, FIRST_RUN_MS);
+  const tree = await explainStatusQuery(ui, FIRST_RUN_MS, { firstStart: true });
   const view = ui.webview();
   expect(await view.locator('.node .bar.cost .bar-fill').count() > 0, 'plan nodes have no cost bars');
   expect(/costly \d+%/.test(tree), `no "costly" badge on the plan:\n${tree}`);
