@@ -332,6 +332,29 @@ describe('AI audit (fake provider server, openai-compatible)', function () {
     }
   });
 
+  it('vscode-lm without any chat model (no Copilot here) says how to get one, whether or not a model id is set', async () => {
+    const restoreProvider = await withSetting('audit.provider', 'vscode-lm');
+    try {
+      await openFile(ADMIN);
+      await vscode.commands.executeCommand('stakes.audit.file');
+      let s = await state();
+      assert.equal(s.error?.kind, 'config', JSON.stringify(s.error));
+      assert.match(s.error?.message ?? '', /GitHub Copilot/);
+      const restoreModel = await withSetting('audit.model', 'gpt-4o');
+      try {
+        await vscode.commands.executeCommand('stakes.audit.file');
+        s = await state();
+        assert.equal(s.error?.kind, 'config', JSON.stringify(s.error));
+        assert.match(s.error?.message ?? '', /No VS Code language model is available/);
+      } finally {
+        await restoreModel();
+      }
+      assert.equal(fake.modelRequests().length, 0);
+    } finally {
+      await restoreProvider();
+    }
+  });
+
   it('reports a provider failure with its actionable message and a Retry button', async () => {
     const editor = await openFile('src/orders/routes.ts');
     // A different scope than before, so the cache cannot answer.

@@ -460,12 +460,19 @@ export class AuditHost implements vscode.Disposable {
     if (settings.model) return { provider, model: settings.model, why: `stakes.audit.model is set to ${settings.model}` };
     if (provider === LM_PROVIDER_ID) {
       const models = await listLmModels();
-      const pick = models.find((m) => m.vendor === 'copilot') ?? models[0];
-      if (!pick) {
+      if (models.length === 0) {
         throw new ProviderError('config', LM_PROVIDER_ID,
           'No VS Code language model is available: install GitHub Copilot Chat and sign in, or choose another provider in stakes.audit.provider.');
       }
-      return { provider, model: pick.id, why: `VS Code language model ${pick.name} (set stakes.audit.model to pick another)` };
+      // The label's recommended model when VS Code offers it (gpt-5.4 ~ "GPT-5.4", claude-opus-4-6 ~ "claude-opus-4.6").
+      const norm = (x: string): string => x.toLowerCase().replace(/[^a-z0-9]/g, '');
+      const wanted = norm(this.services.config().recommendations[routing.label]?.model ?? '');
+      const routed = wanted ? models.find((m) => norm(m.id).includes(wanted) || norm(m.family).includes(wanted)) : undefined;
+      if (routed) {
+        return { provider, model: routed.id, why: `routed by label "${routing.label}" (${routing.why}) to ${routed.name} through VS Code's language models` };
+      }
+      const pick = models.find((m) => m.vendor === 'copilot') ?? models[0];
+      return { provider, model: pick.id, why: `VS Code language model ${pick.name}: the "${routing.label}" model is not offered here (set stakes.audit.model to pick another)` };
     }
     const model = runnableModel(this.services.config(), provider, routing.label);
     return { provider, model, why: `routed by label "${routing.label}" (${routing.why}) to ${provider}'s ${routing.label} model` };
