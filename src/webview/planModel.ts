@@ -183,6 +183,8 @@ function underLimit(ancestors: PlanNode[]): boolean {
 
 export interface BadgeContext {
   totalCost: number;
+  /** Costs rest on assumed table sizes (empty embedded engine): actual rows say nothing about estimates. */
+  estimate?: boolean;
   /** Execution time of the whole statement, ms (ANALYZE only). */
   executionMs?: number;
   ancestors: PlanNode[];
@@ -203,7 +205,7 @@ export function badgesFor(node: PlanNode, ctx: BadgeContext): Badge[] {
   const mis = misestimate(node);
   // A node under a Limit stops early, so fewer actual rows than planned is expected, not a misestimate.
   const earlyStop = mis?.direction === 'over' && underLimit(ctx.ancestors);
-  if (mis && !earlyStop) {
+  if (mis && !earlyStop && !ctx.estimate) {
     const level = levelAbove(mis.factor, [10, 100, 1000]);
     if (level) {
       const f = mis.factor >= 100 ? Math.round(mis.factor).toLocaleString('en-US') : mis.factor.toFixed(1).replace(/\.0$/, '');
@@ -245,7 +247,7 @@ export function badgesFor(node: PlanNode, ctx: BadgeContext): Badge[] {
 const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
 
 /** The plan as rows in display order (depth first), with bars and badges. */
-export function flattenPlan(plan: PlanNode, opts: { analyzed: boolean; executionMs?: number; findings?: SqlFinding[] }): PlanRow[] {
+export function flattenPlan(plan: PlanNode, opts: { analyzed: boolean; estimate?: boolean; executionMs?: number; findings?: SqlFinding[] }): PlanRow[] {
   const totalCost = maxTotalCost(plan);
   const rootMs = plan.actualTotalMs !== undefined ? plan.actualTotalMs * (plan.loops ?? 1) : undefined;
   const executionMs = opts.analyzed ? (opts.executionMs && opts.executionMs > 0 ? opts.executionMs : rootMs) : undefined;
@@ -274,7 +276,7 @@ export function flattenPlan(plan: PlanNode, opts: { analyzed: boolean; execution
       estimatedRows: node.estimatedRows,
       actualRows: opts.analyzed ? node.actualRows : undefined,
       loops: opts.analyzed ? node.loops : undefined,
-      badges: badgesFor(node, { totalCost, executionMs, ancestors }),
+      badges: badgesFor(node, { totalCost, executionMs, ancestors, estimate: opts.estimate }),
       details: detailsOf(node, opts.analyzed),
       findingSeverity: severityByNode.get(node.id),
     });

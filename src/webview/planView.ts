@@ -112,7 +112,7 @@ function severityPill(sev: string): HTMLElement {
 function renderResult(data: PlanViewData): void {
   const r = data.result;
   const header = planHeader(r);
-  rows = flattenPlan(r.plan, { analyzed: r.analyzed, executionMs: r.summary.executionMs, findings: r.findings });
+  rows = flattenPlan(r.plan, { analyzed: r.analyzed, estimate: r.estimate, executionMs: r.summary.executionMs, findings: r.findings });
   const titleById = new Map(rows.map((row) => [row.id, row.title]));
 
   // Header

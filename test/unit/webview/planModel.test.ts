@@ -93,6 +93,14 @@ describe('planModel (SQL plan view)', () => {
     assert.match(b!.label, /×2,500 ▲/);
   });
 
+  it('shows no misestimate on assumed table sizes (the embedded engine has no rows)', () => {
+    const n = node('0', 'Seq Scan', { estimatedRows: 100000, actualRows: 0, loops: 1 });
+    assert.equal(badgesFor(n, { totalCost: 0, ancestors: [] }).find((b) => b.kind === 'misestimate')?.level, 3);
+    assert.equal(badgesFor(n, { totalCost: 0, ancestors: [], estimate: true }).filter((b) => b.kind === 'misestimate').length, 0);
+    const rows = flattenPlan(n, { analyzed: true, estimate: true, executionMs: 1 });
+    assert.equal(rows[0].badges.filter((b) => b.kind === 'misestimate').length, 0);
+  });
+
   it('computes the misestimate per loop and ignores nodes that never ran', () => {
     assert.deepEqual(misestimate(node('0', 'Index Scan', { estimatedRows: 1, actualRows: 1, loops: 5000 })), { factor: 1, direction: 'under' });
     assert.equal(misestimate(node('0', 'Index Scan', { estimatedRows: 100, actualRows: 0, loops: 0 })), undefined);
