@@ -5,13 +5,11 @@
  * here from the user's own (global) settings only; exclusions and local-only may only get stricter.
  */
 import * as vscode from 'vscode';
+import { PROVIDERS, type ProviderId } from '../../core/routing/defaults';
 import { excludeValue, localOnlyValue, restrictedValue } from './trustRules';
 
-export const AUDIT_PROVIDERS = ['openai', 'anthropic', 'google', 'openai-compatible', 'vscode-lm'] as const;
-export type AuditProviderId = (typeof AUDIT_PROVIDERS)[number];
-
 export interface AuditSettings {
-  provider: AuditProviderId;
+  provider: ProviderId;
   /** Explicit model id, or '' to route by label. */
   model: string;
   openaiCompatibleBaseUrl: string;
@@ -39,8 +37,8 @@ function restricted<T>(cfg: vscode.WorkspaceConfiguration, key: string, fallback
   return value ?? fallback;
 }
 
-function isProvider(v: unknown): v is AuditProviderId {
-  return typeof v === 'string' && (AUDIT_PROVIDERS as readonly string[]).includes(v);
+function isProvider(v: unknown): v is ProviderId {
+  return typeof v === 'string' && (PROVIDERS as readonly string[]).includes(v);
 }
 
 function finiteOr(v: unknown, fallback: number, min = 0): number {
