@@ -5,6 +5,9 @@
  */
 import type { LineRange } from './types';
 
+/** Non-whitespace characters a quote needs before it counts as located. */
+const MIN_EVIDENCE_CHARS = 4;
+
 export interface Anchor {
   startLine: number;
   endLine: number;
@@ -89,10 +92,11 @@ export class GroundingIndex {
       tries.push([compactOf(variant)]);
       // "a ... b": the model elided the middle (the code itself may contain "...", so exact comes first).
       const segments = variant.split(/\.\.\.|…/).map(compactOf).filter((s) => s.length > 0);
-      if (segments.length > 1) tries.push(segments);
+      if (segments.length > 0 && /\.\.\.|…/.test(variant)) tries.push(segments);
     }
     for (const segments of tries) {
-      if (segments[0].length === 0) continue;
+      // Too short to place with confidence ("}", "id"): better unverified than anchored anywhere.
+      if (segments.join('').length < MIN_EVIDENCE_CHARS) continue;
       const found = segments.length === 1 ? this.occurrences(segments[0]) : this.orderedSegments(segments);
       if (found.length === 0) continue;
       const anchors = found.map((f) => this.anchorOf(f));

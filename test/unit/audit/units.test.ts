@@ -135,6 +135,8 @@ describe('audit units', () => {
     assert.equal(idx.locate('if (x) { ... }', 1)?.endLine, 4);
     assert.equal(idx.locate('delete(y)', 1), null);
     assert.equal(idx.locate('   ', 1), null);
+    assert.equal(idx.locate('}', 1), null, 'too short to place');
+    assert.equal(idx.locate('if (x) { run( ...', 1)?.startLine, 2, 'a trailing ellipsis is an elided rest');
   });
 
   it('estimates tokens within 15% of the o200k tokenizer on code and prose', () => {
