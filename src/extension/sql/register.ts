@@ -127,7 +127,9 @@ export function register(context: vscode.ExtensionContext, services: Services): 
       }
       return { uri, statement };
     }
-    const editor = vscode.window.activeTextEditor;
+    // With the plan view focused there is no active text editor: use the one editor beside it.
+    const visible = vscode.window.visibleTextEditors.filter((e) => e.document.uri.scheme !== 'output');
+    const editor = vscode.window.activeTextEditor ?? (visible.length === 1 ? visible[0] : undefined);
     if (!editor) {
       void vscode.window.showWarningMessage('Stakes: open a .sql file or code with SQL in it, put the cursor in a statement (or select it), then run "Stakes: Explain SQL".');
       return undefined;
