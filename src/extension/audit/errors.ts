@@ -123,7 +123,12 @@ export function showAuditError(e: unknown, actions: ErrorActions, log: vscode.Lo
     kind = 'config';
     log.error(e.message);
     message = `${e.message}`;
-    buttons = [{ title: 'Open settings', run: () => openAuditSettings() }, { title: 'Show log', run: actions.showOutput }];
+    // e.g. the routed model is in excludeModels: another model for this run is the quickest way on.
+    buttons = [
+      ...(actions.chooseModel ? [{ title: 'Choose another model…', run: actions.chooseModel }] : []),
+      { title: 'Open routing table', run: () => vscode.commands.executeCommand('stakes.openRoutingTable') },
+      { title: 'Show log', run: actions.showOutput },
+    ];
   } else {
     const err = e instanceof Error ? e : new Error(String(e));
     log.error(`Audit failed unexpectedly: ${err.stack ?? err.message}`);
