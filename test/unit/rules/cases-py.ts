@@ -37,6 +37,10 @@ export const PY_CASES: RuleCase[] = [
     code: `import os\nJWT_SECRET = os.getenv('JWT_SECRET', 'dev-jwt-secret-1')` },
   { name: 'Flask config secret', rule: 'hardcoded-secret', vulnerable: true,
     code: `${flask}app.config['SECRET_KEY'] = 'flask-dev-secret-value'` },
+  { name: 'literal AES key assigned then used', rule: 'hardcoded-secret', vulnerable: true, evidence: "b'thisisakey123456'",
+    code: `from Crypto.Cipher import AES\ndef encrypt(data):\n    key = b'thisisakey123456'\n    return AES.new(key, AES.MODE_GCM).encrypt(data)` },
+  { name: 'key from the environment', rule: 'hardcoded-secret', vulnerable: false,
+    code: `import os\nfrom Crypto.Cipher import AES\ndef encrypt(data):\n    key = os.environ['DATA_KEY'].encode()\n    return AES.new(key, AES.MODE_GCM).encrypt(data)` },
   { name: 'secrets read from the environment', rule: 'hardcoded-secret', vulnerable: false,
     code: `import os\nSECRET_KEY = os.environ['SECRET_KEY']\nPASSWORD_FIELD = 'password'\npassword_help = 'Use at least 12 characters'` },
 

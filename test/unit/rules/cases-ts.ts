@@ -76,6 +76,8 @@ export const TS_CASES: RuleCase[] = [
     code: `const s3 = new S3({ accessKeyId: 'AKIA2E0A8F3B244C9986', region: 'eu-west-1' });` },
   { name: 'private key block', rule: 'hardcoded-secret', vulnerable: true,
     code: 'const privateKey = `-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----`;' },
+  { name: 'literal JWT signing key passed to jwt.sign', rule: 'hardcoded-secret', vulnerable: true, evidence: "'shhh-very-secret'",
+    code: `const jwt = require('jsonwebtoken');\nexport const issue = (user) => jwt.sign({ sub: user.id }, 'shhh-very-secret', { algorithm: 'HS256' });` },
   { name: 'secret from the environment', rule: 'hardcoded-secret', vulnerable: false,
     code: `const jwtSecret = process.env.JWT_SECRET;\nconst apiKey = config.get('API_KEY');` },
   { name: 'labels and field names are not secrets', rule: 'hardcoded-secret', vulnerable: false,

@@ -914,7 +914,40 @@ function checkMassAssignment(call: Node, name: string, recv: Node | null, a: Nod
   }
 }
 
+/** The string literal an expression is: itself, or what the identifier was last assigned in the enclosing function or module. */
+function literalOf(n: Node): Node | null {
+  if (n.type === 'string') return stringValue(n) !== null ? n : null;
+  if (n.type !== 'identifier') return null;
+  let scope: Node | null = n.parent;
+  while (scope && scope.type !== 'function_definition' && scope.type !== 'module') scope = scope.parent;
+  if (!scope) return null;
+  let found: Node | null = null;
+  for (const asg of scope.descendantsOfType('assignment')) {
+    if (!asg || asg.startIndex >= n.startIndex) continue;
+    const left = field(asg, 'left');
+    const right = field(asg, 'right');
+    if (left?.type === 'identifier' && left.text === n.text) found = right?.type === 'string' ? right : null;
+  }
+  return found;
+}
+
+/** Keys passed to ciphers, HMAC and JWT signing as literals: key = b'thisisakey123456'; AES.new(key, …). */
+function checkHardcodedKey(call: Node, name: string, fnText: string, a: Node[], cx: Cx): void {
+  if (cx.isTest) return;
+  let keyArg: Node | undefined;
+  if (name === 'new' && /(?:^|\.)(?:AES|DES|DES3|ARC4|Blowfish|ChaCha20|ChaCha20_Poly1305|Salsa20|HMAC|CAST)\.new$/.test(fnText)) keyArg = a[0];
+  else if (fnText === 'hmac.new' || fnText === 'Fernet' || /(?:^|\.)(?:AESGCM|ChaCha20Poly1305|AESCCM)$/.test(fnText)) keyArg = a[0];
+  else if (/^(?:jwt|jose\.jwt)\.(?:encode|decode)$/.test(fnText)) keyArg = a[1];
+  if (!keyArg) return;
+  const lit = literalOf(keyArg);
+  const value = lit ? stringValue(lit) : null;
+  if (!lit || value === null || value.length < 6 || !isSecretValue(value)) return;
+  hit(cx, lit, { ruleId: 'hardcoded-secret', confidence: 0.85, title: 'Hard-coded cryptographic key',
+    explanation: `${fnText}() uses a key written in the source: anyone with the code can decrypt or forge what it protects, and rotating it needs a deploy. Load the key from the environment or a key manager (and generate it randomly).` });
+}
+
 function checkCrypto(call: Node, name: string, fnText: string, a: Node[], fn: FnInfo, cx: Cx): void {
+  checkHardcodedKey(call, name, fnText, a, cx);
   // hashlib.md5(password.encode()), hashlib.new('sha1', password)
   const alg = /^hashlib\.(md5|sha1|sha224|sha256|sha384|sha512|sha3_\w+|blake2b|blake2s)$/.exec(fnText)?.[1] ?? (/^(?:md5|sha1|sha256|sha512)$/.test(fnText) && cx.imports.has('hashlib') ? fnText : undefined) ??
     (fnText === 'hashlib.new' && a[0] ? stringValue(a[0]) ?? undefined : undefined);

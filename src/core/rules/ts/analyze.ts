@@ -975,6 +975,17 @@ function checkCrypto(call: TS.CallExpression, name: string, recvText: string, mo
         fix: /ecb/i.test(alg) ? null : "'aes-256-gcm'" });
     }
   }
+  // Literal keys: createCipheriv(alg, 'key…', iv), createHmac('sha256', 'secret'), jwt.sign(payload, 'secret').
+  const keyArg = (name === 'createCipheriv' || name === 'createDecipheriv' || name === 'createHmac') && cryptoish ? args[1]
+    : (name === 'sign' || name === 'verify') && (/^(?:jwt|jsonwebtoken|JWT)$/.test(recvText) || cx.imports.get(recvText) === 'jsonwebtoken') ? args[1] : undefined;
+  if (keyArg && !cx.isTest) {
+    const k = skipOuter(keyArg);
+    const lit = t.isStringLiteralLike(k) ? k : t.isIdentifier(k) ? literalInitializer(k, cx) : undefined;
+    if (lit && lit.text.length >= 6 && isSecretValue(lit.text)) {
+      hit(cx, lit, { ruleId: 'hardcoded-secret', confidence: 0.85, title: 'Hard-coded cryptographic key',
+        explanation: `${recvText ? recvText + '.' : ''}${name}() uses a key written in the source: anyone with the code can forge tokens or decrypt data, and rotating it needs a deploy. Load it from the environment or a key manager.` });
+    }
+  }
   // createHash('md5').update(password)
   if (name === 'update' && args[0]) {
     const r = receiverOf(call);
@@ -993,6 +1004,14 @@ function checkCrypto(call: TS.CallExpression, name: string, recvText: string, mo
   }
   // Math.random() for secrets is reported by checkInsecureRandomContext from the enclosing name.
   void sc;
+}
+
+/** `const key = 'literal'` (a const, so the value cannot change before use). */
+function literalInitializer(id: TS.Identifier, cx: FileCx): TS.StringLiteralLike | undefined {
+  const t = ts();
+  const init = findDeclaration(id, cx);
+  const e = init && skipOuter(init);
+  return e && t.isStringLiteralLike(e) ? e : undefined;
 }
 
 function isPasswordValue(arg: TS.Expression, call: TS.Node, cx: FileCx): boolean {
