@@ -45,6 +45,9 @@ Audits code with a model and prints structured findings grounded in the code.
 Keys: OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY (or GOOGLE_API_KEY), OPENAI_COMPATIBLE_API_KEY (optional).
 Exit codes: 0 done, 1 a finding at or above --fail-on, 2 bad input or provider failure.`;
 
+declare const STAKES_VERSION: string | undefined;
+const TOOL_VERSION = typeof STAKES_VERSION === 'string' ? STAKES_VERSION : 'dev';
+
 const CLI_PROVIDERS = ['openai', 'anthropic', 'google', 'openai-compatible'] as const;
 type CliProvider = (typeof CLI_PROVIDERS)[number];
 const FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
@@ -306,7 +309,7 @@ export const command = {
       if (format === 'json') text = JSON.stringify(report, null, 2) + '\n';
       else if (format === 'sarif') {
         const { toSarif } = require('../../core/audit/sarif') as typeof import('../../core/audit/sarif');
-        text = JSON.stringify(toSarif(report, { toolVersion: 'cli', checked }), null, 2) + '\n';
+        text = JSON.stringify(toSarif(report, { toolVersion: TOOL_VERSION, checked }), null, 2) + '\n';
       } else if (format === 'markdown') {
         const { toMarkdown } = require('../../core/audit/markdown') as typeof import('../../core/audit/markdown');
         text = toMarkdown(report, checked);
