@@ -276,6 +276,12 @@ export const command = {
         io.stderr(`stakes audit: no changes against ${changes.base} under ${positionals.join(', ')}: nothing to audit.\n`);
         return 0;
       }
+      // Changes only in files that are never sent (.env, keys) are not an error in a CI gate.
+      const { excludedBy, DEFAULT_EXCLUDE_GLOBS } = require('../../core/audit/redaction') as typeof import('../../core/audit/redaction');
+      if (targets.every((t) => excludedBy(t.path, DEFAULT_EXCLUDE_GLOBS))) {
+        io.stderr(`stakes audit: the only changes are in files that are never sent (${targets.map((t) => t.path).join(', ')}): nothing to audit.\n`);
+        return 0;
+      }
     } else {
       let files: string[];
       try {
