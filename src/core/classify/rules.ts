@@ -100,7 +100,7 @@ export const DEFAULT_RULES: SignalRule[] = [
     path: segments(['auth', 'authn', 'authz', 'authentication', 'authorization', 'login', 'logout', 'signin', 'signup',
       'oauth', 'oauth2', 'oidc', 'sso', 'saml', 'sessions?', 'permissions?', 'rbac', 'acls?', 'polic(?:y|ies)', 'guards?',
       'iam', 'identity', 'security', 'crypto', 'secrets?', 'vault', 'kms', 'jwt', 'passwords?', 'credentials?', 'mfa', 'totp',
-      'access[-_]control', 'gating', 'content[-_]gating', 'entitlements?']),
+      'access[-_]control', 'gating', 'content[-_]gating', 'entitlements?', 'guardians?']),
     detail: 'path matches {path}',
   },
   {
@@ -154,14 +154,14 @@ export const DEFAULT_RULES: SignalRule[] = [
   {
     id: 'import.auth-framework', label: 'sensitive', weight: 3, dampInTests: true, dampInWiring: true,
     // The annotation and guard modules are left to import.auth-wiring below.
-    imports: /^(?!(?:@nestjs\/passport|microsoft\.aspnetcore\.authorization|org\.springframework\.security\.core\.annotation.*|org\.springframework\.security\.access\.(?:annotation|prepost).*|rest_framework\.permissions|django\.contrib\.auth\.(?:decorators|mixins|models))$)(passport(-[\w-]+)?|next-auth(\/.*)?|@auth\/[\w-]+|lucia|better-auth|@clerk\/[\w-]+|firebase-admin\/auth|@supabase\/auth-[\w-]+|flask_login|flask_jwt_extended|flask_security|django\.contrib\.auth.*|rest_framework\.authentication|rest_framework_simplejwt.*|fastapi\.security.*|devise|warden|omniauth.*|pundit|cancancan|org\.springframework\.security.*|microsoft\.aspnetcore\.authentication.*|microsoft\.aspnetcore\.identity.*|illuminate\.support\.facades\.(auth|gate)|laravel\.sanctum.*|laravel\.passport.*|casbin|@casl\/ability|accesscontrol|github\.com\/casbin\/casbin.*)$/i,
+    imports: /^(?!(?:@nestjs\/passport|microsoft\.aspnetcore\.authorization|org\.springframework\.security\.core\.annotation.*|org\.springframework\.security\.access\.(?:annotation|prepost).*|rest_framework\.permissions|django\.contrib\.auth(?:\.(?:decorators|mixins|models))?)$)(passport(-[\w-]+)?|next-auth(\/.*)?|@auth\/[\w-]+|lucia|better-auth|@clerk\/[\w-]+|firebase-admin\/auth|@supabase\/auth-[\w-]+|flask_login|flask_jwt_extended|flask_security|django\.contrib\.auth.*|rest_framework\.authentication|rest_framework_simplejwt.*|fastapi\.security.*|devise|warden|omniauth.*|pundit|cancancan|org\.springframework\.security.*|microsoft\.aspnetcore\.authentication.*|microsoft\.aspnetcore\.identity.*|illuminate\.support\.facades\.(auth|gate)|laravel\.sanctum.*|laravel\.passport.*|casbin|@casl\/ability|accesscontrol|github\.com\/casbin\/casbin.*)$/i,
     detail: 'imports {m} (line {line})',
   },
   {
     // Importing a framework's guard or annotation module ([Authorize], @AuthenticationPrincipal, AuthGuard,
     // DRF permission classes, Django's User model) applies auth that lives elsewhere: a hint, not the work.
     id: 'import.auth-wiring', label: 'sensitive', weight: 1, dampInTests: true, dampInWiring: true,
-    imports: /^(@nestjs\/passport|microsoft\.aspnetcore\.authorization|org\.springframework\.security\.core\.annotation.*|org\.springframework\.security\.access\.(?:annotation|prepost).*|rest_framework\.permissions|django\.contrib\.auth\.(?:decorators|mixins|models))$/i,
+    imports: /^(@nestjs\/passport|microsoft\.aspnetcore\.authorization|org\.springframework\.security\.core\.annotation.*|org\.springframework\.security\.access\.(?:annotation|prepost).*|rest_framework\.permissions|django\.contrib\.auth(?:\.(?:decorators|mixins|models))?)$/i,
     detail: 'imports {m} (line {line}): applies auth defined elsewhere',
   },
   {
@@ -200,7 +200,7 @@ export const DEFAULT_RULES: SignalRule[] = [
   },
   {
     id: 'content.password-hashing', label: 'sensitive', weight: 3, families: CODE, dampInTests: true,
-    content: /\b((?:bcrypt\w*\.(?:hash|compare|hashSync|compareSync|genSalt\w*|hashpw|checkpw|gensalt|GenerateFromPassword|CompareHashAndPassword)|argon2\.(?:hash|verify)|(?:crypto\.)?scrypt(?:Sync)?|(?:crypto\.)?pbkdf2(?:Sync)?|password_hash|password_verify|check_password|make_password|set_password|generate_password_hash|check_password_hash|BCrypt\.\w+|pwd_context\.\w+|hashlib\.pbkdf2_hmac|Hash::(?:make|check)|this->hash(?:er)?->(?:make|check|needsRehash)|_?[pP]asswordHasher\.\w+|_?[pP]assword[eE]ncoder\.(?:encode|matches)|VerifyHashedPassword|HashPassword)(?=\s*\()|PasswordHasher\b|has_secure_password\b)/,
+    content: /\b((?:bcrypt\w*\.(?:hash|compare|hashSync|compareSync|genSalt\w*|hashpw|checkpw|gensalt|GenerateFromPassword|CompareHashAndPassword)|argon2\.(?:hash|verify)|(?:crypto\.)?scrypt(?:Sync)?|(?:crypto\.)?pbkdf2(?:Sync)?|password_hash|password_verify|check_password|make_password|set_password|generate_password_hash|check_password_hash|BCrypt\.\w+|pwd_context\.\w+|hashlib\.pbkdf2_hmac|Hash::(?:make|check)|this->hash(?:er)?->(?:make|check|needsRehash)|_?[pP]asswordHasher\.\w+|_?[pP]assword[eE]ncoder\.(?:encode|matches)|VerifyHashedPassword|HashPassword|(?:hash|digest)_(?:api_)?(?:key|token|secret)|hash(?:Api)?(?:Key|Token|Secret))(?=\s*\()|PasswordHasher\b|has_secure_password\b)/,
     detail: 'calls {m} (line {line})',
   },
   {
@@ -225,7 +225,7 @@ export const DEFAULT_RULES: SignalRule[] = [
   {
     id: 'content.authz', label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true, maxHits: 5,
     // Code that decides access: role and permission tests, policy calls, access verdicts.
-    content: /(\b(?:hasRole|hasAnyRole|hasPermission|hasAuthority|hasAnyAuthority|isAdmin|is_admin|is_superuser|is_staff|requireRole|requireRoles|requireAuth|requirePermission|checkPermission|check_permission|has_perm|has_permission|has_object_permission|ensureAuthenticated|isAuthenticated|is_authenticated|authorizeRequest|enforcePolicy|user_passes_test|requireUser|currentUserCan|isOwner|is_owner|(?:check|can|has|verify|ensure|assert)\w*Access|(?:PERMIT|DENY|BLOCK|ALLOW|GRANT)_ACCESS)\b|@(?:PreAuthorize|PostAuthorize)\b|\bclass\s+\w+Policy\b|\bextends\s+Voter\b|Gate::(?:allows|denies|authorize)|->can\(|\$this->authorize\(|\breq\.user\.(?:role|roles|permissions|isAdmin|is_admin|tenantId|orgId)|\brequest\.user\.(?:role|is_staff|is_superuser|has_perm))/,
+    content: /(\b(?:hasRole|hasAnyRole|hasPermission|hasAuthority|hasAnyAuthority|isAdmin|is_admin|is_superuser|is_staff|requireRole|requireRoles|requireAuth|requirePermission|checkPermission|check_permission|has_perm|has_permission|has_object_permission|ensureAuthenticated|isAuthenticated|is_authenticated|authorizeRequest|enforcePolicy|user_passes_test|requireUser|currentUserCan|isOwner|is_owner|(?:check|can|has|verify|ensure|assert)\w*Access|(?:PERMIT|DENY|BLOCK|ALLOW|GRANT)_ACCESS)\b|@(?:PreAuthorize|PostAuthorize)\b|\bclass\s+\w+Policy\b|\bextends\s+Voter\b|\bdef\s+can_\w+\?|Gate::(?:allows|denies|authorize)|->can\(|\$this->authorize\(|\breq\.user\.(?:role|roles|permissions|isAdmin|is_admin|tenantId|orgId)|\brequest\.user\.(?:role|is_staff|is_superuser|has_perm))/,
     // Applying a guard to a route is wiring (see content.route-guard); writing the check is the risky part.
     exclude: /(?:\b\w*(?:[Rr]outer|app|api|server|fastify|[Rr]oute|\br)\.(?:get|post|put|patch|delete|use|all|route)\()|^\s*[\w.]+(?:\([^)\n]*\))?\s*,\s*$/,
     detail: 'permission check: {m} (line {line})',
@@ -244,6 +244,12 @@ export const DEFAULT_RULES: SignalRule[] = [
     detail: 'handles card data: {m} (line {line})',
   },
   {
+    // Authorizing, capturing, refunding or voiding a payment moves money, whichever provider does it.
+    id: 'content.payment-ops', label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true, maxHits: 3,
+    content: /\b((?:authorize|capture|refund|void|cancel|charge|payout)_?(?:[pP]ayment|[cC]harge|[pP]ayout|[iI]ntent)s?\w*)(?=\s*\()/,
+    detail: 'payment operation: {m} (line {line})',
+  },
+  {
     // A money value type or a currency comparison is where rounding and mixing bugs live.
     id: 'content.money-type', label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true, maxHits: 3,
     content: /(\b(?:type|class|struct|record|interface|data\s+class)\s+(?:Money|MonetaryAmount|Currency)\b|[cC]urrency(?:_?[cC]ode)?(?:\(\))?\s*!==?\s*[\w.]*[cC]urrency(?:_?[cC]ode)?\b)/,
@@ -258,7 +264,7 @@ export const DEFAULT_RULES: SignalRule[] = [
   },
   {
     id: 'content.money', label: 'sensitive', weight: 2, families: CODE, dampInTests: true, maxHits: 4,
-    content: /((?:amount|price|subtotal|cents|balance|tax|discount|fee|refund|payout|charge)\w*\s*[*/]=?\s*[\w(.]+|\b(?:total|grand_?total)(?:_?(?:cents|amount|price))\b\s*[-+*/]=?|Math\.(?:round|floor|ceil)\([^)\n]*(?:amount|price|cents|total|tax)|\bnew\s+(?:BigDecimal|Decimal|Money|Dinero)\b|\bDecimal\(\s*['"]|\bcurrency\.js\b|\btoFixed\(\s*2\s*\))/i,
+    content: /((?:amount|price|subtotal|cents|balance|tax|discount|fee|refund|payout|charge)\w*\s*[*/]=?\s*[\w(.]+|\b(?:total|grand_?total)(?:_?(?:cents|amount|price))\b\s*[-+*/]=?|Math\.(?:round|floor|ceil)\([^)\n]*(?:amount|price|cents|total|tax)|\bnew\s+(?:BigDecimal|Decimal|Money|Dinero)\b|\bDecimal\(\s*['"]|\bcurrency\.js\b|(?:amount|price|total|cost|balance|fee|tax|cents)\w*\)?\.toFixed\(\s*2\s*\))/i,
     detail: 'money arithmetic: `{m}` (line {line})',
   },
   {
@@ -323,10 +329,10 @@ export const DEFAULT_RULES: SignalRule[] = [
     detail: 'acts on a record chosen by the client: `{m}` (line {line})',
   },
   {
-    // Establishing who the user is: logging them in, or completing an OAuth/social login.
+    // Establishing or ending who the user is: logging them in or out, or completing an OAuth/social login.
     id: 'content.login', label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true, maxHits: 3,
-    content: /(\bAuth::(?:login|attempt|loginUsingId|once|logout)\(|\bauth\(\)->(?:login|attempt)\(|\bSocialite::driver\(|\blogin_user\(|\bdjango_login\(|\bauth_login\(|\breq\.log[iI]n\(|\bsign_in\(|\bwarden\.authenticate|\bSignInManager\b|\bHttpContext\.SignInAsync\(|\bsession\.regenerate\(|\bsession_regenerate_id\()/,
-    detail: 'logs a user in: {m} (line {line})',
+    content: /(\bAuth::(?:login|attempt|loginUsingId|once|logout)\(|\bauth\(\)->(?:login|attempt)\(|\bSocialite::driver\(|\blogin_user\(|\bdjango_login\(|\bauth_login\(|\breq\.log[iI]n\(|\bsign_in\(|\bwarden\.authenticate|\blogin\(\s*request\s*,|\bauthenticate\(\s*(?:request\s*[,=]|username\s*=)|\bSignInManager\b|\bHttpContext\.SignInAsync\(|\bsession\.regenerate\(|\bsession_regenerate_id\(|\.(?:[Ll]ogout|[Ss]ignOut)\w*\(|\blogout\(\s*request\b|\bsign_out\b)/,
+    detail: 'logs a user in or out: {m} (line {line})',
   },
   {
     id: 'content.cookies-sessions', label: 'sensitive', weight: 1.5, families: CODE, dampInTests: true, maxHits: 3,

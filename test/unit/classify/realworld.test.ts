@@ -372,3 +372,87 @@ describe('classifier on real-world shapes: second round (held-out files)', () =>
     assert.ok(signals(r).includes('import.payments'), why(r));
   });
 });
+
+describe('classifier on real-world shapes: third round (payment operations, login and logout, predicates)', () => {
+  it('sees a payment provider authorizing, capturing and refunding payments', () => {
+    const r = one('packages/payment-acme/src/services/provider.ts', [
+      "import { AbstractProvider } from '@shop/framework';",
+      'export class AcmeProvider extends AbstractProvider {',
+      '  async capture(input: CaptureInput) {',
+      '    const res = await this.client.capturePayment(input.id, { amount: input.amount });',
+      '    return { data: res };',
+      '  }',
+      '  async refund(input: RefundInput) {',
+      '    return this.client.refundPayment(input.id, input.amount);',
+      '  }',
+      '}',
+    ].join('\n'));
+    assert.equal(r.label, 'sensitive', why(r));
+    assert.ok(signals(r).includes('content.payment-ops'), why(r));
+    const orders = one('src/orders/orders.service.ts', 'export class OrdersService {\n  cancel(id: string) { return this.repo.cancelOrder(id); }\n}\n');
+    assert.ok(!signals(orders).includes('content.payment-ops'), why(orders));
+  });
+
+  it('reads a guardian folder and can_x? predicates as access control', () => {
+    const r = one('lib/guardian/topic_guardian.rb', [
+      'module TopicGuardian',
+      '  def can_edit_topic?(topic)',
+      '    return false unless authenticated?',
+      '    is_staff? || topic.user_id == @user.id',
+      '  end',
+      'end',
+    ].join('\n'));
+    assert.equal(r.label, 'sensitive', why(r));
+    assert.ok(signals(r).includes('content.authz') && signals(r).includes('path.auth'), why(r));
+  });
+
+  it('sees API keys hashed before they are stored', () => {
+    const r = one('app/models/api_key.rb', 'class ApiKey < ActiveRecord::Base\n  before_create do\n    self.key_hash = ApiKey.hash_key(raw_key)\n  end\nend\n');
+    assert.ok(signals(r).includes('content.password-hashing'), why(r));
+  });
+
+  it('takes a serializer that only fetches the user model for wiring, not auth work', () => {
+    const r = one('app/users/serializers.py', [
+      'from django.contrib.auth import get_user_model',
+      'from rest_framework import serializers',
+      '',
+      'class UserSerializer(serializers.ModelSerializer):',
+      '    class Meta:',
+      '        model = get_user_model()',
+      "        fields = ['id', 'username', 'email']",
+    ].join('\n'));
+    assert.equal(r.label, 'boilerplate', why(r));
+    assert.ok(signals(r).includes('import.auth-wiring') && !signals(r).includes('import.auth-framework'), why(r));
+  });
+
+  it('sees a Django view logging a user in and a Go handler logging a user out', () => {
+    const login = one('app/accounts/views.py', [
+      'def sign_in_view(request):',
+      '    form = SignInForm(request.POST)',
+      '    if form.is_valid():',
+      "        user = authenticate(request=request, username=form.cleaned_data['username'], password=form.cleaned_data['password'])",
+      '        if user is not None:',
+      '            login(request, user)',
+      "    return redirect('home')",
+    ].join('\n'));
+    assert.ok(signals(login).includes('content.login'), why(login));
+    const logout = one('internal/api/signout.go', [
+      'package api',
+      'func (a *API) SignOut(w http.ResponseWriter, r *http.Request) error {',
+      '\terr := a.db.Transaction(func(tx *storage.Connection) error {',
+      '\t\treturn models.LogoutAllSessions(tx, getUser(r.Context()).ID)',
+      '\t})',
+      '\treturn err',
+      '}',
+    ].join('\n'));
+    assert.equal(logout.label, 'sensitive', why(logout));
+    assert.ok(signals(logout).includes('content.login'), why(logout));
+  });
+
+  it('takes toFixed(2) for money only on a money value', () => {
+    const timing = one('src/middleware/timing.interceptor.ts', 'export const took = (start: number) => {\n  const elapsed = (performance.now() - start).toFixed(2);\n  return `${elapsed}ms`;\n};\n');
+    assert.ok(!signals(timing).includes('content.money'), why(timing));
+    const price = one('src/cart/summary.ts', 'export const label = (order: Order) => `$${order.total.toFixed(2)}`;\n');
+    assert.ok(signals(price).includes('content.money'), why(price));
+  });
+});
