@@ -89,7 +89,14 @@ async function main() {
   const results = [];
   for (const [index, s] of selected.entries()) {
     const prefix = `${String(index + 1).padStart(2, '0')}-${slug(s.name)}`;
-    const skip = s.skipUnless?.(env);
+    let skip;
+    try {
+      skip = s.skipUnless?.(env);
+    } catch (error) {
+      say(`FAILED   ${s.name}: its skipUnless threw: ${brief(error)}`);
+      results.push({ name: s.name, status: 'failed', error: brief(error) });
+      continue;
+    }
     if (skip) {
       say(`SKIPPED  ${s.name}: ${skip}`);
       results.push({ name: s.name, status: 'skipped', reason: skip });

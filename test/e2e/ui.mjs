@@ -1,7 +1,8 @@
 // What a user does in the workbench, as small helpers over playwright-core. Every helper waits on
 // a condition in the page (an element, a text, a title), never on a fixed delay.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { repoRoot } from './tools.mjs';
 
 /** The DOM id VS Code gives the extension's status bar entry: `<extension id>.<item id>`. */
 export const STATUS_ITEM = '[id="stakes-dev.stakes.stakes.status"]';
@@ -280,11 +281,19 @@ export class UI {
     }
   }
 
-  /** Save a screenshot as test-results/e2e/<step>--<name>.png and return its path. */
-  async screenshot(name) {
+  /**
+   * Save a screenshot as test-results/e2e/<step>--<name>.png and return its path. With `readme`,
+   * a run with STAKES_README_SCREENSHOTS=1 also refreshes media/screenshots/<readme>.png.
+   */
+  async screenshot(name, { readme } = {}) {
     const file = join(this.resultsDir, `${this.stepPrefix}${this.stepPrefix && name ? '--' : ''}${slug(name)}.png`);
     await this.page.screenshot({ path: file });
     this.shots++;
+    if (readme && process.env.STAKES_README_SCREENSHOTS === '1') {
+      const dir = join(repoRoot, 'media', 'screenshots');
+      mkdirSync(dir, { recursive: true });
+      copyFileSync(file, join(dir, `${readme}.png`));
+    }
     return file;
   }
 }

@@ -44,7 +44,7 @@ step('hovering shows the reasons, the runner-up and links', async (ui) => {
   expect(/jsonwebtoken/.test(tooltip), `tooltip lacks the evidence (jsonwebtoken import):\n${tooltip}`);
   expect(/line \d+/.test(tooltip), `tooltip reasons have no line links:\n${tooltip}`);
   expect(/Runner-up/.test(tooltip), `tooltip lacks the runner-up:\n${tooltip}`);
-  await ui.screenshot('tooltip');
+  await ui.screenshot('tooltip', { readme: 'status-bar-tooltip' });
   await ui.unhover();
 });
 

@@ -36,7 +36,7 @@ step('right-click "Review selection" shows the grounded finding in the report', 
   expect(finding.includes(FINDING.evidence), `the finding card lacks the quoted evidence:\n${finding}`);
   const header = await ui.webviewText(/Model/, { selector: '[data-testid="report-header"]' });
   expect(/openai-compatible/.test(header), `the report header does not name the provider:\n${header}`);
-  await ui.screenshot('report');
+  await ui.screenshot('report', { readme: 'audit-report' });
   // Exactly one request reached the fake model, and it carried the selected code.
   const requests = env.fakeProviders.server.modelRequests();
   expect(requests.length === 1, `expected 1 model request, saw ${requests.length}`);
