@@ -139,5 +139,10 @@ describe('stakes audit (CLI)', function () {
     const none = await cli(['src', '--changes', ...openai()], dir, env);
     assert.equal(none.code, 0);
     assert.match(none.stderr, /no changes against HEAD/);
+    fs.writeFileSync(path.join(dir, 'src/.env'), 'DB_PASSWORD=hunter2\n');
+    const envOnly = await cli(['src', '--changes', ...openai()], dir, env);
+    assert.equal(envOnly.code, 0, envOnly.stderr);
+    assert.match(envOnly.stderr, /only changes are in files that are never sent \(src\/\.env\)/);
+    assert.ok(!fake.requests.some((q) => q.body.includes('hunter2')));
   });
 });
