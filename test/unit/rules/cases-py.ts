@@ -133,6 +133,17 @@ export const PY_CASES: RuleCase[] = [
   { name: 'prefetch instead of a loop query', rule: 'n-plus-one', vulnerable: false,
     code: `from django.db.models import Count\ndef report():\n    return Order.objects.annotate(items_count=Count('item'))` },
 
+  { name: 'Alembic add_column nullable=False without server_default', rule: 'migration-not-null-without-default', vulnerable: true, file: 'alembic/versions/3c4d_add_plan.py',
+    code: `import sqlalchemy as sa\nfrom alembic import op\ndef upgrade():\n    op.add_column('accounts', sa.Column('plan', sa.String(20), nullable=False))\ndef downgrade():\n    op.drop_column('accounts', 'plan')` },
+  { name: 'Alembic add_column with server_default, and drop in downgrade', rule: 'migration-not-null-without-default', vulnerable: false, file: 'alembic/versions/3c4d_add_plan.py',
+    code: `import sqlalchemy as sa\nfrom alembic import op\ndef upgrade():\n    op.add_column('accounts', sa.Column('plan', sa.String(20), nullable=False, server_default='free'))\ndef downgrade():\n    op.drop_column('accounts', 'plan')` },
+  { name: 'Alembic create_index without concurrently', rule: 'migration-index-not-concurrent', vulnerable: true, file: 'alembic/versions/5e6f_idx.py',
+    fix: "op.create_index('ix_orders_user', 'orders', ['user_id'], postgresql_concurrently=True)",
+    code: `from alembic import op\ndef upgrade():\n    op.create_index('ix_orders_user', 'orders', ['user_id'])` },
+  { name: 'Alembic index on a table created in the same migration', rule: 'migration-index-not-concurrent', vulnerable: false, file: 'alembic/versions/5e6f_idx.py',
+    code: `import sqlalchemy as sa\nfrom alembic import op\ndef upgrade():\n    op.create_table('orders', sa.Column('id', sa.Integer, primary_key=True), sa.Column('user_id', sa.Integer))\n    op.create_index('ix_orders_user', 'orders', ['user_id'])` },
+  { name: 'Django RemoveField', rule: 'migration-drop-column', vulnerable: true, file: 'shop/migrations/0007_remove_order_legacy.py',
+    code: `from django.db import migrations\nclass Migration(migrations.Migration):\n    operations = [\n        migrations.RemoveField(model_name='order', name='legacy_code'),\n    ]` },
   { name: 'Alembic op.execute creating an index', rule: 'migration-index-not-concurrent', vulnerable: true, file: 'alembic/versions/1a2b_add_index.py',
     code: `from alembic import op\ndef upgrade():\n    op.execute("CREATE INDEX ix_users_email ON users (email)")\ndef downgrade():\n    op.execute("DROP INDEX ix_users_email")` },
 ];

@@ -453,6 +453,7 @@ function walk(n: Node, sc: Scope, fn: FnInfo, cx: Cx): void {
     case 'call':
       for (const c of named(n)) walk(c, sc, fn, cx);
       checkCall(n, sc, fn, cx);
+      if (cx.isMigration) checkMigrationOp(n, fn, cx);
       return;
     case 'return_statement': {
       const value = named(n)[0];
@@ -1029,6 +1030,66 @@ function checkTokenLiteral(n: Node, cx: Cx): void {
   hit(cx, n, { ruleId: 'hardcoded-secret', severity: /private key|AWS|Stripe|password/.test(p.name) ? 'critical' : 'high', confidence: 0.9,
     title: `Hard-coded secret: ${p.name.replace(/^an? /, '')}`,
     explanation: `This string contains ${p.name}. Secrets in source control leak with every clone and build log; revoke it and load it from the environment or a secret manager.` });
+}
+
+/** Tables created by this migration file (empty, unused): operations on them lock nothing that matters. */
+function createdTables(cx: Cx): Set<string> {
+  const out = new Set<string>();
+  for (const m of cx.text.matchAll(/op\.create_table\(\s*['"]([\w.]+)['"]|migrations\.CreateModel\(\s*name\s*=\s*['"](\w+)['"]/g)) out.add((m[1] ?? m[2]).toLowerCase());
+  return out;
+}
+
+/**
+ * Alembic and Django migration operations with the same PostgreSQL hazards as their SQL: add_column(nullable=False)
+ * without server_default, create_index without postgresql_concurrently, alter_column(type_=…), drop_column,
+ * create_foreign_key; Django AddIndex / RemoveField.
+ */
+function checkMigrationOp(call: Node, fn: FnInfo, cx: Cx): void {
+  if (/^(?:downgrade|down|backwards|reverse\w*)$/.test(fn.name)) return;
+  const fnText = field(call, 'function')?.text.replace(/\s+/g, '') ?? '';
+  const a = args(call);
+  const str = (i: number): string => (a[i] && stringValue(a[i])) || '';
+  const created = createdTables(cx);
+  const push = (ruleId: string, explanation: string, fix: string | null = null): void => {
+    hit(cx, call, { ruleId, confidence: 0.8, explanation, fix });
+  };
+  if (fnText === 'op.add_column') {
+    const table = str(0);
+    const col = a[1];
+    if (!col || created.has(table.toLowerCase())) return;
+    const colText = col.text;
+    if (/nullable\s*=\s*False/.test(colText) && !/server_default\s*=/.test(colText) && !/primary_key\s*=\s*True|Identity\(|autoincrement/.test(colText)) {
+      push('migration-not-null-without-default', `add_column on "${table}" with nullable=False and no server_default fails when the table has rows ("column contains null values"); a Python-side default= is not sent to the database. ` +
+        'Add server_default (instant on PostgreSQL 11+), or add the column nullable, backfill, then alter it to NOT NULL.');
+    }
+  } else if (fnText === 'op.create_index' || fnText === 'op.f') {
+    if (fnText === 'op.f') return;
+    const table = str(1);
+    if (created.has(table.toLowerCase()) || kwarg(call, 'postgresql_concurrently')?.text === 'True') return;
+    const argsNode = field(call, 'arguments')!;
+    push('migration-index-not-concurrent', `create_index on "${table}" builds the index under a lock that blocks writes to the table for the whole build. ` +
+      'Pass postgresql_concurrently=True and run it outside the migration transaction (with op.get_context().autocommit_block():).',
+      `${field(call, 'function')!.text}(${[...named(argsNode).map((x) => x.text), 'postgresql_concurrently=True'].join(', ')})`);
+  } else if (fnText === 'op.alter_column' && kwarg(call, 'type_')) {
+    const table = str(0);
+    if (created.has(table.toLowerCase())) return;
+    push('migration-alter-column-type', `alter_column(type_=…) on "${table}" usually rewrites the table under an ACCESS EXCLUSIVE lock (unless the change is binary-compatible, e.g. to a longer varchar or text). Add a new column, backfill, switch, then drop the old one.`);
+  } else if (fnText === 'op.drop_column') {
+    push('migration-drop-column', `drop_column("${str(0)}", "${str(1)}") breaks instances still running the previous release (ORMs select every mapped column). Remove the column from the model in one release, drop it in a later one.`);
+  } else if (fnText === 'op.create_foreign_key') {
+    const source = str(1);
+    if (created.has(source.toLowerCase())) return;
+    push('migration-fk-not-valid', `create_foreign_key on "${source}" validates every row while locking both tables. Add it with op.execute("ALTER TABLE … ADD CONSTRAINT … FOREIGN KEY … NOT VALID") and VALIDATE CONSTRAINT in a separate step.`);
+  } else if (/^migrations\.AddIndex$/.test(fnText)) {
+    const model = (kwarg(call, 'model_name') && stringValue(kwarg(call, 'model_name')!)) || '';
+    if (created.has(model.toLowerCase())) return;
+    push('migration-index-not-concurrent', `AddIndex on "${model}" blocks writes to the table while the index builds. Use django.contrib.postgres.operations.AddIndexConcurrently in a migration with atomic = False.`,
+      call.text.replace(/^migrations\.AddIndex/, 'AddIndexConcurrently'));
+  } else if (/^migrations\.RemoveField$/.test(fnText)) {
+    const model = (kwarg(call, 'model_name') && stringValue(kwarg(call, 'model_name')!)) || '';
+    const name = (kwarg(call, 'name') && stringValue(kwarg(call, 'name')!)) || '';
+    push('migration-drop-column', `RemoveField ${model}.${name} drops the column while instances of the previous release still select it. Deploy the model change first (SeparateDatabaseAndState), drop the column in a later release.`);
+  }
 }
 
 /** Alembic op.execute("ALTER …") and Django RunSQL strings, on the upgrade side only. */
