@@ -561,12 +561,28 @@ export class AuditHost implements vscode.Disposable {
     for (const p of ['openai', 'anthropic', 'google', 'openai-compatible']) {
       items.push({ label: `$(edit) Another ${providerDisplayName(p)} model id…`, custom: p });
     }
-    const picked = await vscode.window.showQuickPick(items, {
-      title: `Choose the model for this audit (~${tokens.toLocaleString('en-US')} input tokens, output cap ${maxOut.toLocaleString('en-US')})`,
-      placeHolder: 'Estimated cost assumes a typical answer; "at most" assumes the full output cap (what the budget checks)',
-      matchOnDescription: true,
-      matchOnDetail: true,
-      ignoreFocusOut: true,
+    const picked = await new Promise<Item | undefined>((resolve) => {
+      const qp = vscode.window.createQuickPick<Item>();
+      qp.title = `Choose the model for this audit (~${tokens.toLocaleString('en-US')} input tokens, output cap ${maxOut.toLocaleString('en-US')})`;
+      qp.placeholder = 'est. = a typical answer; "at most" = the full output cap, which the budget caps check';
+      qp.matchOnDescription = true;
+      qp.matchOnDetail = true;
+      qp.ignoreFocusOut = true;
+      qp.items = items;
+      // Start on the model the label routed to, so Enter keeps it.
+      const start = items.find((i) => i.choice?.provider === current.provider && i.choice.model === current.model);
+      if (start) qp.activeItems = [start];
+      let done = false;
+      qp.onDidAccept(() => {
+        done = true;
+        resolve(qp.selectedItems[0] ?? qp.activeItems[0]);
+        qp.hide();
+      });
+      qp.onDidHide(() => {
+        if (!done) resolve(undefined);
+        qp.dispose();
+      });
+      qp.show();
     });
     if (!picked) return undefined;
     if (picked.custom) {
@@ -626,6 +642,7 @@ export class AuditHost implements vscode.Disposable {
       ...prepared.redactions.map((r) => `  ${r.file}:${r.line}  ${r.kind} → ${r.placeholder}`),
       '',
       'The exact text follows (API keys travel in request headers and are never part of it).',
+      '',
       '',
     ];
     return `${head.join('\n')}${payloadText(prepared)}`;
