@@ -97,6 +97,21 @@ function parseUsd(flag: string, value: string | undefined): number | undefined {
   return n;
 }
 
+const LOCKFILES = new Set(['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'poetry.lock',
+  'Pipfile.lock', 'uv.lock', 'Cargo.lock', 'go.sum', 'composer.lock', 'Gemfile.lock', 'packages.lock.json']);
+const MAX_WALKED_FILE_BYTES = 512 * 1024;
+
+/** Why a file found by walking a folder is not worth auditing (lockfile, minified, source map, huge), or null. */
+function generatedReason(abs: string): string | null {
+  const base = path.basename(abs);
+  if (LOCKFILES.has(base)) return 'dependency lockfile';
+  if (/\.(min\.(js|css)|map)$/.test(base)) return 'minified or source map';
+  try {
+    if (fs.statSync(abs).size > MAX_WALKED_FILE_BYTES) return 'larger than 512 KB (generated or vendored); name it explicitly to audit it';
+  } catch { /* reported when read */ }
+  return null;
+}
+
 function readText(abs: string, shown: string): string {
   try {
     return fs.readFileSync(abs, 'utf8');
@@ -289,7 +304,15 @@ export const command = {
       } catch (e) {
         throw new UserError(`${(e as Error).message}. Check the path and try again.`);
       }
-      if (files.length === 0) throw new UserError(`no files found under ${positionals.join(', ')} (everything is ignored by .gitignore, or the directory is empty).`);
+      // Inside walked folders, generated files would only burn tokens; files named on the command line are always taken.
+      const named = new Set(positionals.map(resolve));
+      files = files.filter((abs) => {
+        if (named.has(abs)) return true;
+        const why = generatedReason(abs);
+        if (why) io.stderr(`stakes audit: skipped ${relativePath(root, abs)}: ${why}\n`);
+        return !why;
+      });
+      if (files.length === 0) throw new UserError(`no files found under ${positionals.join(', ')} (everything is ignored by .gitignore, generated, or the directory is empty).`);
       let selection: { startLine: number; endLine: number } | undefined;
       if (values.selection !== undefined) {
         if (files.length !== 1) throw new UserError(`--selection applies to one file, but ${files.length} files were given.`);

@@ -160,7 +160,8 @@ export function payloadText(prepared: PreparedAudit): string {
 
 /** One sentence: which files and lines were checked, for what, by which model. */
 export function describeChecked(prepared: PreparedAudit): string {
-  const files = prepared.checked.map((c) => `${c.path} (${c.detail})`).join('; ');
+  const all = prepared.checked.map((c) => `${c.path} (${c.detail})`);
+  const files = all.length <= 6 ? all.join('; ') : `${all.length} files: ${all.slice(0, 5).join('; ')}; and ${all.length - 5} more`;
   return `Checked ${files} for ${CATEGORIES.filter((c) => c !== 'other').join(', ')} issues with ` +
     `${providerDisplayName(prepared.model.provider)} ${prepared.model.id} (prompt ${prepared.promptVersion}).`;
 }
