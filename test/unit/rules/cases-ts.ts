@@ -212,6 +212,12 @@ export const TS_CASES: RuleCase[] = [
   // migrations in a TS migration file
   { name: 'TypeORM migration adding an index', rule: 'migration-index-not-concurrent', vulnerable: true, file: 'src/migrations/1700000000000-AddEmailIndex.ts',
     code: `export class AddEmailIndex1700000000000 {\n  async up(queryRunner) {\n    await queryRunner.query(\`CREATE INDEX "IDX_email" ON "users" ("email")\`);\n  }\n  async down(queryRunner) {\n    await queryRunner.query(\`DROP INDEX "IDX_email"\`);\n  }\n}` },
+  { name: 'knex alterTable adding a NOT NULL column without default', rule: 'migration-not-null-without-default', vulnerable: true, file: 'db/migrations/20240102_add_plan.js',
+    code: `exports.up = (knex) => knex.schema.alterTable('accounts', (table) => {\n  table.string('plan', 20).notNullable();\n});\nexports.down = (knex) => knex.schema.alterTable('accounts', (table) => table.dropColumn('plan'));` },
+  { name: 'knex createTable with NOT NULL columns', rule: 'migration-not-null-without-default', vulnerable: false, file: 'db/migrations/20240101_accounts.js',
+    code: `exports.up = (knex) => knex.schema.createTable('accounts', (table) => {\n  table.increments('id');\n  table.string('plan', 20).notNullable();\n});` },
+  { name: 'knex dropColumn on an existing table', rule: 'migration-drop-column', vulnerable: true, file: 'db/migrations/20240103_drop_legacy.js',
+    code: `exports.up = (knex) => knex.schema.alterTable('accounts', (table) => {\n  table.dropColumn('legacy_code');\n});` },
   { name: 'knex down migration dropping the column it added', rule: 'migration-drop-column', vulnerable: false, file: 'db/migrations/20240101_add_nick.js',
     code: `exports.up = function (knex) {\n  return knex.raw('ALTER TABLE users ADD COLUMN nick text');\n};\nexports.down = function (knex) {\n  return knex.raw('ALTER TABLE users DROP COLUMN nick');\n};` },
 ];

@@ -588,6 +588,9 @@ function checkCall(call: TS.CallExpression, sc: Scope, fn: FnInfo, cx: FileCx): 
     }
   }
 
+  // --- Migrations written with knex / TypeORM builders
+  if (cx.isMigration) checkMigrationBuilder(call, name, recvText, cx);
+
   // --- Mass assignment
   checkMassAssignment(call, name, recv, args, sc, cx);
 
@@ -1234,6 +1237,51 @@ function checkMigrationSql(node: TS.TemplateExpression | TS.StringLiteral | TS.N
     if (isFunctionLikeNode(p) && /^(?:down|rollback|revert)$/i.test(functionName(p))) return;
   }
   for (const h of analyzeSql(raw, start)) cx.hits.push(h);
+}
+
+/** Whether a node sits in a migration's rollback (down/rollback/revert). */
+function inRollback(n: TS.Node): boolean {
+  for (let p = n.parent; p; p = p.parent) if (isFunctionLikeNode(p) && /^(?:down|rollback|revert)$/i.test(functionName(p))) return true;
+  return false;
+}
+
+/** The table name of the enclosing knex schema.alterTable('t', …) / createTable('t', …) call. */
+function enclosingSchemaCall(n: TS.Node): { kind: string; table: string } | undefined {
+  const t = ts();
+  for (let p = n.parent; p; p = p.parent) {
+    if (t.isCallExpression(p) && /^(?:alterTable|table|createTable|createTableIfNotExists)$/.test(calleeName(p)) && p.arguments[0] && t.isStringLiteralLike(p.arguments[0])) {
+      return { kind: calleeName(p), table: p.arguments[0].text };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * knex schema builder and TypeORM QueryRunner calls with the same PostgreSQL hazards as raw DDL:
+ * a NOT NULL column without a default on an existing table, column type changes, dropped columns, indexes.
+ */
+function checkMigrationBuilder(call: TS.CallExpression, name: string, recvText: string, cx: FileCx): void {
+  if (inRollback(call)) return;
+  const schema = enclosingSchemaCall(call);
+  const existing = schema && (schema.kind === 'alterTable' || schema.kind === 'table');
+  const chain = call.getText(cx.sf);
+  const outer = ts().isPropertyAccessExpression(call.parent) ? undefined : call; // only the end of a builder chain
+  if ((name === 'dropColumn' || name === 'dropColumns') && (existing || /queryRunner/.test(recvText))) {
+    hit(cx, call, { ruleId: 'migration-drop-column', confidence: 0.75,
+      explanation: `${name}() removes a column that running instances of the previous release may still read or write. Stop using it in one release, drop it in a later migration.` });
+  } else if (outer && existing && /\.notNullable\(\)/.test(chain) && !/\.defaultTo\(/.test(chain) && !/\.alter\(/.test(chain) && !/increments\(/.test(chain)) {
+    hit(cx, call, { ruleId: 'migration-not-null-without-default', confidence: 0.8,
+      explanation: `Adding a NOT NULL column to "${schema!.table}" without .defaultTo() fails as soon as the table has rows. Add a default, or add it nullable, backfill, then make it NOT NULL.` });
+  } else if (outer && existing && /\.alter\(/.test(chain) && name === 'alter') {
+    hit(cx, call, { ruleId: 'migration-alter-column-type', confidence: 0.7,
+      explanation: `.alter() re-declares a column of "${schema!.table}" (type included): changing the type rewrites the table under an ACCESS EXCLUSIVE lock. Add a new column, backfill, switch, then drop the old one.` });
+  } else if (outer && existing && (name === 'index' || name === 'unique') && recvText.length <= 12) {
+    hit(cx, call, { ruleId: 'migration-index-not-concurrent', confidence: 0.7,
+      explanation: `An index built on the existing table "${schema!.table}" blocks writes until it is done; knex cannot build it concurrently. Use knex.raw('CREATE INDEX CONCURRENTLY …') in a migration with config = { transaction: false }.` });
+  } else if (/queryRunner/.test(recvText) && (name === 'changeColumn' || name === 'changeColumns')) {
+    hit(cx, call, { ruleId: 'migration-alter-column-type', confidence: 0.7,
+      explanation: `${name}() may drop and re-add the column or rewrite the table. Prefer add-new-column, backfill, switch, drop.` });
+  }
 }
 
 function finishFunction(fn: FnInfo, cx: FileCx): void {
