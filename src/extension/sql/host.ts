@@ -324,7 +324,7 @@ export class SqlFeature implements vscode.Disposable {
       const result = await this.runWithProgress(s, () => this.getExplainer().explainStatement({
         sql: 'SELECT 1', engine, suggestIndexes: false, statementTimeoutMs: s.statementTimeoutMs,
       }));
-      void vscode.window.showInformationMessage(`Stakes: connected to ${result.engine.label} at ${redactUrl(s.connection)}.`);
+      void vscode.window.showInformationMessage(`Stakes: connected to ${result.engine.label} — ${result.engine.version}. EXPLAIN runs there.`);
     } catch (err) {
       if (err instanceof Cancelled) return;
       const kind = errorKind(err);

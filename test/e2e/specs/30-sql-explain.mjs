@@ -2,6 +2,9 @@
 // migrations: "Stakes: Explain SQL" on a query in TypeScript, the plan view (tree, bars, badges,
 // estimate banner, findings, verified index, raw plan), copy / go back, the Problems panel, the
 // editor context menu on a migration, and ANALYZE's two confirmations on a data-changing statement.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { step } from '../harness.mjs';
 
 const REPO = 'src/orders/repository.ts';
@@ -9,6 +12,12 @@ const STATUS_QUERY = 'WHERE o.status = $1';
 const MIGRATION = 'migrations/002_customer_email_and_webhook_log.sql';
 /** The first explain starts the embedded engine (builds its template once) and loads the migrations. */
 const FIRST_RUN_MS = 200_000;
+
+/** Whether PostgreSQL listens on 127.0.0.1:5432 (a one-off check from a child, skipUnless is synchronous). */
+function portOpenSync() {
+  const probe = "require('net').connect(5432,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))";
+  return spawnSync(process.execPath, ['-e', probe], { timeout: 3000 }).status === 0;
+}
 
 function expect(condition, message) {
   if (!condition) throw new Error(message);
@@ -128,3 +137,29 @@ step('SQL: declining the data-change confirmation runs nothing', async (ui) => {
   const toasts = await ui.page.locator('.notifications-toasts').innerText().catch(() => '');
   expect(!/explaining SQL|Starting embedded/.test(toasts), `an explain started after declining: ${toasts}`);
 });
+
+step('SQL: "Choose SQL connection…" keeps the password out of settings and tests the server', async (ui, env) => {
+  const url = process.env.STAKES_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const typed = url.replace('://postgres@', '://postgres:not-in-settings@');
+  await ui.openFile(REPO);
+  await ui.runCommand('Stakes: Choose SQL connection…');
+  await ui.pickQuickItem(/PostgreSQL server/);
+  const input = ui.page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(typed);
+  await ui.page.keyboard.press('Enter');
+  await ui.pickQuickItem(/This workspace/);
+  await ui.waitNotification(/EXPLAIN now runs on postgres:\/\//);
+  const settingsFile = join(env.workspace, '.vscode', 'settings.json');
+  const settings = readFileSync(settingsFile, 'utf8');
+  expect(settings.includes(url), `.vscode/settings.json lacks the connection:\n${settings}`);
+  expect(!settings.includes('not-in-settings'), `the password reached .vscode/settings.json:\n${settings}`);
+  await ui.page.locator('.notification-toast .monaco-button', { hasText: 'Test connection' }).first().click();
+  await ui.waitNotification(/connected to PostgreSQL \S+ — PostgreSQL \d+/, { timeout: 30_000 });
+  await ui.screenshot('connected');
+  // Back to the embedded engine for whatever runs next.
+  await ui.runCommand('Stakes: Choose SQL connection…');
+  await ui.pickQuickItem(/Embedded PostgreSQL/);
+  await ui.pickQuickItem(/This workspace/);
+  await ui.waitNotification(/EXPLAIN now runs on the embedded PostgreSQL/);
+}, { skipUnless: () => (process.env.CI === 'true' || portOpenSync() ? undefined : 'no PostgreSQL on 127.0.0.1:5432 (.ci/services.sh starts it)') });
