@@ -419,4 +419,33 @@ describe('AI audit (fake provider server, openai-compatible)', function () {
     assert.ok(s.scope?.files.some((f) => f.file === file), JSON.stringify(s.scope?.files));
     assert.ok(s.scope?.notes?.some((n) => /outside the judged lines/.test(n)), JSON.stringify(s.scope?.notes));
   });
+
+  it('audits a branch against its base: commits since the merge base (and uncommitted work) are judged', async function () {
+    const root = workspaceRoot();
+    if (!fs.existsSync(path.join(root, '.git'))) this.skip(); // the previous test created the repository, or said why not
+    const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: root, env, encoding: 'utf8' }).trim();
+    const base = git('rev-parse', '--abbrev-ref', 'HEAD');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'work in progress');
+    git('checkout', '-q', '-b', 'feature/audit-test');
+    const file = 'src/orders/repository.ts';
+    const original = fs.readFileSync(path.join(root, file), 'utf8');
+    await files.write(file, `${original}\nexport const branchOnly = (id: string) => \`SELECT * FROM orders WHERE id = '\${id}'\`;\n`);
+    git('commit', '-q', '-am', 'branch change');
+    fake.push({
+      kind: 'ok',
+      text: reviewText([{ title: 'Branch change builds SQL from input', severity: 'high', category: 'injection', cwe: 'CWE-89', file, startLine: 1, endLine: 1,
+        evidence: "`SELECT * FROM orders WHERE id = '${id}'`", explanation: 'Interpolated id.' }]),
+    });
+    await openFile(file);
+    await vscode.commands.executeCommand('stakes.audit.branch', base);
+    const s = await state();
+    assert.equal(s.error, null, s.error?.message);
+    assert.match(s.scope?.title ?? '', new RegExp(`against ${base.replace(/[/.]/g, '\\$&')} \\(merge base [0-9a-f]{7}\\)`));
+    assert.ok(s.scope?.files.some((f) => f.file === file), JSON.stringify(s.scope?.files));
+    assert.ok(s.report?.findings.some((f) => f.title === 'Branch change builds SQL from input'), JSON.stringify(s.report?.findings.map((f) => f.title)));
+    const sent = fake.modelRequests()[0]?.body ?? '';
+    assert.ok(sent.includes('branchOnly'), 'the branch change was sent');
+  });
 });
