@@ -3,6 +3,8 @@
  * ignoring whitespace; the finding is re-anchored to where the quote really is. A quote that is not
  * in the file makes the finding unverified.
  */
+import type { Finding, ModelFinding } from './findings';
+import { findingId } from './merge';
 import type { LineRange } from './types';
 
 /** Non-whitespace characters a quote needs before it counts as located. */
@@ -118,4 +120,44 @@ function evidenceVariants(evidence: string): string[] {
   const stripped = evidence.split('\n').map((l) => l.replace(/^\s*[>+-]?\s*\d+\s*\|\s?/, '')).join('\n');
   const unfenced = stripped.replace(/^```[\w-]*\n?|\n?```$/g, '');
   return [...new Set([evidence, stripped, unfenced])];
+}
+
+/** One audited file as grounding needs it. */
+export interface GroundingTarget {
+  path: string;
+  content: string;
+  judged: LineRange[];
+}
+
+/**
+ * Ground model findings in the audited files: re-anchor each to where its evidence really is,
+ * list those whose evidence is nowhere as unverified, and count (then drop) those that land
+ * outside the judged lines (unchanged code, outside the selection).
+ */
+export function groundFindings(findings: ModelFinding[], targets: GroundingTarget[]): { grounded: Finding[]; unverified: Finding[]; dropped: number } {
+  const indexes = new Map(targets.map((t) => [t.path, new GroundingIndex(t.content)]));
+  const norm = (p: string): string => p.replace(/\\/g, '/').replace(/^\.\//, '');
+  const grounded: Finding[] = [];
+  const unverified: Finding[] = [];
+  let dropped = 0;
+  for (const f of findings) {
+    // The model may spell the path differently: try its file first, then every audited file.
+    const named = targets.find((t) => norm(t.path) === norm(f.file) || norm(t.path).endsWith(`/${norm(f.file)}`));
+    const order = named ? [named, ...targets.filter((t) => t !== named)] : targets;
+    let placed = false;
+    for (const t of order) {
+      const anchor = indexes.get(t.path)!.locate(f.evidence, f.startLine, t.judged);
+      if (!anchor) continue;
+      placed = true;
+      if (!t.judged.some((r) => anchor.startLine <= r.endLine && anchor.endLine >= r.startLine)) { dropped++; break; }
+      const finding: Finding = { ...f, file: t.path, ...anchor, source: 'ai', ruleId: null };
+      grounded.push({ ...finding, id: findingId(finding) });
+      break;
+    }
+    if (!placed) {
+      const finding: Finding = { ...f, file: named?.path ?? f.file, source: 'ai', ruleId: null };
+      unverified.push({ ...finding, id: findingId(finding) });
+    }
+  }
+  return { grounded, unverified, dropped };
 }

@@ -4,7 +4,6 @@
  * `runAudit` does the rest, with the cache, the budget caps and local-only mode in front of the call.
  */
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AuditReport, CATEGORIES, ModelReview, type Finding, type ModelFinding } from './findings';
@@ -15,9 +14,10 @@ import { checkBudget, recordSpend } from './budget';
 import { cacheKeyOf, readCachedReport, writeCachedReport } from './cache';
 import { DEFAULT_CONTEXT_LINES, renderTarget } from './context';
 import { costOf, estimateCost, formatUsd, priceFor } from './cost';
-import { GroundingIndex } from './grounding';
-import { findingId, mergeFindings } from './merge';
-import { buildRepairPrompt, buildUserPrompt, PROMPT_VERSION, SYSTEM_PROMPT } from './prompt';
+import { groundFindings } from './grounding';
+import { mergeFindings } from './merge';
+import { buildUserPrompt, PROMPT_VERSION, SYSTEM_PROMPT } from './prompt';
+import { completeWithOneRepair } from './validation';
 import { DEFAULT_EXCLUDE_GLOBS, excludedBy, Redactor } from './redaction';
 import { describeTarget, intersectsJudged, judgedRanges, lineCount } from './scope';
 import { estimateTokens } from './tokens';
@@ -166,16 +166,7 @@ export function describeChecked(prepared: PreparedAudit): string {
     `${providerDisplayName(prepared.model.provider)} ${prepared.model.id} (prompt ${prepared.promptVersion}).`;
 }
 
-function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
-  return { inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens, cachedInputTokens: a.cachedInputTokens + b.cachedInputTokens };
-}
 
-function writeRawResponse(dir: string, key: string, content: string): string {
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `stakes-audit-${key.slice(0, 12)}-${Date.now()}.txt`);
-  fs.writeFileSync(file, content);
-  return file;
-}
 
 /** Restore secrets in every text field of a model finding. */
 function restoreFinding(f: ModelFinding, redactor: Redactor): ModelFinding {
@@ -195,36 +186,6 @@ function concealFinding(f: Finding, redactor: Redactor): Finding {
 function restoreReport(report: AuditReport, redactor: Redactor): AuditReport {
   const r = (f: Finding): Finding => ({ ...f, ...restoreFinding(f, redactor) });
   return { ...report, summary: redactor.restore(report.summary), findings: report.findings.map(r), unverified: report.unverified.map(r) };
-}
-
-/** Ground model findings in the audited files: re-anchor, separate unverified, drop what lies outside the judged lines. */
-function ground(findings: ModelFinding[], targets: Prepared['targets']): { grounded: Finding[]; unverified: Finding[]; dropped: number } {
-  const indexes = new Map(targets.map((t) => [t.target.path, new GroundingIndex(t.target.content)]));
-  const norm = (p: string): string => p.replace(/\\/g, '/').replace(/^\.\//, '');
-  const grounded: Finding[] = [];
-  const unverified: Finding[] = [];
-  let dropped = 0;
-  for (const f of findings) {
-    // The model may spell the path differently: try its file first, then every audited file.
-    const named = targets.find((t) => norm(t.target.path) === norm(f.file) || norm(t.target.path).endsWith(`/${norm(f.file)}`));
-    const order = named ? [named, ...targets.filter((t) => t !== named)] : targets;
-    let placed = false;
-    for (const t of order) {
-      const anchor = indexes.get(t.target.path)!.locate(f.evidence, f.startLine, t.judged);
-      if (!anchor) continue;
-      placed = true;
-      if (!intersectsJudged(t.judged, anchor.startLine, anchor.endLine)) { dropped++; break; }
-      const finding: Finding = { ...f, file: t.target.path, ...anchor, source: 'ai', ruleId: null };
-      grounded.push({ ...finding, id: findingId(finding) });
-      break;
-    }
-    if (!placed) {
-      const file = named?.target.path ?? f.file;
-      const finding: Finding = { ...f, file, source: 'ai', ruleId: null };
-      unverified.push({ ...finding, id: findingId(finding) });
-    }
-  }
-  return { grounded, unverified, dropped };
 }
 
 /**
@@ -273,40 +234,16 @@ export async function runAudit(request: AuditRequest, options: AuditOptions = {}
   };
 
   progress('sending');
-  const first = await call(prepared.payload.user);
-  let usage = first.usage;
-  let review = first.parsed;
-  let rawResponsePath: string | undefined;
-  let repaired = false;
-  if (!review) {
-    rawResponsePath = writeRawResponse(options.rawResponseDir ?? path.join(os.tmpdir(), 'stakes-audit'), prepared.cacheKey,
-      `# First response from ${request.provider} ${request.model} failed validation:\n${first.issues.map((i) => `# - ${i}`).join('\n')}\n\n${first.text}\n`);
-    progress('repairing');
-    let second;
-    try {
-      second = await call(`${prepared.payload.user}\n\n${buildRepairPrompt(first.text, first.issues)}`);
-    } catch (e) {
-      record(usage);
-      throw e;
-    }
-    usage = addUsage(usage, second.usage);
-    if (!second.parsed) {
-      fs.appendFileSync(rawResponsePath,
-        `\n# Repair response also failed validation:\n${second.issues.map((i) => `# - ${i}`).join('\n')}\n\n${second.text}\n`);
-      record(usage);
-      throw new ProviderError('invalid-output', request.provider,
-        `${providerDisplayName(request.provider)} ${request.model} returned output that does not match the findings schema, ` +
-        `even after one repair attempt (${second.issues.slice(0, 3).join('; ')}). Both responses are kept in ${rawResponsePath}. ` +
-        'Retry, or pick a model with structured-output support.', { rawResponsePath });
-    }
-    review = second.parsed;
-    repaired = true;
-  }
-  record(usage);
+  const outcome = await completeWithOneRepair(call, prepared.payload.user, {
+    who: `${providerDisplayName(request.provider)} ${request.model}`, provider: request.provider,
+    rawResponseDir: options.rawResponseDir ?? path.join(os.tmpdir(), 'stakes-audit'), fileKey: prepared.cacheKey,
+    onRepair: () => progress('repairing'), onSpent: record,
+  });
+  const { value: review, usage, repaired, rawResponsePath } = outcome;
 
   progress('grounding');
   const restored = review.findings.map((f) => restoreFinding(f, redactor));
-  const { grounded, unverified, dropped } = ground(restored, targets);
+  const { grounded, unverified, dropped } = groundFindings(restored, targets.map((t) => ({ path: t.target.path, content: t.target.content, judged: t.judged })));
   const hints = (request.hints ?? []).filter((h) => targets.some((t) => t.target.path === h.file && intersectsJudged(t.judged, h.startLine, h.endLine)));
   const findings = mergeFindings(grounded, hints);
   const costUsd = price ? costOf(usage, price) : 0;

@@ -1,0 +1,69 @@
+/**
+ * Output validation with exactly one repair: a response that does not match the schema is sent back
+ * with its problems; if the second answer fails too, the audit stops with an error naming the file
+ * where both raw responses are kept.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ProviderError, type CompletionResult, type TokenUsage } from '../providers/types';
+import { buildRepairPrompt } from './prompt';
+
+export interface RepairOutcome<T> {
+  value: T;
+  /** Both calls' usage when a repair was needed. */
+  usage: TokenUsage;
+  repaired: boolean;
+  /** Where the first (invalid) response was written, when there was one. */
+  rawResponsePath?: string;
+}
+
+export interface RepairOptions {
+  /** "OpenAI gpt-5.4", for the error message. */
+  who: string;
+  provider: string;
+  rawResponseDir: string;
+  /** Distinguishes the raw-response file (e.g. the cache key). */
+  fileKey: string;
+  onRepair?: () => void;
+  /** Called once with what was spent, whether the outcome is a value or an error. */
+  onSpent: (usage: TokenUsage) => void;
+}
+
+function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
+  return { inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens, cachedInputTokens: a.cachedInputTokens + b.cachedInputTokens };
+}
+
+function section(title: string, r: CompletionResult<unknown>): string {
+  return `# ${title}:\n${r.issues.map((i) => `# - ${i}`).join('\n')}\n\n${r.text}\n`;
+}
+
+/** Call `call(user)`; on invalid output, call once more with the repair prompt appended. */
+export async function completeWithOneRepair<T>(call: (user: string) => Promise<CompletionResult<T>>, user: string,
+  options: RepairOptions): Promise<RepairOutcome<T>> {
+  const first = await call(user);
+  if (first.parsed) {
+    options.onSpent(first.usage);
+    return { value: first.parsed, usage: first.usage, repaired: false };
+  }
+  fs.mkdirSync(options.rawResponseDir, { recursive: true });
+  const rawResponsePath = path.join(options.rawResponseDir, `stakes-audit-${options.fileKey.slice(0, 12)}-${Date.now()}.txt`);
+  fs.writeFileSync(rawResponsePath, section(`First response from ${options.who} failed validation`, first));
+  options.onRepair?.();
+  let second: CompletionResult<T>;
+  try {
+    second = await call(`${user}\n\n${buildRepairPrompt(first.text, first.issues)}`);
+  } catch (e) {
+    options.onSpent(first.usage);
+    throw e;
+  }
+  const usage = addUsage(first.usage, second.usage);
+  options.onSpent(usage);
+  if (!second.parsed) {
+    fs.appendFileSync(rawResponsePath, `\n${section('Repair response also failed validation', second)}`);
+    throw new ProviderError('invalid-output', options.provider,
+      `${options.who} returned output that does not match the findings schema, even after one repair attempt ` +
+      `(${second.issues.slice(0, 3).join('; ')}). Both responses are kept in ${rawResponsePath}. ` +
+      'Retry, or pick a model with structured-output support.', { rawResponsePath });
+  }
+  return { value: second.parsed, usage, repaired: true, rawResponsePath };
+}
