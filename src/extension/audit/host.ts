@@ -345,6 +345,7 @@ export class AuditHost implements vscode.Disposable {
         sub.dispose();
         this.running = undefined;
         void vscode.commands.executeCommand('setContext', 'stakes.audit.running', false);
+        this.panel.refresh(); // drop the "Auditing…" line, whatever the outcome
       }
     });
   }
