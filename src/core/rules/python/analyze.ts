@@ -49,6 +49,8 @@ interface FnInfo {
   idorCall?: { call: Node; source: string };
   loopReported: Set<number>;
   guardText: string;
+  /** A comparison with the signed-in user, a permission call, abort(403) or PermissionDenied was seen. */
+  ownership?: boolean;
 }
 
 interface Cx {
@@ -95,6 +97,8 @@ const NORMALIZERS = new Set(['abspath', 'normpath', 'realpath', 'resolve', 'abso
 const ARCHIVE_ITER = /\.(?:namelist|infolist|getmembers|getnames)\s*\(/;
 const ID_SOURCE = /(?:^|[^a-z])(?:id|pk|uuid|slug|[a-z_]*_id)\b|[a-z]Id\b/i;
 const PY_OWNERSHIP = /current_user|request\.user|g\.user|self\.request\.user|\bowner\b|owner_id|user_id\s*=|user\s*=\s*(?:request|self\.request|g)\.user|author\s*=|has_perm|has_object_permission|permission|authori[sz]|abort\(\s*403|PermissionDenied|Forbidden|is_staff|is_superuser|admin_required|roles?_required|\brole\b|get_queryset|IsOwner|check_object_permissions|tenant|account_id\s*=|organization/i;
+/** The signed-in user in a comparison or a query filter. */
+const PY_USER_IDENTITY = /current_user|request\.user|self\.request\.user|g\.user|\b(?:user|owner|author|created_by)_?(?:id)?\s*=\s*(?:request|self\.request|g)\.user|\.(?:user_id|owner_id|author_id|owner|user)\b\s*(?:==|!=|is)|session\[['"]user/;
 const PY_TRANSACTION = /transaction\.atomic|\batomic\b|begin\(|begin_nested|\.commit\(|transaction\(/;
 const PASSWORD_NAME = /pass(?:word|wd|phrase)?$|^pwd$|_pwd$/i;
 const SECRET_CONTEXT = /token|secret|passw|otp|nonce|salt|session|reset|csrf|api_?key|verification|verify|invite|activation|(?:^|_)code$|(?:^|_)key$|auth|signature|captcha/i;
@@ -462,6 +466,10 @@ function walk(n: Node, sc: Scope, fn: FnInfo, cx: Cx): void {
     }
     case 'comparison_operator':
       recordComparison(n, sc);
+      if (PY_USER_IDENTITY.test(n.text)) fn.ownership = true;
+      break;
+    case 'raise_statement':
+      if (/PermissionDenied|Forbidden|Unauthorized|NotFound|Http404/.test(n.text)) fn.ownership = fn.ownership || /PermissionDenied|Forbidden/.test(n.text);
       break;
     case 'keyword_argument': {
       const name = field(n, 'name');
@@ -525,7 +533,9 @@ function analyzeFunction(def: Node, decos: Node[], parentScope: Scope, parentFn:
   const requestIdx = names.findIndex((x) => x === 'request');
   const inClass = parentFn.guardText.length > 0 && !!def.parent && def.parent.type === 'block' && def.parent.parent?.type === 'class_definition';
   const djangoView = requestIdx >= 0 && (cx.isDjango || inClass || /rest_framework|django/.test([...cx.imports].join(' ')));
-  const handler = isRoute || requestIdx >= 0;
+  const viewMethod = inClass && /^(?:get|post|put|patch|delete|retrieve|update|partial_update|destroy|list|create)$/.test(name) &&
+    /MethodView|View\b|APIView|ViewSet|Resource\b/.test(parentFn.guardText);
+  const handler = isRoute || requestIdx >= 0 || viewMethod;
   for (let i = 0; i < plist.length; i++) {
     const p = plist[i];
     const pn = names[i];
@@ -540,7 +550,7 @@ function analyzeFunction(def: Node, decos: Node[], parentScope: Scope, parentFn:
       sc.vars.set(pn, null);
       continue;
     }
-    if ((isRoute || (djangoView && i > requestIdx)) && !splat) {
+    if ((isRoute || (djangoView && i > requestIdx) || (viewMethod && requestIdx < 0)) && !splat) {
       const numeric = /^(?:int|float|bool|UUID|uuid\.UUID|datetime|date)\b/.test(typeText) || new RegExp(`<(?:int|float|uuid):${pn}>`).test(decoText);
       const dictLike = isFastApi && (/^(?:dict|Dict|Any)\b/.test(typeText) || /Body\s*\(/.test(valueText) && !typeText);
       const source = isFastApi ? `parameter ${pn} of the ${name} endpoint` : `URL parameter ${pn}`;
@@ -581,6 +591,8 @@ function checkCall(call: Node, sc: Scope, fn: FnInfo, cx: Cx): void {
   const a = args(call);
   const a0 = a[0] ?? null;
 
+  if (/^(?:has_perm|has_perms|has_object_permission|check_object_permissions|authorize|check_permission|permission_required|can_\w+|is_owner)$/.test(name) ||
+    (name === 'abort' && a0 && /^40[134]$/.test(a0.text))) fn.ownership = true;
   // Checks that make later uses safe.
   if (name === 'startswith' && recv) markChecked(recv, 'prefix', sc);
   if ((name === 'is_relative_to' || name === 'relative_to') && recv) markChecked(recv, 'allow', sc);
@@ -1104,7 +1116,9 @@ function checkMigrationString(n: Node, fn: FnInfo, cx: Cx): void {
 
 function finishFunction(fn: FnInfo, cx: Cx): void {
   const text = fn.node?.text ?? '';
-  if (fn.idorCall && fn.handler && !cx.fileAuthz && !PY_OWNERSHIP.test(text) && !PY_OWNERSHIP.test(fn.guardText)) {
+  const callArgs = fn.idorCall ? field(fn.idorCall.call, 'arguments')?.text ?? '' : '';
+  if (fn.idorCall && fn.handler && !cx.fileAuthz && !fn.ownership && !PY_OWNERSHIP.test(fn.guardText) && !PY_USER_IDENTITY.test(callArgs) &&
+    !/\.filter(?:_by)?\([^)]*(?:current_user|request\.user|g\.user)/.test(text)) {
     const { call, source } = fn.idorCall;
     hit(cx, call, { ruleId: 'idor', confidence: 0.55,
       explanation: `${field(call, 'function')?.text ?? 'The query'}() looks the record up by ${source}, which the client chooses, and nothing in this view (or its class/decorators) checks that the signed-in user owns it or may access it: ` +
