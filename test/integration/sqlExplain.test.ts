@@ -105,6 +105,38 @@ describe('SQL EXPLAIN (embedded PostgreSQL)', function () {
     assert.match(await vscode.env.clipboard.readText(), /^CREATE INDEX CONCURRENTLY .*tracking_number.*;$/s);
   });
 
+  it('runs the embedded engine in a child process of the extension host, which "Stop embedded PostgreSQL" ends', async function () {
+    if (process.platform !== 'linux') this.skip(); // reads /proc
+    const workers = async (): Promise<number[]> => {
+      const pids: number[] = [];
+      for (const entry of await fs.readdir('/proc')) {
+        if (!/^\d+$/.test(entry)) continue;
+        try {
+          const cmdline = (await fs.readFile(`/proc/${entry}/cmdline`, 'utf8')).split('\0');
+          const ppid = Number(/^PPid:\s+(\d+)/m.exec(await fs.readFile(`/proc/${entry}/status`, 'utf8'))?.[1]);
+          if (ppid === process.pid && cmdline.some((arg) => arg.endsWith('pglite-worker.js'))) pids.push(Number(entry));
+        } catch {
+          // the process ended while we looked
+        }
+      }
+      return pids;
+    };
+    const editor = await openFile('src/orders/repository.ts');
+    placeCursor(editor, 'WHERE o.status = $1');
+    await vscode.commands.executeCommand('stakes.sql.explain');
+    await resultOf();
+    const running = await workers();
+    assert.equal(running.length, 1, `expected one pglite-worker.js child of the extension host (pid ${process.pid}), found ${running.length}`);
+    assert.notEqual(running[0], process.pid);
+    await vscode.commands.executeCommand('stakes.sql.stopEmbedded');
+    const deadline = Date.now() + 10_000;
+    while ((await workers()).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(await workers(), [], 'the embedded engine still runs after "Stop embedded PostgreSQL"');
+    // The next explain starts it again.
+    await vscode.commands.executeCommand('stakes.sql.explain');
+    assert.match((await resultOf()).sql, /o\.status = \$1/);
+  });
+
   it('finds the SQL literal under the cursor in application code (pg pool.query)', async () => {
     const editor = await openFile('src/orders/repository.ts');
     placeCursor(editor, 'WHERE o.status = $1');
