@@ -137,18 +137,30 @@ function labelOf(targets: AuditTarget[], config: StakesConfig): Label {
   return best;
 }
 
-/** Provider and model: flags win; otherwise the routing table's choice for the code's label. */
-function chooseModel(targets: AuditTarget[], config: StakesConfig, provider: string | undefined, model: string | undefined):
-  { provider: CliProvider; model: string; why: string } {
+/**
+ * Provider and model: flags win; otherwise the routing table's choice for the code's label. When the
+ * recommended provider has no key in the environment, the first cloud provider that has one is used
+ * (with that provider's model for the label), and the reason says so.
+ */
+function chooseModel(targets: AuditTarget[], config: StakesConfig, provider: string | undefined, model: string | undefined,
+  hasKey: (p: CliProvider) => boolean): { provider: CliProvider; model: string; why: string } {
   if (provider && model) return { provider: provider as CliProvider, model, why: 'chosen with --provider and --model' };
   const label = labelOf(targets, config);
   let p = provider as CliProvider | undefined;
+  let why = provider ? `the code is labelled ${label} (--provider ${provider})` : `the code is labelled ${label}`;
   if (!p) {
     const rec = recommend(config, label);
-    p = rec && (CLI_PROVIDERS as readonly string[]).includes(rec.provider) ? rec.provider as CliProvider : 'openai';
+    const recommended = rec && (CLI_PROVIDERS as readonly string[]).includes(rec.provider) ? rec.provider as CliProvider : null;
+    const withKey = (['openai', 'anthropic', 'google'] as const).find(hasKey);
+    if (recommended && hasKey(recommended)) p = recommended;
+    else if (withKey) {
+      p = withKey;
+      why += recommended ? ` (the routing table recommends ${recommended}, which has no key set; using ${withKey})`
+        : ` (${rec?.name ?? 'the recommended model'} is not callable from the CLI; using ${withKey})`;
+    } else p = recommended ?? 'openai';
   }
   try {
-    return { provider: p, model: model ?? runnableModel(config, p, label), why: `the code is labelled ${label}` };
+    return { provider: p, model: model ?? runnableModel(config, p, label), why };
   } catch (e) {
     if (e instanceof ConfigError) throw new UserError(`${e.message}\nPick a model with --model.`);
     throw e;
@@ -379,7 +391,7 @@ export const command = {
         io.stderr(`stakes audit: the deterministic rules failed (${(e as Error).message}); auditing without rule hints.\n`);
       }
     }
-    const choice = chooseModel(targets, config, values.provider, values.model);
+    const choice = chooseModel(targets, config, values.provider, values.model, (p) => settingsEnv(p) !== undefined);
     const request: AuditRequest = {
       targets, provider: choice.provider, model: choice.model, hints,
       settings: {

@@ -74,6 +74,14 @@ describe('stakes audit (CLI)', function () {
     assert.equal(fake.requests.length, 0);
   });
 
+  it('picks the model from the code\'s label, and a provider that has a key', async () => {
+    const routed = await cli(['src/users.ts', '--dry-run'], dir, env);
+    assert.equal(routed.code, 0, routed.stderr);
+    assert.match(routed.stderr, /model gpt-5\.4 because the code is labelled sensitive/);
+    const anthropicOnly = await cli(['src/users.ts', '--dry-run'], dir, { ANTHROPIC_API_KEY: 'k', STAKES_CACHE_DIR: env.STAKES_CACHE_DIR });
+    assert.match(anthropicOnly.stderr, /model claude-opus-4-6 because the code is labelled sensitive \(the routing table recommends openai, which has no key set; using anthropic\)/);
+  });
+
   it('exits 1 when a finding reaches --fail-on, 0 without it; json output is the report contract', async () => {
     fake.push({ kind: 'ok', text: injection() });
     const hit = await cli(['src/users.ts', '--format', 'json', '--fail-on', 'high', '--no-cache', ...openai()], dir, env);
