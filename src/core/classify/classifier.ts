@@ -7,6 +7,7 @@ import { LABELS, type Label } from '../labels';
 import { defaultConfig, type StakesConfig } from '../routing/config';
 import { activitySignals } from './activity';
 import { extractImports, familyOf, isCode, isCommentLine, type Family } from './languages';
+import { anchorsOf, buildAnchorIndex, type AnchorIndex } from './prefilter';
 import { compileCustomRules, DEFAULT_RULES, isWiringFile, UNCORROBORATED_FACTOR, WIRING_FACTOR, type SignalRule } from './rules';
 import { estimateTokens, fmt, lineOf, lineText, prepareText, type ScannableText } from './text';
 import type { Classification, ClassifyInput, DocumentInput, Reason } from './types';
@@ -38,6 +39,8 @@ interface Scan {
   isTest: boolean;
   /** A dependency-injection module: imports there are registrations (see SignalRule.dampInWiring). */
   isWiring: boolean;
+  /** Where the built-in content rules' anchors occur (computed on first use). */
+  anchorHits?: Map<number, number[]>;
 }
 
 const compiledCache = new WeakMap<object, SignalRule[]>();
@@ -129,6 +132,53 @@ function firstGroup(m: RegExpExecArray): string {
   return m[0];
 }
 
+/**
+ * The built-in content rules whose regex names literals every match must contain (prefilter.ts),
+ * with one automaton that finds all those literals in a single pass over the text. Rules whose
+ * regex uses ^, $ or lookbehind (their meaning depends on where a scan starts) always scan fully.
+ */
+interface AnchoredRules {
+  slot: Map<SignalRule, number>;
+  index: AnchorIndex;
+}
+let anchored: AnchoredRules | undefined;
+function anchoredRules(): AnchoredRules {
+  if (!anchored) {
+    const slot = new Map<SignalRule, number>();
+    const lists: Array<string[] | null> = [];
+    for (const rule of DEFAULT_RULES) {
+      if (!rule.content || !windowSafe(rule.content)) continue;
+      const anchors = anchorsOf(rule.content);
+      if (!anchors) continue;
+      slot.set(rule, lists.length);
+      lists.push(anchors);
+    }
+    anchored = { slot, index: buildAnchorIndex(lists) };
+  }
+  return anchored;
+}
+
+function windowSafe(re: RegExp): boolean {
+  const bare = re.source.replace(/\\./g, '').replace(/\[[^\]]*\]/g, '');
+  return !/[\^$]|\(\?<[=!]/.test(bare);
+}
+
+/** Offsets where the rule's anchors end; undefined when the rule must scan the whole text. */
+function anchorPositions(rule: SignalRule, scan: Scan): number[] | undefined {
+  const a = anchoredRules();
+  const slot = a.slot.get(rule);
+  if (slot === undefined) return undefined;
+  scan.anchorHits ??= a.index.hits(scan.text.text);
+  return scan.anchorHits.get(slot) ?? [];
+}
+
+/** A match may start this many lines above the line of the literal it contains… */
+const WINDOW_LINES_BEFORE = 1;
+/** …and run on this many lines below it. Windows end at a line end, so `(?![^\n])` means what it does in the full text. */
+const WINDOW_LINES_AFTER = 2;
+/** When the literals are on more than this share of the lines, one full scan is cheaper than windows. */
+const DENSE_SHARE = 0.2;
+
 function contentHits(rule: SignalRule, scan: Scan): Array<{ m: string; line: number }> {
   const { text, lineStarts } = scan.text;
   const limit = rule.headLines ? (lineStarts[rule.headLines] ?? text.length) : text.length;
@@ -136,25 +186,63 @@ function contentHits(rule: SignalRule, scan: Scan): Array<{ m: string; line: num
   const from = sel ? (lineStarts[sel.startLine - 1] ?? text.length) : 0;
   const to = sel ? Math.min(limit, lineStarts[sel.endLine] ?? text.length) : limit;
   const re = globalRegex(rule.content!);
-  re.lastIndex = from;
   const max = rule.maxHits ?? 6;
   const out: Array<{ m: string; line: number }> = [];
   let lastLine = -1;
-  for (let m = re.exec(text); m && m.index < to; m = re.exec(text)) {
-    if (m[0].length === 0) {
-      re.lastIndex++;
-      continue;
-    }
+  /** Applies the line filters to a match; returns false once enough hits were found. */
+  const take = (m: RegExpExecArray): boolean => {
     const line = lineOf(lineStarts, m.index);
-    if (line === lastLine) continue;
+    if (line === lastLine) return true;
     const lt = lineText(scan.text, line);
-    if (isCommentLine(lt, scan.family) && !rule.headLines) continue;
-    if (!rule.matchImportLines && IMPORT_LINE.test(lt)) continue;
-    if (rule.exclude && rule.exclude.test(lt)) continue;
-    if (rule.lineMust && !rule.lineMust.test(lt)) continue;
+    if (isCommentLine(lt, scan.family) && !rule.headLines) return true;
+    if (!rule.matchImportLines && IMPORT_LINE.test(lt)) return true;
+    if (rule.exclude && rule.exclude.test(lt)) return true;
+    if (rule.lineMust && !rule.lineMust.test(lt)) return true;
     lastLine = line;
     out.push({ m: firstGroup(m), line });
-    if (out.length >= max) break;
+    return out.length < max;
+  };
+
+  const positions = anchorPositions(rule, scan);
+  if (positions === undefined || positions.length > lineStarts.length * DENSE_SHARE) {
+    re.lastIndex = from;
+    for (let m = re.exec(text); m && m.index < to; m = re.exec(text)) {
+      if (m[0].length === 0) {
+        re.lastIndex++;
+        continue;
+      }
+      if (!take(m)) break;
+    }
+    return out;
+  }
+  // Only around the literals: a window of a few lines, so a literal that is not a match costs little.
+  let cursor = from;
+  for (const p of positions) {
+    if (p < cursor) continue;
+    const line = lineOf(lineStarts, p);
+    const start = Math.max(cursor, lineStarts[Math.max(0, line - 1 - WINDOW_LINES_BEFORE)]);
+    if (start >= to) break;
+    const lineEnd = lineStarts[line] ?? text.length;
+    const end = lineStarts[line + WINDOW_LINES_AFTER] ?? text.length;
+    const window = text.slice(start, end);
+    re.lastIndex = 0;
+    let stop = false;
+    for (let m = re.exec(window); m; m = re.exec(window)) {
+      if (m[0].length === 0) {
+        re.lastIndex++;
+        continue;
+      }
+      const at = start + m.index;
+      if (at >= lineEnd || at >= to) break;
+      m.index = at;
+      cursor = at + m[0].length;
+      if (!take(m)) {
+        stop = true;
+        break;
+      }
+    }
+    if (stop) break;
+    cursor = Math.max(cursor, lineEnd);
   }
   return out;
 }

@@ -85,6 +85,8 @@ const IMPORT_PATTERNS: Partial<Record<Family, RegExp>> = {
   php: /^\s*(?:use\s+(?:function\s+|const\s+)?([\w\\]+)|(?:require|require_once|include|include_once)\s*\(?\s*['"]([^'"]+)['"])/gm,
 };
 
+const JS_STATIC_IMPORTS = /^\s*(?:import\s+(?:type\s+)?(?:[\w*{}\s,$]+\s+from\s+)?['"]([^'"]+)['"]|(?:export\s+[\w*{}\s,$]+\s+from\s+['"]([^'"]+)['"]))/gm;
+
 /** Imports of a document, by language. Go blocks are handled separately (one import per line inside `import (…)`). */
 export function extractImports(text: string, lineStarts: number[], family: Family, lineOf: (starts: number[], off: number) => number): ImportRef[] {
   const out: ImportRef[] = [];
@@ -100,8 +102,10 @@ export function extractImports(text: string, lineStarts: number[], family: Famil
     }
     return out;
   }
-  const pattern = IMPORT_PATTERNS[family];
+  let pattern = IMPORT_PATTERNS[family];
   if (!pattern) return out;
+  // Without `require(` or `import(` in the text, the per-line search for them can only fail: skip it.
+  if (family === 'js' && !text.includes('require(') && !text.includes('import(')) pattern = JS_STATIC_IMPORTS;
   const re = new RegExp(pattern.source, pattern.flags);
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const raw = m[1] ?? m[2] ?? m[3] ?? m[4];

@@ -215,6 +215,8 @@ export function buildAnchorIndex(ruleAnchors: Array<string[] | null>): AnchorInd
   const table = new Int32Array(goto.length * 128);
   goto.forEach((row, s) => table.set(row, s * 128));
   const outputs = out.map((o) => (o.length ? Int32Array.from(o) : null));
+  // A byte per state keeps the hot loop on typed arrays.
+  const emits = Uint8Array.from(out, (o) => (o.length ? 1 : 0));
 
   return {
     hits(text: string): Map<number, number[]> {
@@ -228,9 +230,9 @@ export function buildAnchorIndex(ruleAnchors: Array<string[] | null>): AnchorInd
           s = 0;
           continue;
         }
-        s = table[s * 128 + c];
-        const o = outputs[s];
-        if (o !== null) {
+        s = table[(s << 7) | c];
+        if (emits[s] !== 0) {
+          const o = outputs[s]!;
           for (let k = 0; k < o.length; k++) {
             let list = found.get(o[k]);
             if (!list) found.set(o[k], (list = []));

@@ -207,7 +207,7 @@ export const DEFAULT_RULES: SignalRule[] = [
     // Changing a password or issuing/revoking tokens is an account-takeover surface even when the hashing
     // lives elsewhere. Declaring a form or DTO named after it (class ResetPasswordForm(...)) is not.
     id: 'content.credential-change', label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true, maxHits: 2,
-    content: /((?:\bnew\s+|\b)(?:[uU]pdate|[cC]hange|[rR]eset)(?:User)?Password\w*(?=\s*\()|\b(?:update|change|reset)_(?:user_)?password\w*(?=\s*\()|\b(?:revoke|issue|rotate|refresh)_?(?:[aA]ccess_?|[rR]efresh_?|[aA]pi_?)?(?:[tT]okens?|[sS]ecrets?|[kK]eys?)!?(?=\s*\(|\s*$)|\b(?:revoke|issue|rotate|refresh)(?:Access|Refresh|Api)?(?:Token|Secret|Key)s?(?=\s*\())/,
+    content: /((?:\bnew\s+|\b)(?:[uU]pdate|[cC]hange|[rR]eset)(?:User)?Password\w*(?=\s*\()|\b(?:update|change|reset)_(?:user_)?password\w*(?=\s*\()|\b(?:revoke|issue|rotate|refresh)_?(?:[aA]ccess_?|[rR]efresh_?|[aA]pi_?)?(?:[tT]okens?|[sS]ecrets?|[kK]eys?)!?(?=\s*\(|[ \t]*(?![^\n]))|\b(?:revoke|issue|rotate|refresh)(?:Access|Refresh|Api)?(?:Token|Secret|Key)s?(?=\s*\())/,
     exclude: /^\s*(?:export\s+)?(?:public\s+|abstract\s+)*(?:class|def|function|interface|type|struct)\s/,
     detail: 'changes credentials: {m} (line {line})',
   },
@@ -276,7 +276,7 @@ export const DEFAULT_RULES: SignalRule[] = [
   },
   {
     id: 'content.sql-interpolated', label: 'sensitive', weight: 3, families: CODE, maxHits: 3,
-    content: /(`\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH|select|insert|update|delete|with)\b[^`]{0,400}?\$\{(?![A-Z][A-Z0-9_]*\})|\bf(["'])\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH|select|insert|update|delete|with)\b[^\n]{0,300}?\{(?![A-Z][A-Z0-9_]*\})\w+[^}]*\}|["']\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH|select|insert|update|delete|with)\b[^"'\n]*["']\s*\+\s*(?![A-Z][A-Z0-9_]*\b)\w|["']\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH|select|insert|update|delete|with)\b[^"'\n]*%s[^"'\n]*["']\s*%\s*\(?\w|\.format\(\s*\w+\s*\)\s*$)/,
+    content: /(`\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH|select|insert|update|delete|with)\b[^`]{0,400}?\$\{(?![A-Z][A-Z0-9_]*\})|\bf(["'])\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH|select|insert|update|delete|with)\b[^\n]{0,300}?\{(?![A-Z][A-Z0-9_]*\})\w+[^}]*\}|["']\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH|select|insert|update|delete|with)\b[^"'\n]*["']\s*\+\s*(?![A-Z][A-Z0-9_]*\b)\w|["']\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH|select|insert|update|delete|with)\b[^"'\n]*%s[^"'\n]*["']\s*%\s*\(?\w|(["'])\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH|select|insert|update|delete|with)\b(?:(?!\3)[^\n])*\3\s*\.format\()/,
     detail: 'SQL built from variables: `{m}` (line {line})',
   },
   {

@@ -456,3 +456,41 @@ describe('classifier on real-world shapes: third round (payment operations, logi
     assert.ok(signals(price).includes('content.money'), why(price));
   });
 });
+
+describe('classifier rules read line ends as line ends', () => {
+  it('sees a bang method that revokes tokens at the end of a line, not only at the end of the file', () => {
+    const r = one('app/services/account_lock.rb', 'class AccountLock\n  def call(user)\n    user.revoke_tokens!\n    user.update!(locked: true)\n  end\nend\n');
+    assert.ok(signals(r).includes('content.credential-change'), why(r));
+  });
+
+  it('takes a SQL string filled in with str.format for SQL built from variables, but not any .format call', () => {
+    const sql = one('app/reports/queries.py', 'def by_owner(cursor, owner):\n    cursor.execute("SELECT * FROM reports WHERE owner = \'{}\'".format(owner))\n    return cursor.fetchall()\n');
+    assert.ok(signals(sql).includes('content.sql-interpolated'), why(sql));
+    const greeting = one('app/mail/greeting.py', 'def greet(name):\n    text = "Hello {}".format(name)\n    return text\n');
+    assert.ok(!signals(greeting).includes('content.sql-interpolated'), why(greeting));
+  });
+});
+
+describe('classifier: scanning only around the literals a rule needs', () => {
+  it('still finds a multi-line template query whose interpolation is lines below the SELECT', () => {
+    const r = one('src/reports/report.repository.ts', [
+      'export async function byOwner(db: Db, owner: string) {',
+      '  return db.query(`',
+      '    SELECT id, title',
+      '    FROM reports',
+      '    WHERE owner = ${owner}',
+      '  `);',
+      '}',
+    ].join('\n'));
+    assert.ok(signals(r).includes('content.sql-interpolated'), why(r));
+  });
+
+  it('finds the same hits in a long file as in a short one, and respects the selection', () => {
+    const filler = Array.from({ length: 3000 }, (_, i) => `export const v${i} = compute(${i});`).join('\n');
+    const code = `${filler}\nexport function sign(u: User) {\n  return jwt.sign({ sub: u.id }, key);\n}\n${filler}\n`;
+    const r = one('src/tokens/sign.ts', code);
+    assert.ok(r.reasons.some((x) => x.signal === 'content.jwt' && x.line === 3002), why(r));
+    const outside = classify({ active: { path: 'src/tokens/sign.ts', content: code, selection: { startLine: 1, endLine: 100 } } });
+    assert.ok(!signals(outside).includes('content.jwt'), why(outside));
+  });
+});
