@@ -165,7 +165,7 @@ export function candidateColumns(kind: ExplainEngine['kind'], plan: PlanNode, in
     return [...out.values()];
   }
 
-  walkPlan(plan, (n) => {
+  walkPlan(plan, (n, parents) => {
     const table = resolveTable(n.relation);
     if (table && n.filter) {
       const scanNeedsHelp = /Seq Scan|Full Table Scan|Full Index Scan/.test(n.nodeType) || (n.rowsRemovedByFilter ?? 0) > 0 || /Index|Bitmap/.test(n.nodeType);
@@ -185,8 +185,10 @@ export function candidateColumns(kind: ExplainEngine['kind'], plan: PlanNode, in
         if (t) addPred(t, { ...p, kind: 'equality' }, 'join');
       }
     }
-    if (n.sortKey) {
-      for (const s of sortColumns(n.sortKey)) {
+    // ORDER BY: its leading keys. Sorts feeding DISTINCT/GROUP BY list every column and are not index material.
+    const parent = parents[parents.length - 1];
+    if (n.sortKey && n.nodeType === 'Sort' && !(parent && /Unique|Aggregate|SetOp/.test(parent.nodeType))) {
+      for (const s of sortColumns(n.sortKey.slice(0, 2))) {
         const t = tableOfQualifier(s.qualifier, s.column);
         if (t && usable(t, s.column)) entry(t).sort.push(s.column);
       }

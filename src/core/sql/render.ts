@@ -61,8 +61,10 @@ export function renderResult(r: ExplainResult, opts: { source?: string } = {}): 
       out.push(`      cost ${n(s.costBefore, 2)} → ${n(s.costAfter, 2)} (${Math.round(s.reduction * 100)}% lower)`);
     }
   } else {
-    const tried = r.candidates.length;
-    out.push('', tried ? `Index suggestions: none (${tried} candidate${tried === 1 ? '' : 's'} tried; none cut the cost by half)` : 'Index suggestions: none (no filter, join or sort column to index)');
+    const covered = r.candidates.filter((c) => c.outcome === 'covered-by-existing').length;
+    const tried = r.candidates.length - covered;
+    const parts = [tried ? `${tried} tried without halving the cost` : '', covered ? `${covered} already indexed` : ''].filter(Boolean).join(', ');
+    out.push('', r.candidates.length ? `Index suggestions: none (${r.candidates.length} candidate${r.candidates.length === 1 ? '' : 's'}: ${parts})` : 'Index suggestions: none (no filter, join or sort column to index)');
   }
   for (const c of r.candidates.filter((x) => x.outcome !== 'suggested')) out.push(`    tried (${c.columns.join(', ')}) on ${c.table}: ${c.outcome}${c.reason ? ` — ${c.reason}` : ''}`);
   if (r.skippedMigrationStatements.length) {

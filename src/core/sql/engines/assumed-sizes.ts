@@ -71,6 +71,41 @@ export class AssumedSizes {
     await this.session.query(
       `SELECT pg_restore_relation_stats('schemaname', ${ql(schema)}::text, 'relname', ${ql(table)}::text, ` +
       `'relpages', ${Math.max(1, pages)}::integer, 'reltuples', ${rows}::real, 'relallvisible', 0::integer)`);
+    await this.injectLowCardinality(schema, table);
+  }
+
+  private readonly cardinalityDone = new Set<string>();
+
+  /**
+   * Without column statistics the planner assumes `col = const` keeps 0.5% of rows. For columns whose
+   * values the schema itself limits (boolean, enum types, CHECK (col IN (…))) that is far too selective
+   * and makes indexes on them look useful: tell the planner how many distinct values there are.
+   */
+  private async injectLowCardinality(schema: string, table: string): Promise<void> {
+    const key = `${schema}.${table}`;
+    if (this.cardinalityDone.has(key)) return;
+    this.cardinalityDone.add(key);
+    const rel = `${qi(schema)}.${qi(table)}`;
+    const distinct = new Map<string, number>();
+    const cols = await this.session.query(
+      `SELECT a.attname AS col, t.typname AS type, t.typtype::text AS kind,
+              (SELECT count(*) FROM pg_enum e WHERE e.enumtypid = t.oid) AS labels
+         FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+        WHERE a.attrelid = ${ql(rel)}::regclass AND a.attnum > 0 AND NOT a.attisdropped`);
+    for (const c of cols) {
+      if (c.type === 'bool') distinct.set(String(c.col), 2);
+      else if (c.kind === 'e' && Number(c.labels) > 0) distinct.set(String(c.col), Number(c.labels));
+    }
+    const checks = await this.session.query(`SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = ${ql(rel)}::regclass AND contype = 'c'`);
+    for (const ch of checks) {
+      const m = /\(\(?"?(\w+)"?\)?(?:::\w+)? = ANY \(\(?ARRAY\[([^\]]*)\]/.exec(String(ch.def));
+      if (m) distinct.set(m[1], (m[2].match(/'(?:[^']|'')*'/g) ?? []).length || 1);
+    }
+    for (const [col, n] of distinct) {
+      await this.session.query(
+        `SELECT pg_restore_attribute_stats('schemaname', ${ql(schema)}::text, 'relname', ${ql(table)}::text, 'attname', ${ql(col)}::text, ` +
+        `'inherited', false, 'null_frac', 0::real, 'n_distinct', ${n}::real)`).catch(() => undefined);
+    }
   }
 
   /** Writes dead pages until the heap has about as many pages as `rows` rows would take. Returns the page count. */

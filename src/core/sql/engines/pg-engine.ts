@@ -237,7 +237,32 @@ export class PgEngine implements ExplainEngine {
   }
 
   planCost(plan: PlanNode): number {
-    return plan.totalCost ?? 0;
+    const cost = plan.totalCost ?? 0;
+    return this.estimate ? Math.round((cost + this.indexSizeAllowance(plan)) * 100) / 100 : cost;
+  }
+
+  /**
+   * The embedded engine's indexes are empty (1 page), so the planner charges almost nothing for
+   * reading them. Add what a real index of the assumed size would cost to read: the share of its
+   * pages the scan touches, at random_page_cost. Applied to every index scan, before and after a
+   * trial, so comparisons stay fair.
+   */
+  private indexSizeAllowance(plan: PlanNode): number {
+    const assumed = this.lowerKeys(this.assumedRows());
+    let extra = 0;
+    const visit = (n: PlanNode, table: string | undefined, outerLoops: number): void => {
+      const rel = n.relation?.toLowerCase() ?? table;
+      if (/^(Index Scan|Index Only Scan|Bitmap Index Scan)$/.test(n.nodeType) && rel && assumed[rel]) {
+        const tuples = assumed[rel];
+        const pages = Math.ceil((tuples * 40) / (8192 * 0.9));
+        const share = Math.min(1, (n.estimatedRows ?? 1) / tuples);
+        extra += Math.ceil(share * pages) * 4 * outerLoops;
+      }
+      const loops = n.nodeType === 'Nested Loop' && n.children[0] ? Math.max(1, n.children[0].estimatedRows ?? 1) : 1;
+      n.children.forEach((c, i) => visit(c, rel, i === 1 ? outerLoops * loops : outerLoops));
+    };
+    visit(plan, undefined, 1);
+    return extra;
   }
 
   async tryIndex(req: EngineExplainRequest, c: IndexCandidate, _info: TableInfo): Promise<TrialResult> {
