@@ -7,6 +7,7 @@ import { register as registerAudit } from './audit/register';
 import { Classifier } from './classification';
 import { ConfigStore } from './configStore';
 import type { Services } from './services';
+import { register as registerRules } from './rules/register';
 import { register as registerSql } from './sql/register';
 import { registerStatusCommands } from './status/commands';
 import { StatusController, type StatusSnapshot } from './status/statusBar';
@@ -49,6 +50,7 @@ function registerFeatures(context: vscode.ExtensionContext, services: Services):
   const features: Array<[string, (c: vscode.ExtensionContext, s: Services) => void]> = [
     ['audit', registerAudit],
     ['sql', registerSql],
+    ['rules', registerRules],
   ];
   for (const [name, register] of features) {
     try {
