@@ -180,7 +180,7 @@ export class SqlFeature implements vscode.Disposable {
       const go = 'Run with ANALYZE';
       const c = await vscode.window.showWarningMessage(
         `Run EXPLAIN ANALYZE on ${this.engineText(s)}?`,
-        { modal: true, detail: `ANALYZE executes the statement, not just plans it. Stakes runs it inside a transaction that is always rolled back, with a ${s.statementTimeoutMs} ms statement timeout.` +
+        { modal: true, detail: `ANALYZE executes the statement, not just plans it. Stakes runs it inside a transaction that is always rolled back, with a ${formatTimeout(s.statementTimeoutMs)} statement timeout.` +
           (s.kind === 'embedded' ? '\n\nThe embedded database has no rows, so timings there say little: use a real database for ANALYZE.' : '') },
         go);
       if (c !== go) return;
@@ -443,6 +443,10 @@ function errorMessage(err: unknown): string {
 
 function errorPosition(err: unknown): { offset: number; line: number; character: number } | undefined {
   return isSqlExplainError(err) ? err.position : undefined;
+}
+
+function formatTimeout(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 function firstLine(sql: string): string {
