@@ -163,6 +163,11 @@ describe('sql engines: PostgreSQL (pg)', function () {
     assert.match(e.message, /running/);
   });
 
+  it('stops a statement at statement_timeout with a clear error', async () => {
+    const e = await expectError(explainer.explainStatement({ sql: 'SELECT pg_sleep(5)', engine: { kind: 'postgres', url }, analyze: true, statementTimeoutMs: 300 }), 'timeout');
+    assert.match(e.message, /statement_timeout/);
+  });
+
   it('explains in a read-only transaction: a plain EXPLAIN of a DELETE changes nothing', async () => {
     const r = await explainer.explainStatement({ sql: 'DELETE FROM orders', engine: { kind: 'postgres', url } });
     assert.equal(r.plan.nodeType, 'ModifyTable');
@@ -275,6 +280,7 @@ describe('sql engines: embedded PostgreSQL (PGlite child process)', function () 
       'CREATE EXTENSION IF NOT EXISTS pg_trgm;',
       'CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, customer_id int NOT NULL, status text NOT NULL CHECK (status <> \'\'), amount numeric NOT NULL, note text);',
       'CREATE INDEX orders_note_trgm ON orders USING gin (note gin_trgm_ops);',
+      "CREATE TABLE tickets (id bigserial PRIMARY KEY, state text NOT NULL CHECK (state IN ('open', 'closed')), flagged boolean NOT NULL DEFAULT false, owner_id int);",
       'COPY orders (customer_id, status, amount) FROM stdin;',
       '1\tpaid\t10',
       '\\.',
@@ -308,6 +314,7 @@ describe('sql engines: embedded PostgreSQL (PGlite child process)', function () 
     const kinds = r.skippedMigrationStatements.map((s) => s.kind).sort();
     assert.deepEqual(kinds, ['copy-data', 'extension-unavailable', 'psql-meta-command']);
     assert.equal(r.schema?.files.length, 2);
+    assert.equal(r.schema?.statementsRun, 5);
     assert.equal(r.skippedMigrationStatements.find((s) => s.kind === 'extension-unavailable')?.line, 1);
   });
 
@@ -333,6 +340,14 @@ describe('sql engines: embedded PostgreSQL (PGlite child process)', function () 
     assert.equal(dynamic.error?.kind, 'syntax');
     assert.match(dynamic.error?.message ?? '', /inserts \$\{fields\}, which builds SQL text at runtime/);
     assert.equal(rep.codeFindings.length, 1);
+  });
+
+  it('knows low-cardinality columns from the schema: no index on a two-valued CHECK column, one on a selective column', async () => {
+    const r = await explainer.explainStatement({ sql: "SELECT * FROM tickets WHERE state = 'open' AND flagged", engine: { kind: 'embedded' }, workspaceRoot: root });
+    assert.deepEqual(r.suggestions, [], JSON.stringify(r.candidates));
+    assert.ok(r.candidates.some((c) => c.columns.join() === 'state' && c.outcome !== 'suggested'));
+    const owner = await explainer.explainStatement({ sql: 'SELECT * FROM tickets WHERE owner_id = $1', engine: { kind: 'embedded' }, workspaceRoot: root });
+    assert.deepEqual(owner.suggestions.map((s) => s.columns.join()), ['owner_id']);
   });
 
   it('assumes the default row count for tables without one, and the plan scales with it', async () => {
