@@ -77,7 +77,16 @@ export function createGoogleProvider(settings: ProviderSettings): Provider {
       let lastHeaders: Headers | undefined;
       const retryAfterAwareFetch: typeof fetch = async (input, init) => {
         attempts++;
-        const res = await fetch(input, init);
+        let res: Response;
+        try {
+          res = await fetch(input, init);
+        } catch (error) {
+          // @google/genai does not retry dropped connections: retry them here, with the same budget.
+          const dropped = (error as Error)?.name !== 'AbortError' && (networkCodeOf(error) !== undefined || (error as Error)?.message === 'fetch failed');
+          if (!dropped || attempts > maxRetries || req.signal?.aborted || init?.signal?.aborted) throw error;
+          await sleep(500 * 2 ** (attempts - 1), req.signal);
+          return retryAfterAwareFetch(input, init);
+        }
         lastHeaders = res.headers;
         if (res.ok || !RETRYABLE.includes(res.status) || attempts > maxRetries) return res;
         const wait = retryAfterSeconds(res.headers);

@@ -75,6 +75,7 @@ describe('providers against the fake server (real SDKs)', function () {
         assert.match(e.message, /rejected the API key/);
         if (id !== 'openai-compatible') assert.match(e.message, /(OPENAI|ANTHROPIC|GEMINI)_API_KEY/);
         assert.equal(fake.modelRequests().length, 1, '401 is not retried');
+        assert.ok(!e.message.includes('test-key'), 'the key is never echoed');
       });
 
       it('names the unknown model on 404', async () => {
@@ -113,6 +114,13 @@ describe('providers against the fake server (real SDKs)', function () {
         await closed.stop();
         const e = await expectProviderError(make(id, fake, 0, baseUrlFor(id, url)).complete(request()), 'network');
         assert.match(e.message, /ECONNREFUSED|Could not reach/);
+      });
+
+      it('reports a dropped connection as a network failure after retrying', async () => {
+        fake.push({ kind: 'hangup' }, { kind: 'hangup' });
+        const e = await expectProviderError(make(id, fake, 1).complete(request()), 'network');
+        assert.match(e.message, /Could not reach/);
+        assert.equal(fake.modelRequests().length, 2, 'retried once');
       });
 
       it('hands malformed JSON back as issues with the raw text (for repair)', async () => {
