@@ -208,7 +208,8 @@ export const DEFAULT_RULES: SignalRule[] = [
     // lives elsewhere. Declaring a form or DTO named after it (class ResetPasswordForm(...)) is not.
     id: 'content.credential-change', label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true, maxHits: 2,
     content: /((?:\bnew\s+|\b)(?:[uU]pdate|[cC]hange|[rR]eset)(?:User)?Password\w*(?=\s*\()|\b(?:update|change|reset)_(?:user_)?password\w*(?=\s*\()|\b(?:revoke|issue|rotate|refresh)_?(?:[aA]ccess_?|[rR]efresh_?|[aA]pi_?)?(?:[tT]okens?|[sS]ecrets?|[kK]eys?)!?(?=\s*\(|[ \t]*(?![^\n]))|\b(?:revoke|issue|rotate|refresh)(?:Access|Refresh|Api)?(?:Token|Secret|Key)s?(?=\s*\())/,
-    exclude: /^\s*(?:export\s+)?(?:public\s+|abstract\s+)*(?:class|def|function|interface|type|struct)\s/,
+    // Declaring a type, function or constructor named after the change is not making it.
+    exclude: /^\s*(?:export\s+)?(?:public\s+|abstract\s+)*(?:class|def|function|interface|type|struct)\s|^\s*(?:public|private|protected|internal)\s+[A-Z]\w*\s*\(/,
     detail: 'changes credentials: {m} (line {line})',
   },
   {
@@ -225,7 +226,7 @@ export const DEFAULT_RULES: SignalRule[] = [
   {
     id: 'content.authz', label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true, maxHits: 5,
     // Code that decides access: role and permission tests, policy calls, access verdicts.
-    content: /(\b(?:hasRole|hasAnyRole|hasPermission|hasAuthority|hasAnyAuthority|isAdmin|is_admin|is_superuser|is_staff|requireRole|requireRoles|requireAuth|requirePermission|checkPermission|check_permission|has_perm|has_permission|has_object_permission|ensureAuthenticated|isAuthenticated|is_authenticated|authorizeRequest|enforcePolicy|user_passes_test|requireUser|currentUserCan|isOwner|is_owner|(?:check|can|has|verify|ensure|assert)\w*Access|(?:PERMIT|DENY|BLOCK|ALLOW|GRANT)_ACCESS)\b|@(?:PreAuthorize|PostAuthorize)\b|\bclass\s+\w+Policy\b|\bextends\s+Voter\b|\bdef\s+can_\w+\?|Gate::(?:allows|denies|authorize)|->can\(|\$this->authorize\(|\breq\.user\.(?:role|roles|permissions|isAdmin|is_admin|tenantId|orgId)|\brequest\.user\.(?:role|is_staff|is_superuser|has_perm))/,
+    content: /(\b(?:hasRole|hasAnyRole|hasPermission|hasAuthority|hasAnyAuthority|isAdmin|is_admin|is_superuser|is_staff|requireRole|requireRoles|requireAuth|requirePermission|checkPermission|check_permission|has_perm|has_permission|has_object_permission|ensureAuthenticated|isAuthenticated|is_authenticated|authorizeRequest|enforcePolicy|user_passes_test|requireUser|currentUserCan|isOwner|is_owner|(?:check|can|has|verify|ensure|assert)\w*Access|(?:PERMIT|DENY|BLOCK|ALLOW|GRANT)_ACCESS)\b|@(?:PreAuthorize|PostAuthorize)\b|\bclass\s+\w+Policy\b|\bextends\s+Voter\b|\bdef\s+can_\w+\?|Gate::(?:allows|denies|authorize)|->can\(|\$this->authorize\(|\b(?:authorize|can|cannot)\(\s*[\w.]+\s*,\s*["'][\w.:-]+["']|\breq\.user\.(?:role|roles|permissions|isAdmin|is_admin|tenantId|orgId)|\brequest\.user\.(?:role|is_staff|is_superuser|has_perm))/,
     // Applying a guard to a route is wiring (see content.route-guard); writing the check is the risky part.
     exclude: /(?:\b\w*(?:[Rr]outer|app|api|server|fastify|[Rr]oute|\br)\.(?:get|post|put|patch|delete|use|all|route)\()|^\s*[\w.]+(?:\([^)\n]*\))?\s*,\s*$/,
     detail: 'permission check: {m} (line {line})',

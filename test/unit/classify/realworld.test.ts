@@ -494,3 +494,42 @@ describe('classifier: scanning only around the literals a rule needs', () => {
     assert.ok(!signals(outside).includes('content.jwt'), why(outside));
   });
 });
+
+describe('classifier on real-world shapes: fourth round (policy calls, request constructors)', () => {
+  it('sees policy calls with an actor, an action and a resource inside a handler', () => {
+    const r = one('server/routes/api/tokens/tokens.ts', [
+      'router.post("tokens.delete", auth(), async (ctx) => {',
+      '  const { user } = ctx.state.auth;',
+      '  const token = await Token.findByPk(ctx.input.body.id);',
+      '  authorize(user, "delete", token);',
+      '  if (cannot(user, "listAll", user.team)) {',
+      '    ctx.throw(403);',
+      '  }',
+      '  await token.destroy();',
+      '});',
+    ].join('\n'));
+    assert.ok(signals(r).includes('content.authz'), why(r));
+  });
+
+  it('does not take the constructor of a change-password request type for a password change', () => {
+    const r = one('src/Services/Accounts/ChangePasswordRequest.cs', [
+      'namespace Shop.Services.Accounts',
+      '{',
+      '    public class ChangePasswordRequest',
+      '    {',
+      '        public string Email { get; set; }',
+      '        public string NewPassword { get; set; }',
+      '        public ChangePasswordRequest(string email, string newPassword)',
+      '        {',
+      '            Email = email;',
+      '            NewPassword = newPassword;',
+      '        }',
+      '    }',
+      '}',
+    ].join('\n'));
+    assert.ok(!signals(r).includes('content.credential-change'), why(r));
+    assert.equal(r.label, 'boilerplate', why(r));
+    const call = one('src/Services/Accounts/AccountService.cs', 'public class AccountService {\n    public async Task Reset(string email) {\n        await _users.ChangePasswordAsync(new ChangePasswordRequest(email, NewSecret()));\n    }\n}\n');
+    assert.ok(signals(call).includes('content.credential-change'), why(call));
+  });
+});
