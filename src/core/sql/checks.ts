@@ -295,7 +295,7 @@ function leadingWildcard(plan: PlanNode, ctx: CheckContext, add: (f: SqlFinding)
   for (const h of hits) {
     add({
       id: 'leading-wildcard-like',
-      title: `LIKE '${h.pattern}' starts with a wildcard`,
+      title: `LIKE ${h.pattern} starts with a wildcard`,
       severity: scanNode ? 'medium' : 'low',
       ...(scanNode ? { nodeId: scanNode.id, relation: scanNode.relation } : {}),
       why: 'A pattern that begins with % cannot use a btree index: every row is read and matched.',

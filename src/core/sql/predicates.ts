@@ -131,11 +131,12 @@ export function sqlClauses(sql: string): { where: string[]; orderBy: string[] } 
 /** `LIKE '%…'` / `ILIKE '%…'`: a pattern that starts with a wildcard cannot use a btree index. */
 export function leadingWildcardLikes(sqlOrFilter: string): Array<{ column?: string; pattern: string }> {
   const out: Array<{ column?: string; pattern: string }> = [];
-  const re = /(?:([\w.")]+)\s*(?:::\s*\w+)?\)?\s*)?(?:\bNOT\s+)?(?:\bI?LIKE\b|~~\*?)\s*'(%[^']*)'/gi;
+  const re = /(?:([\w.")]+)\s*(?:::\s*\w+)?\)?\s*)?(?:\bNOT\s+)?(?:\bI?LIKE\b|~~\*?)\s*\(*\s*'(%[^']*)'(?:::\w+)?(\)?\s*\|\|)?/gi;
   let m: RegExpExecArray | null;
   while ((m = re.exec(sqlOrFilter))) {
     const col = m[1]?.replace(/[()"]/g, '').split('.').pop();
-    out.push({ ...(col ? { column: col.toLowerCase() } : {}), pattern: m[2] });
+    // '%' || $1 || '%': a pattern built from a parameter, still with a leading wildcard.
+    out.push({ ...(col ? { column: col.toLowerCase() } : {}), pattern: m[3] ? `'${m[2]}' || …` : `'${m[2]}'` });
   }
   return out;
 }
