@@ -87,6 +87,12 @@ describe('SQL EXPLAIN (embedded PostgreSQL)', function () {
     const diags = sqlDiagnostics(editor.document.uri);
     assert.ok(diags.length > 0, 'findings appear as diagnostics');
     for (const d of diags) assert.equal(d.range.start.line, 3, 'diagnostics sit on the explained statement');
+    // The statement's CodeLens now says what the explain found; the other one does not.
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri))
+      .filter((l) => l.command?.command === 'stakes.sql.explain');
+    const byLine = new Map(lenses.map((l) => [l.range.start.line, l.command!.title]));
+    assert.match(byLine.get(3) ?? '', /Explain · \d+ problems? · \d+ verified index(es)? · estimate$/);
+    assert.equal(byLine.get(1), '$(database) Explain');
   });
 
   it('offers quick fixes on its diagnostics: copy the verified index, explain again', async () => {

@@ -69,7 +69,12 @@ export class SqlFeature implements vscode.Disposable {
   private progressReport: ((line: string) => void) | undefined;
   private warnedUntrusted = false;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly services: Services) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly services: Services,
+    /** Tells the CodeLens what the last explain of a statement found. */
+    private readonly onExplained?: (uri: vscode.Uri, startOffset: number, summary: string) => void,
+  ) {
     this.panel = new PlanPanel(context.extensionUri, (m) => this.onViewMessage(m), services.output);
   }
 
@@ -272,6 +277,7 @@ export class SqlFeature implements vscode.Disposable {
     };
     this.panel.post({ type: 'result', data });
     this.diagnostics.setResult(target.uri, target.statement, result);
+    this.onExplained?.(target.uri, target.statement.startOffset, resultSummary(result));
     const t = result.timings;
     this.services.output.info(`[sql] ${result.analyzed ? 'EXPLAIN ANALYZE' : 'EXPLAIN'} ${data.source!.label}:${data.source!.line} on ${result.engine.label}: ` +
       `cost ${result.summary.totalCost ?? result.plan.totalCost ?? '?'}, ${result.findings.length} finding(s), ${result.suggestions.length} index suggestion(s)` +
@@ -462,6 +468,15 @@ export async function revealStatement(target: ExplainTarget): Promise<void> {
   editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }
 
-export function createSqlFeature(context: vscode.ExtensionContext, services: Services): SqlFeature {
-  return new SqlFeature(context, services);
+export function createSqlFeature(context: vscode.ExtensionContext, services: Services,
+  onExplained?: (uri: vscode.Uri, startOffset: number, summary: string) => void): SqlFeature {
+  return new SqlFeature(context, services, onExplained);
+}
+
+/** "2 problems · 1 verified index · estimate": what a statement's CodeLens says after an explain. */
+export function resultSummary(result: Pick<ExplainResult, 'findings' | 'suggestions' | 'estimate'>): string {
+  const parts = [result.findings.length === 0 ? 'no problems' : `${result.findings.length} problem${result.findings.length === 1 ? '' : 's'}`];
+  if (result.suggestions.length) parts.push(`${result.suggestions.length} verified index${result.suggestions.length === 1 ? '' : 'es'}`);
+  if (result.estimate) parts.push('estimate');
+  return parts.join(' · ');
 }

@@ -71,6 +71,19 @@ function safeExtract(text: string, languageId: string, file: string): ExtractedS
 class ExplainCodeLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
+  /** Per document, statement start offset → what its last explain found. Dropped on edit (offsets move). */
+  private readonly summaries = new Map<string, Map<number, string>>();
+
+  explained(uri: vscode.Uri, startOffset: number, summary: string): void {
+    const map = this.summaries.get(uri.toString()) ?? new Map<number, string>();
+    map.set(startOffset, summary);
+    this.summaries.set(uri.toString(), map);
+    this.refresh();
+  }
+
+  edited(uri: vscode.Uri): void {
+    if (this.summaries.delete(uri.toString())) this.refresh();
+  }
 
   refresh(): void {
     this.changed.fire();
@@ -96,8 +109,9 @@ class ExplainCodeLensProvider implements vscode.CodeLensProvider {
     return statements.map((s) => {
       const range = new vscode.Range(s.range.start.line, s.range.start.character, s.range.start.line, s.range.start.character);
       const args: LensArgs = { uri: doc.uri.toString(), startOffset: s.startOffset };
+      const summary = this.summaries.get(doc.uri.toString())?.get(s.startOffset);
       return new vscode.CodeLens(range, {
-        title: s.inLoop ? '$(database) Explain (runs inside a loop)' : '$(database) Explain',
+        title: `$(database) Explain${s.inLoop ? ' (runs inside a loop)' : ''}${summary ? ` · ${summary}` : ''}`,
         tooltip: 'Stakes: run EXPLAIN on this statement and show the plan, problems and verified index suggestions',
         command: 'stakes.sql.explain',
         arguments: [args],
@@ -107,9 +121,10 @@ class ExplainCodeLensProvider implements vscode.CodeLensProvider {
 }
 
 export function register(context: vscode.ExtensionContext, services: Services): void {
+  const lenses = new ExplainCodeLensProvider();
   let feature: SqlFeature | undefined;
   const getFeature = (): SqlFeature => {
-    feature ??= loadFeature<Host>('sql').createSqlFeature(context, services);
+    feature ??= loadFeature<Host>('sql').createSqlFeature(context, services, (uri, offset, summary) => lenses.explained(uri, offset, summary));
     return feature;
   };
   context.subscriptions.push({ dispose: () => { void feature?.dispose(); } });
@@ -160,7 +175,6 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     }
   };
 
-  const lenses = new ExplainCodeLensProvider();
   const uriOfActive = () => vscode.window.activeTextEditor?.document.uri;
   const testConnection = async (uri: vscode.Uri | undefined) => getFeature().testConnection(uri);
   const choose = () => chooseConnection(context.secrets, uriOfActive(), testConnection);
@@ -186,6 +200,7 @@ export function register(context: vscode.ExtensionContext, services: Services): 
       if (e.affectsConfiguration('stakes.sql')) feature?.settingsChanged();
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => feature?.settingsChanged()),
+    vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length) lenses.edited(e.document.uri); }),
   );
   if (process.env.STAKES_UNDER_TEST === '1') {
     // Read-only view of the plan panel's state for test/integration; not contributed, not in the palette.
