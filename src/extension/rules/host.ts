@@ -1,9 +1,77 @@
 /**
- * Heavy half of the offline rules in VS Code (bundled as dist/rules.js): the rules engine with the
- * TypeScript compiler and the tree-sitter Python parser. Loaded on the first sensitive file.
+ * The offline rules for the editor, off the extension host's thread: requests go to a worker
+ * (dist/rules-worker.js) that holds the TypeScript compiler and the tree-sitter parser. A worker
+ * that crashes or hangs is replaced; the caller gets an error it can log, never a frozen host.
  */
-import { analyzeFile, type FileResult } from '../../core/rules';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { FileResult } from '../../core/rules';
+import type { RulesRequest, RulesResponse } from './worker';
 
-export async function analyzeDocument(path: string, text: string): Promise<FileResult> {
-  return analyzeFile(path, text);
+/** Generous: the first file loads the compiler; a busy machine can be slow. A hang beyond this restarts the worker. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+interface Pending {
+  resolve: (r: FileResult) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+let worker: Worker | undefined;
+let nextId = 1;
+const pending = new Map<number, Pending>();
+
+function failAll(reason: string): void {
+  for (const [id, p] of pending) {
+    clearTimeout(p.timer);
+    p.reject(new Error(reason));
+    pending.delete(id);
+  }
+}
+
+function ensureWorker(): Worker {
+  if (worker) return worker;
+  const w = new Worker(path.join(__dirname, 'rules-worker.js'));
+  w.unref(); // never keeps VS Code (or a test run) alive
+  w.on('message', (msg: RulesResponse) => {
+    const p = pending.get(msg.id);
+    if (!p) return;
+    pending.delete(msg.id);
+    clearTimeout(p.timer);
+    if ('error' in msg) p.reject(new Error(msg.error));
+    else p.resolve(msg.result);
+  });
+  w.on('error', (err) => {
+    worker = undefined;
+    failAll(`the rules worker failed: ${err.message}`);
+  });
+  w.on('exit', (code) => {
+    if (worker === w) worker = undefined;
+    if (code !== 0) failAll(`the rules worker exited with code ${code}`);
+  });
+  worker = w;
+  return w;
+}
+
+export function analyzeDocument(filePath: string, text: string): Promise<FileResult> {
+  const w = ensureWorker();
+  const id = nextId++;
+  return new Promise<FileResult>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      pending.delete(id);
+      reject(new Error(`the rules took longer than ${REQUEST_TIMEOUT_MS / 1000} s on ${filePath}; the worker was restarted`));
+      if (worker === w) worker = undefined;
+      void w.terminate();
+    }, REQUEST_TIMEOUT_MS);
+    pending.set(id, { resolve, reject, timer });
+    w.postMessage({ id, path: filePath, text } satisfies RulesRequest);
+  });
+}
+
+/** Stop the worker (extension deactivation). */
+export function disposeRulesWorker(): void {
+  failAll('the rules worker was stopped');
+  const w = worker;
+  worker = undefined;
+  void w?.terminate();
 }

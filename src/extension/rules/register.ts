@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { Finding } from '../../core/audit/findings';
-import { loadFeature } from '../lazy';
+import { isFeatureLoaded, loadFeature } from '../lazy';
 import type { Services } from '../services';
 
 const DEBOUNCE_MS = 400;
@@ -20,6 +20,12 @@ export function register(context: vscode.ExtensionContext, services: Services): 
   const timers = new Map<string, NodeJS.Timeout>();
   const versions = new Map<string, number>();
   context.subscriptions.push(collection, { dispose: () => timers.forEach((t) => clearTimeout(t)) });
+  context.subscriptions.push({
+    dispose: () => {
+      // Only if the feature was used: disposing must not load the bundle.
+      if (isFeatureLoaded('rules')) loadFeature<typeof import('./host')>('rules').disposeRulesWorker();
+    },
+  });
 
   const mode = (): RunMode => vscode.workspace.getConfiguration('stakes.rules').get<RunMode>('run', 'sensitive');
 

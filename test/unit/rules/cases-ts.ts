@@ -78,6 +78,8 @@ export const TS_CASES: RuleCase[] = [
     code: 'const privateKey = `-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----`;' },
   { name: 'literal JWT signing key passed to jwt.sign', rule: 'hardcoded-secret', vulnerable: true, evidence: "'shhh-very-secret'",
     code: `const jwt = require('jsonwebtoken');\nexport const issue = (user) => jwt.sign({ sub: user.id }, 'shhh-very-secret', { algorithm: 'HS256' });` },
+  { name: 'fallback signing key inline in jwt.sign', rule: 'hardcoded-secret', vulnerable: true, evidence: "'dev-secret-123'",
+    code: `import jwt from 'jsonwebtoken';\nexport const issue = (id) => jwt.sign({ sub: id }, process.env.JWT_SECRET || 'dev-secret-123');` },
   { name: 'secret from the environment', rule: 'hardcoded-secret', vulnerable: false,
     code: `const jwtSecret = process.env.JWT_SECRET;\nconst apiKey = config.get('API_KEY');` },
   { name: 'labels and field names are not secrets', rule: 'hardcoded-secret', vulnerable: false,

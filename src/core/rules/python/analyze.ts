@@ -952,6 +952,7 @@ function checkHardcodedKey(call: Node, name: string, fnText: string, a: Node[], 
   else if (fnText === 'hmac.new' || fnText === 'Fernet' || /(?:^|\.)(?:AESGCM|ChaCha20Poly1305|AESCCM)$/.test(fnText)) keyArg = a[0];
   else if (/^(?:jwt|jose\.jwt)\.(?:encode|decode)$/.test(fnText)) keyArg = a[1];
   if (!keyArg) return;
+  if (keyArg.type === 'boolean_operator') keyArg = field(keyArg, 'right') ?? keyArg; // os.environ.get('KEY') or 'fallback'
   const lit = literalOf(keyArg);
   const value = lit ? stringValue(lit) : null;
   if (!lit || value === null || value.length < 6 || !isSecretValue(value)) return;

@@ -982,7 +982,9 @@ function checkCrypto(call: TS.CallExpression, name: string, recvText: string, mo
   const keyArg = (name === 'createCipheriv' || name === 'createDecipheriv' || name === 'createHmac') && cryptoish ? args[1]
     : (name === 'sign' || name === 'verify') && (/^(?:jwt|jsonwebtoken|JWT)$/.test(recvText) || cx.imports.get(recvText) === 'jsonwebtoken') ? args[1] : undefined;
   if (keyArg && !cx.isTest) {
-    const k = skipOuter(keyArg);
+    let k = skipOuter(keyArg);
+    // process.env.JWT_SECRET || 'dev-secret': the literal is what signs tokens when the variable is missing.
+    if (t.isBinaryExpression(k) && (k.operatorToken.kind === t.SyntaxKind.BarBarToken || k.operatorToken.kind === t.SyntaxKind.QuestionQuestionToken)) k = skipOuter(k.right);
     const lit = t.isStringLiteralLike(k) ? k : t.isIdentifier(k) ? literalInitializer(k, cx) : undefined;
     if (lit && lit.text.length >= 6 && isSecretValue(lit.text)) {
       hit(cx, lit, { ruleId: 'hardcoded-secret', confidence: 0.85, title: 'Hard-coded cryptographic key',
