@@ -36,7 +36,7 @@ function packageVsix() {
   const started = Date.now();
   // npm runs with the Node that runs us (22+), which vsce 4 needs.
   const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH}` };
-  const result = spawnSync('npm', ['run', '--silent', 'package'], { cwd: repoRoot, env, encoding: 'utf8' });
+  const result = spawnSync('npm', ['run', 'package'], { cwd: repoRoot, env, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`npm run package failed:\n${result.stdout}${result.stderr}`);
   say(`packaged stakes.vsix in ${seconds(Date.now() - started)}`);
   return join(repoRoot, 'stakes.vsix');
