@@ -51,7 +51,9 @@ function aptInstall(packages) {
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   run('apt-get', ['update', '-qq'], { env });
-  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env });
+  // With recommends: Chromium's fonts (fonts-liberation) are only recommended, and without fonts
+  // every screenshot is boxes.
+  run('apt-get', ['install', '-y', '-qq', ...packages], { env });
 }
 
 function debInstalled(pkg) {
