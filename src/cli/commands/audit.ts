@@ -410,6 +410,10 @@ export const command = {
         io.stderr(`stakes audit: dry run, nothing sent. ${describeChecked(prepared)}\n`);
         io.stderr(`stakes audit: model ${choice.model} because ${choice.why}. ${estimateLine(prepared)}\n`);
         for (const e of prepared.excluded) io.stderr(`stakes audit: not sent: ${e.path}: ${e.reason}\n`);
+        const { isCloudProvider } = require('../../core/providers/registry') as typeof import('../../core/providers/registry');
+        if (request.localOnly && isCloudProvider(request.provider, request.settings)) {
+          io.stderr(`stakes audit: --local-only would refuse ${request.provider}${request.settings?.baseUrl ? ` at ${request.settings.baseUrl}` : ''}: a real run sends nothing.\n`);
+        }
         if (prepared.redactions.length) io.stderr(`stakes audit: ${prepared.redactions.length} secret(s) replaced by placeholders: ${prepared.redactions.map((r) => `${r.file}:${r.line} (${r.kind})`).join(', ')}\n`);
         return 0;
       }
