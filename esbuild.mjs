@@ -28,7 +28,6 @@ const nodeBundles = [
   // build rewrites import.meta.url to {} in a CJS bundle). Its assets are copied by copySqlAssets().
   ['src/core/sql/engines/pglite-worker.ts', 'dist/pglite-worker.js', { alias: { '@electric-sql/pglite': './node_modules/@electric-sql/pglite/dist/index.cjs' } }],
   ['src/extension/audit/host.ts', 'dist/audit.js'],
-  ['src/extension/audit/rulesWorker.ts', 'dist/audit-rules.js'],
   // SQL EXPLAIN in VS Code: engines (pg, mysql2, sql.js), advice and the plan panel, loaded on the first explain.
   ['src/extension/sql/host.ts', 'dist/sql.js'],
   // Offline rules: a light host that runs the rules (TypeScript compiler, web-tree-sitter) in a worker
