@@ -30,7 +30,12 @@ export interface PlanViewData {
 export type PlanViewOutbound =
   | { type: 'running'; title: string; detail?: string; analyze: boolean }
   | { type: 'result'; data: PlanViewData }
-  | { type: 'error'; title: string; kind: SqlErrorKind | 'internal'; message: string; source?: PlanSource; sql?: string; position?: { line: number; character: number } };
+  | {
+    type: 'error'; title: string; kind: SqlErrorKind | 'internal'; message: string; source?: PlanSource; sql?: string;
+    position?: { line: number; character: number };
+    /** Set when the embedded engine lacks a table or column: where its schema comes from. */
+    schemaHint?: string;
+  };
 
 export const PlanViewInbound = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }).strict(),

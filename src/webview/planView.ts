@@ -74,12 +74,15 @@ function render(msg: PlanViewOutbound): void {
     root.append(h('div', { class: 'error-box', role: 'alert', 'data-testid': 'sql-error' },
       h('h1', {}, msg.title),
       h('p', { class: 'error-message' }, msg.message),
+      msg.schemaHint ? h('p', { class: 'banner warn', 'data-testid': 'schema-hint' }, msg.schemaHint) : undefined,
       msg.source ? h('p', { class: 'muted' }, `${msg.source.label}:${msg.source.line}`) : undefined,
       msg.sql ? sqlBlock(msg.sql, msg.position) : undefined,
       h('div', { class: 'actions' },
         msg.source ? button('Go to SQL', () => post({ type: 'revealSql' })) : undefined,
         button('Try again', () => post({ type: 'rerun', analyze: false })),
-        msg.kind === 'connection' || msg.kind === 'config' ? button('Choose SQL connection…', () => post({ type: 'chooseConnection' })) : undefined)));
+        msg.schemaHint ? button('Set migrations folder…', () => post({ type: 'openSetting', setting: 'stakes.sql.migrationsPath' })) : undefined,
+        msg.schemaHint ? button('Set schema file…', () => post({ type: 'openSetting', setting: 'stakes.sql.schemaFile' })) : undefined,
+        msg.kind === 'connection' || msg.kind === 'config' || msg.schemaHint ? button('Choose SQL connection…', () => post({ type: 'chooseConnection' })) : undefined)));
     return;
   }
   renderResult(msg.data);

@@ -178,6 +178,18 @@ describe('SQL EXPLAIN (embedded PostgreSQL)', function () {
     assert.ok(diags.some((d) => d.severity === vscode.DiagnosticSeverity.Error), 'a syntax error becomes an Error diagnostic');
   });
 
+  it('says where the embedded schema came from when a table does not exist', async () => {
+    await files.write('queries/missing.sql', 'SELECT id FROM invoices WHERE id = 1;\n');
+    const editor = await openFile('queries/missing.sql');
+    placeCursor(editor, 'SELECT');
+    await vscode.commands.executeCommand('stakes.sql.explain');
+    const s = await snapshot();
+    assert.equal(s.message?.type, 'error');
+    const err = s.message as Extract<PlanViewOutbound, { type: 'error' }>;
+    assert.match(err.message, /invoices/);
+    assert.match(err.schemaHint ?? '', /3 file\(s\).*migrations\/001_init\.sql.*stakes\.sql\.migrationsPath/s);
+  });
+
   it('says clearly when there is no SQL under the cursor', async () => {
     const editor = await openFile('src/orders/repository.ts');
     const before = await snapshot();

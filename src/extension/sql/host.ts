@@ -224,7 +224,10 @@ export class SqlFeature implements vscode.Disposable {
           confirmDataChange = true;
           continue;
         }
-        this.showFailure(target, kind, errorMessage(err), undefined, errorPosition(err));
+        const message = errorMessage(err);
+        const schemaHint = s.kind === 'embedded' && /\b(relation|table|column)\b.*\bdoes not exist\b/i.test(message)
+          ? await this.schemaHint(s) : undefined;
+        this.showFailure(target, kind, message, undefined, errorPosition(err), true, schemaHint);
         if (kind === 'internal') this.services.output.error(`[sql] ${(err as Error)?.stack ?? String(err)}`);
         return;
       }
@@ -288,18 +291,33 @@ export class SqlFeature implements vscode.Disposable {
     }
   }
 
+  /** What the embedded engine's schema was loaded from, for "relation … does not exist" errors. */
+  private async schemaHint(s: SqlSettings): Promise<string> {
+    const where = 'Set stakes.sql.migrationsPath or stakes.sql.schemaFile if the table is created elsewhere, or choose a real database.';
+    try {
+      const schemaPaths = s.schemaFile ? [s.schemaFile] : s.migrationsPath ? [s.migrationsPath] : undefined;
+      const report = await this.getExplainer().loadSchema({ workspaceRoot: s.folder?.uri.fsPath, ...(schemaPaths ? { schemaPaths } : {}) });
+      if (!report.files.length) return `The embedded PostgreSQL found no migrations or schema file in this workspace, so it has no tables. ${where}`;
+      const shown = report.files.slice(0, 3).map((f) => vscode.workspace.asRelativePath(f)).join(', ');
+      return `The embedded PostgreSQL only knows what ${report.files.length} file(s) create (${report.layout}: ${shown}${report.files.length > 3 ? ', …' : ''}` +
+        `${report.skipped.length ? `; ${report.skipped.length} statement(s) were skipped` : ''}). ${where}`;
+    } catch {
+      return `The embedded PostgreSQL only knows the tables your migrations create. ${where}`;
+    }
+  }
+
   private showFailure(target: ExplainTarget, kind: SqlErrorKind | 'internal', message: string, title?: string,
-    position?: { offset: number; line: number; character: number }, notify = true): void {
+    position?: { offset: number; line: number; character: number }, notify = true, schemaHint?: string): void {
     const heading = title ?? ERROR_TITLE[kind];
     this.panel.post({ type: 'error', title: heading, kind, message, source: this.source(target), sql: target.statement.sql,
-      position: position ? { line: position.line, character: position.character } : undefined });
+      position: position ? { line: position.line, character: position.character } : undefined, ...(schemaHint ? { schemaHint } : {}) });
     if (kind === 'syntax' || kind === 'schema') {
       this.diagnostics.setError(target.uri, target.statement, message, position ? this.sourceRangeAt(target.statement, position.offset) : undefined);
     }
     this.services.output.warn(`[sql] ${heading}: ${message}`);
     if (!notify) return;
     const actions = kind === 'connection' || kind === 'config' ? ['Choose SQL connection…', 'Show output'] : ['Show output'];
-    void vscode.window.showErrorMessage(`Stakes: ${heading}: ${message}`, ...actions).then((c) => {
+    void vscode.window.showErrorMessage(`Stakes: ${heading}: ${message}${schemaHint ? ` ${schemaHint}` : ''}`, ...actions).then((c) => {
       if (c === 'Choose SQL connection…') void vscode.commands.executeCommand('stakes.sql.chooseConnection');
       if (c === 'Show output') this.services.output.show(true);
     });
