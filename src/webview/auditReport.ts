@@ -122,6 +122,10 @@ function renderFinding(v: FindingView, unverified: boolean): HTMLElement {
   card.addEventListener('dblclick', () => {
     if (!unverified) post({ type: 'reveal', findingId: v.id });
   });
+  // Keyboard: Enter on a focused finding goes to its code, like a double click.
+  card.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && e.target === card && !unverified) post({ type: 'reveal', findingId: v.id });
+  });
   return card;
 }
 
