@@ -9,7 +9,7 @@ import { qi, ql, type PgSession } from './pg-engine';
 
 export const DEFAULT_ASSUMED_ROWS = 100_000;
 /** Pages written per table at most (8 kB each): enough for realistic scan costs, cheap to write. */
-const MAX_PAD_PAGES = 1200;
+const MAX_PAD_PAGES = 800;
 /** A ~1.9 kB filler value: 4 rows per page. Below the TOAST threshold, so it is stored inline and never compressed. */
 const FILLER = 'repeat(md5(g::text), 59)';
 

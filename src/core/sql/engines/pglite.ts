@@ -130,7 +130,14 @@ export class PgliteProcess implements PgSession {
         this.kill();
       }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer, method });
-      this.child!.send({ id, method, params });
+      try {
+        this.child!.send({ id, method, params });
+      } catch (e) {
+        // The channel closed between the check and the send (the child is exiting).
+        clearTimeout(timer);
+        this.pending.delete(id);
+        reject(new SqlExplainError('engine', `The embedded PostgreSQL process is not reachable (${(e as Error).message}); it restarts on the next request.`));
+      }
     });
   }
 
