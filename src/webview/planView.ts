@@ -340,11 +340,19 @@ function renderTree(tree: HTMLElement): void {
   }
 }
 
+function sameResult(a: PlanViewOutbound | undefined, b: PlanViewOutbound): boolean {
+  if (a?.type !== 'result' || b.type !== 'result') return false;
+  const x = a.data.result;
+  const y = b.data.result;
+  return x.sql === y.sql && x.timings.totalMs === y.timings.totalMs && x.plan.totalCost === y.plan.totalCost && a.data.rawText === b.data.rawText;
+}
+
 window.addEventListener('message', (event: MessageEvent<PlanViewOutbound>) => {
   const msg = event.data;
   if (!msg || typeof msg !== 'object' || !('type' in msg)) return;
-  if (msg.type === 'result') {
-    // A new plan has new node ids: start unfolded with nothing selected.
+  if (msg.type === 'result' && !sameResult(state.last, msg)) {
+    // A new plan has new node ids: start unfolded with nothing selected. The same result sent
+    // again (the view was hidden and reloaded) keeps the user's folding and selection.
     state = { collapsed: [], expandedDetails: [], selected: undefined };
   }
   render(msg);
