@@ -100,6 +100,15 @@ describe('stakes audit (CLI)', function () {
     assert.ok(!sent.includes('ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789'), 'the planted token never reaches the server');
   });
 
+  it('--offline runs the deterministic rules only: no key, no request', async () => {
+    const r = await cli(['src/users.ts', '--offline', '--format', 'json', '--fail-on', 'low'], dir, { STAKES_CACHE_DIR: env.STAKES_CACHE_DIR });
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.model.provider, 'stakes');
+    assert.ok(report.findings.length > 0 && report.findings.every((f: { source: string }) => f.source === 'rule'));
+    assert.equal(r.code, 1, 'rule findings count for --fail-on too');
+    assert.equal(fake.requests.length, 0);
+  });
+
   it('exits 2 with the provider reason on failure, and without a key', async () => {
     fake.push({ kind: 'error', status: 401, message: 'Incorrect API key provided' });
     const r = await cli(['src/users.ts', '--no-cache', ...openai()], dir, env);
