@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { LABELS, type Label } from '../../core/labels';
-import type { AuditReport, Finding } from '../../core/audit/findings';
+import { AuditReport as AuditReportSchema, type AuditReport, type Finding } from '../../core/audit/findings';
 import { formatUsd, modelChoices } from '../../core/audit/cost';
 import { GroundingIndex } from '../../core/audit/grounding';
 import { payloadText, prepareAudit, runAudit } from '../../core/audit/pipeline';
@@ -414,19 +414,27 @@ export class AuditHost implements vscode.Disposable {
   /** After a reload: the last report and, for findings whose quote is still in the file, their diagnostics. */
   private async restore(): Promise<void> {
     const stored = this.context.workspaceState.get<StoredRun>(LAST_RUN_KEY);
-    if (!stored?.report?.findings) return;
+    if (!stored || typeof stored.uris !== 'object' || !AuditReportSchema.safeParse(stored.report).success) {
+      // Written by another version, or damaged: forget it rather than show something wrong.
+      if (stored) await this.context.workspaceState.update(LAST_RUN_KEY, undefined);
+      return;
+    }
     const findings: Finding[] = [];
     for (const f of stored.report.findings) {
       const uri = stored.uris[f.file];
       if (!uri) continue;
       try {
-        const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
-        const anchor = new GroundingIndex(doc.getText()).locate(f.evidence, f.startLine);
+        // Read, do not open: opening every reported file at startup would wake language servers for nothing.
+        const u = vscode.Uri.parse(uri);
+        const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+        const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(u));
+        const anchor = new GroundingIndex(text).locate(f.evidence, f.startLine);
         if (anchor) findings.push({ ...f, ...anchor });
       } catch {
         // The file is gone: its findings are dropped from the Problems panel, the report keeps them.
       }
     }
+    if (this.last) return; // an audit finished while this was reading files: it is newer
     this.last = stored;
     this.publish({ ...stored, report: { ...stored.report, findings } }, Object.values(stored.uris).map((u) => vscode.Uri.parse(u)));
     // Reveal and quick fixes still work for moved findings; the report shows the audit as it was.
