@@ -212,8 +212,24 @@ export function buildAnchorIndex(ruleAnchors: Array<string[] | null>): AnchorInd
       }
     }
   }
-  const table = new Int32Array(goto.length * 128);
-  goto.forEach((row, s) => table.set(row, s * 128));
+  // Compact alphabet: only characters that occur in some anchor get a column; every other
+  // character sends the automaton back to the root. A small table stays in cache.
+  const charClass = new Uint8Array(128);
+  let width = 1;
+  ruleAnchors.forEach((anchors) => anchors?.forEach((a) => {
+    for (let k = 0; k < a.length; k++) {
+      const c = a.charCodeAt(k);
+      if (c < 128 && charClass[c] === 0) charClass[c] = width++;
+    }
+  }));
+  for (let c = 65; c <= 90; c++) charClass[c] = charClass[c | 0x20];
+  const table = goto.length < 0x7fff ? new Int16Array(goto.length * width) : new Int32Array(goto.length * width);
+  goto.forEach((row, st) => {
+    for (let c = 0; c < 128; c++) {
+      const k = charClass[c];
+      if (k !== 0 && !(c >= 65 && c <= 90)) table[st * width + k] = row[c];
+    }
+  });
   const outputs = out.map((o) => (o.length ? Int32Array.from(o) : null));
   // A byte per state keeps the hot loop on typed arrays.
   const emits = Uint8Array.from(out, (o) => (o.length ? 1 : 0));
@@ -224,18 +240,18 @@ export function buildAnchorIndex(ruleAnchors: Array<string[] | null>): AnchorInd
       let s = 0;
       const n = text.length;
       for (let i = 0; i < n; i++) {
-        let c = text.charCodeAt(i);
-        if (c >= 65 && c <= 90) c |= 0x20;
-        else if (c >= 128) {
+        const c = text.charCodeAt(i);
+        const k = c < 128 ? charClass[c] : 0;
+        if (k === 0) {
           s = 0;
           continue;
         }
-        s = table[(s << 7) | c];
+        s = table[s * width + k];
         if (emits[s] !== 0) {
           const o = outputs[s]!;
-          for (let k = 0; k < o.length; k++) {
-            let list = found.get(o[k]);
-            if (!list) found.set(o[k], (list = []));
+          for (let j = 0; j < o.length; j++) {
+            let list = found.get(o[j]);
+            if (!list) found.set(o[j], (list = []));
             list.push(i);
           }
         }
