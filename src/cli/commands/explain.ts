@@ -168,5 +168,5 @@ function toUserError(e: unknown, api: typeof import('../../core/sql/api'), sourc
     const col = e.position.line === 0 ? source.range.start.character + e.position.character : e.position.character;
     where = source.via === 'sql-file' ? `${path.basename(source.file)}:${line + 1}:${col + 1}: ` : `${label ?? ''}: `;
   } else if (label) where = `${label}: `;
-  return new UserError(`${where}${e.message}`);
+  return new UserError(`${where}${e.message}${e.hint ? `\n${e.hint}` : ''}`);
 }

@@ -114,6 +114,16 @@ export class Explainer {
       startMs = Date.now() - before;
     }
     return this.withLock(slot, async () => {
+      try {
+        return await this.explainOnSlot(slot, req, sql, paramCount, defaultRows, t0, startMs, schemaMs);
+      } catch (e) {
+        throw explainSchemaGap(e, slot, req);
+      }
+    });
+  }
+
+  private async explainOnSlot(slot: Slot, req: ExplainRequest, sql: string, paramCount: number, defaultRows: number, t0: number, startMs: number, schemaMs: number): Promise<ExplainResult> {
+    {
       const engine = slot.engine;
       const statementTimeoutMs = req.statementTimeoutMs ?? 15_000;
       const engineReq = { sql, paramCount, analyze: !!req.analyze, statementTimeoutMs };
@@ -155,7 +165,7 @@ export class Explainer {
         warnings,
         timings: { startMs, schemaMs, explainMs, adviseMs, totalMs: Date.now() - t0 },
       };
-    });
+    }
   }
 
   /** EXPLAINs every query found in a project's code (default: on the embedded engine with its migrations). */
@@ -335,6 +345,22 @@ function singleStatement(sql: string): string {
     throw new SqlExplainError('syntax', `The text holds ${parts.length} statements; EXPLAIN works on one at a time. Select one statement (the second starts at offset ${parts[1].start}).`, { offset: parts[1].start, line: sql.slice(0, parts[1].start).split('\n').length - 1, character: parts[1].start - (sql.lastIndexOf('\n', parts[1].start - 1) + 1) });
   }
   return parts[0].text;
+}
+
+/**
+ * "relation does not exist" on the embedded engine usually means its schema came from the wrong
+ * place (or from nowhere): the hint says where it came from (the CLI prints it; the extension
+ * builds its own with its setting names).
+ */
+function explainSchemaGap(e: unknown, slot: Slot, req: ExplainRequest): unknown {
+  if (!isSqlExplainError(e) || !slot.embedded || (e.code !== '42P01' && e.code !== '42703' && e.code !== '42883')) return e;
+  const report = slot.embedded.report;
+  const where = req.workspaceRoot ?? process.cwd();
+  const origin = report.files.length
+    ? `The embedded engine's schema comes from ${report.files.length} file${report.files.length === 1 ? '' : 's'} (${report.layout}) starting with ${report.files[0]}${report.skipped.length ? `; ${report.skipped.length} statement(s) were skipped` : ''}.`
+    : `No migrations or schema files were found under ${where}, so the embedded engine's schema is empty.`;
+  e.hint = `${origin} Point it at the right schema (--schema PATH) or explain against a database (--db URL).`;
+  return e;
 }
 
 /**

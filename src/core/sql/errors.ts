@@ -13,6 +13,8 @@ export interface SqlErrorPosition {
 }
 
 export class SqlExplainError extends Error {
+  /** Optional next step shown after the message (e.g. where the embedded schema came from). */
+  hint?: string;
   constructor(readonly kind: SqlErrorKind, message: string, readonly position?: SqlErrorPosition, readonly code?: string) {
     super(message);
     this.name = 'SqlExplainError';

@@ -53,6 +53,12 @@ describe('stakes explain (CLI)', function () {
     assert.match(r.stdout, /CREATE INDEX CONCURRENTLY "orders_customer_id_idx"/);
   });
 
+  it('says where the embedded schema came from when a table is missing', async () => {
+    const r = await runCli(['explain', '--sql', 'SELECT * FROM invoices'], { cwd: dir, env });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /relation "invoices" does not exist .*\n.*schema comes from 1 file \(sql-folder\) starting with .*001_init\.sql.*--schema PATH/);
+  });
+
   it('names the position of a syntax error in the file', async () => {
     fs.writeFileSync(path.join(dir, 'bad.sql'), 'SELECT 1;\nSELECT *\n  FROM orders\n WHER customer_id = 1;\n');
     const r = await runCli(['explain', 'bad.sql:3', '--db', `sqlite:${dbFile}`], { cwd: dir, env });
