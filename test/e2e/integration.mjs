@@ -83,7 +83,7 @@ async function main() {
   ];
   const url = `${server.origin}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   say('opening the workbench; the suite starts once the extension host is up');
-  await page.goto(url);
+  await page.goto(url, { timeout: 120_000 });
 
   const timeout = new Promise((resolve) => setTimeout(resolve, SUITE_TIMEOUT_MS, 'timeout')).then(() => 'timeout');
   const code = await Promise.race([finished, timeout]);

@@ -74,7 +74,7 @@ async function main() {
   page.setDefaultTimeout(20_000);
 
   const loadStarted = Date.now();
-  await page.goto(`${server.origin}/?folder=${encodeURIComponent(workspace)}`);
+  await page.goto(`${server.origin}/?folder=${encodeURIComponent(workspace)}`, { timeout: 120_000 });
   await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ state: 'visible', timeout: 60_000 });
   say(`workbench ready in ${seconds(Date.now() - loadStarted)}`);
 
