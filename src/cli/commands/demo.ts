@@ -14,15 +14,25 @@ import { recommend } from '../../core/routing/config';
 import { loadConfig } from '../../core/routing/load';
 import { UserError, type CliIO } from '../io';
 
-const HELP = `usage: stakes demo [DIR]
+const HELP = `usage: stakes demo [DIR] [--no-sql]
 
 Runs every check that needs no server and no API key on DIR (default: examples/shop-api):
-classification and model recommendation for every file, then the other offline checks.`;
+  1. labels every file and recommends a model, with the main reason;
+  2. runs the offline audit rules (no key, no network);
+  3. EXPLAINs the SQL found in the code on an embedded PostgreSQL loaded from DIR's migrations
+     (skip with --no-sql; the first run builds a template database, ~5 s).
+For an AI audit, see \`stakes audit --help\`.`;
 
 export const command = {
   summary: 'run every offline check on a project',
   async run(argv: string[], io: CliIO): Promise<number> {
-    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
+    let parsed;
+    try {
+      parsed = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' }, 'no-sql': { type: 'boolean' } } });
+    } catch (e) {
+      throw new UserError(`${(e as Error).message}\n${HELP}`);
+    }
+    const { values, positionals } = parsed;
     if (values.help) {
       io.stdout(HELP + '\n');
       return 0;
@@ -49,6 +59,45 @@ export const command = {
     }
     const counts = Object.fromEntries(LABELS.map((l) => [l, results.filter((r) => r.label === l).length])) as Record<Label, number>;
     io.stdout(`\n  ${files.length} files in ${ms.toFixed(0)} ms: ${LABELS.map((l) => `${counts[l]} ${l}`).join(', ')}\n`);
+
+    await offlineRules(files, root, io);
+    if (!values['no-sql']) await explainSql(dir, root, io);
     return 0;
   },
 };
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+async function offlineRules(files: string[], root: string, io: CliIO): Promise<void> {
+  const rules = require('../../core/rules') as typeof import('../../core/rules');
+  io.stdout('\n2. Offline audit rules (no key, no network)\n\n');
+  const inputs = files
+    .filter((f) => rules.languageOf(f) !== null)
+    .map((f) => ({ path: relativePath(root, f), text: fs.readFileSync(f, 'utf8') }));
+  const skipped: string[] = [];
+  const started = process.hrtime.bigint();
+  const findings = await rules.auditOffline(inputs, { onSkip: (p, why) => skipped.push(`${p}: ${why}`) });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  for (const f of findings) {
+    io.stdout(`  ${f.severity.toUpperCase().padEnd(8)} ${`${f.file}:${f.startLine}`.padEnd(34)} ${f.title} [${f.ruleId ?? f.category}${f.cwe ? `, ${f.cwe}` : ''}]\n`);
+  }
+  for (const s of skipped) io.stdout(`  skipped ${s}\n`);
+  io.stdout(`\n  ${findings.length} findings in ${inputs.length} files (${ms.toFixed(0)} ms). Suppress one with \`// stakes-ignore RULE reason\`.\n`);
+}
+
+async function explainSql(dir: string, root: string, io: CliIO): Promise<void> {
+  const api = require('../../core/sql/api') as typeof import('../../core/sql/api');
+  const { renderWorkspace } = require('../../core/sql/render') as typeof import('../../core/sql/render');
+  io.stdout('\n3. SQL in the code, EXPLAINed on an embedded PostgreSQL built from the migrations\n\n');
+  const explainer = api.createExplainer({ cacheDir: api.defaultCacheDir(io.env) });
+  try {
+    const report = await explainer.explainWorkspace(dir);
+    io.stdout(renderWorkspace(report, (file) => relativePath(root, file)).replace(/^/gm, '  '));
+    io.stdout('\n  Costs on the embedded engine assume table sizes (default 100,000 rows a table): they are estimates.\n' +
+      '  For real plans: stakes explain FILE:LINE --db postgres://USER@HOST/DB\n');
+  } catch (e) {
+    if (api.isSqlExplainError(e)) throw new UserError(`EXPLAIN failed: ${e.message}`);
+    throw e;
+  } finally {
+    await explainer.dispose();
+  }
+}
