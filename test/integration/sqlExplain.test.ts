@@ -41,6 +41,14 @@ function placeCursor(editor: vscode.TextEditor, needle: string): vscode.Position
   return pos;
 }
 
+/** Open a workspace file, put the cursor in `needle` and run "Stakes: Explain SQL". */
+async function explainAt(relative: string, needle: string): Promise<vscode.TextEditor> {
+  const editor = await openFile(relative);
+  placeCursor(editor, needle);
+  await vscode.commands.executeCommand('stakes.sql.explain');
+  return editor;
+}
+
 function sqlDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Stakes SQL');
 }
@@ -72,9 +80,7 @@ describe('SQL EXPLAIN (embedded PostgreSQL)', function () {
       ' WHERE tracking_number = \'TRK-1\';',
       '',
     ].join('\n'));
-    const editor = await openFile('queries/support.sql');
-    placeCursor(editor, 'tracking_number');
-    await vscode.commands.executeCommand('stakes.sql.explain');
+    const editor = await explainAt('queries/support.sql', 'tracking_number');
     const result = await resultOf();
     assert.match(result.sql, /tracking_number = 'TRK-1'/, 'the second statement (under the cursor) was explained');
     assert.equal(result.engine.kind, 'embedded');
@@ -96,9 +102,7 @@ describe('SQL EXPLAIN (embedded PostgreSQL)', function () {
   });
 
   it('offers quick fixes on its diagnostics: copy the verified index, explain again', async () => {
-    const editor = await openFile('queries/support.sql');
-    placeCursor(editor, 'tracking_number');
-    await vscode.commands.executeCommand('stakes.sql.explain');
+    const editor = await explainAt('queries/support.sql', 'tracking_number');
     await resultOf();
     const diag = sqlDiagnostics(editor.document.uri)[0];
     assert.ok(diag, 'no Stakes SQL diagnostic to fix');
@@ -127,9 +131,7 @@ describe('SQL EXPLAIN (embedded PostgreSQL)', function () {
       }
       return pids;
     };
-    const editor = await openFile('src/orders/repository.ts');
-    placeCursor(editor, 'WHERE o.status = $1');
-    await vscode.commands.executeCommand('stakes.sql.explain');
+    await explainAt('src/orders/repository.ts', 'WHERE o.status = $1');
     await resultOf();
     const running = await workers();
     assert.equal(running.length, 1, `expected one pglite-worker.js child of the extension host (pid ${process.pid}), found ${running.length}`);
@@ -144,9 +146,7 @@ describe('SQL EXPLAIN (embedded PostgreSQL)', function () {
   });
 
   it('finds the SQL literal under the cursor in application code (pg pool.query)', async () => {
-    const editor = await openFile('src/orders/repository.ts');
-    placeCursor(editor, 'WHERE o.status = $1');
-    await vscode.commands.executeCommand('stakes.sql.explain');
+    const editor = await explainAt('src/orders/repository.ts', 'WHERE o.status = $1');
     const result = await resultOf();
     assert.match(result.sql, /o\.status = \$1/);
     assert.ok(result.findings.some((f) => f.relation === 'orders' && (f.id === 'indexable-seq-scan' || f.id === 'slow-node')),
@@ -156,9 +156,7 @@ describe('SQL EXPLAIN (embedded PostgreSQL)', function () {
   });
 
   it('does not flag the primary-key lookup used as a control', async () => {
-    const editor = await openFile('src/orders/repository.ts');
-    placeCursor(editor, 'WHERE oi.order_id = $1');
-    await vscode.commands.executeCommand('stakes.sql.explain');
+    await explainAt('src/orders/repository.ts', 'WHERE oi.order_id = $1');
     const result = await resultOf();
     assert.ok(!result.findings.some((f) => f.id === 'indexable-seq-scan' && f.relation === 'order_items'),
       `order_items is read through its index; got ${result.findings.map((f) => `${f.id}:${f.relation}`).join(', ')}`);
@@ -166,9 +164,7 @@ describe('SQL EXPLAIN (embedded PostgreSQL)', function () {
 
   it('shows a syntax error with its position and as an error diagnostic', async () => {
     await files.write('queries/broken.sql', 'SELECT id FROM orders WHER id = 1;\n');
-    const editor = await openFile('queries/broken.sql');
-    placeCursor(editor, 'SELECT');
-    await vscode.commands.executeCommand('stakes.sql.explain');
+    const editor = await explainAt('queries/broken.sql', 'SELECT');
     const s = await snapshot();
     assert.equal(s.message?.type, 'error', `expected an error, the view shows ${s.message?.type}`);
     const err = s.message as Extract<PlanViewOutbound, { type: 'error' }>;
@@ -180,9 +176,7 @@ describe('SQL EXPLAIN (embedded PostgreSQL)', function () {
 
   it('says where the embedded schema came from when a table does not exist', async () => {
     await files.write('queries/missing.sql', 'SELECT id FROM invoices WHERE id = 1;\n');
-    const editor = await openFile('queries/missing.sql');
-    placeCursor(editor, 'SELECT');
-    await vscode.commands.executeCommand('stakes.sql.explain');
+    await explainAt('queries/missing.sql', 'SELECT');
     const s = await snapshot();
     assert.equal(s.message?.type, 'error');
     const err = s.message as Extract<PlanViewOutbound, { type: 'error' }>;
@@ -259,9 +253,7 @@ describe('SQL EXPLAIN on a real PostgreSQL (stakes.sql.connection)', function ()
   it('explains on the server: real plan, no estimate banner, an index verified to halve the cost', async () => {
     await useConnection(POSTGRES_URL);
     await files.write('queries/events.sql', `SELECT id, kind FROM ${schema}.events WHERE account_id = 4242;\n\nSELECT count(*) FROM ${schema}.events WHERE account_id >= 0;\n`);
-    const editor = await openFile('queries/events.sql');
-    placeCursor(editor, 'id, kind');
-    await vscode.commands.executeCommand('stakes.sql.explain');
+    await explainAt('queries/events.sql', 'id, kind');
     const result = await resultOf();
     assert.equal(result.engine.kind, 'postgres');
     assert.equal(result.estimate, false, 'a real server is not an estimate');
@@ -276,9 +268,7 @@ describe('SQL EXPLAIN on a real PostgreSQL (stakes.sql.connection)', function ()
 
   it('suggests no index for a query that reads most of the table', async () => {
     await useConnection(POSTGRES_URL);
-    const editor = await openFile('queries/events.sql');
-    placeCursor(editor, 'count(*)');
-    await vscode.commands.executeCommand('stakes.sql.explain');
+    await explainAt('queries/events.sql', 'count(*)');
     const result = await resultOf();
     assert.match(result.sql, /count\(\*\)/);
     assert.deepEqual(result.suggestions, []);
@@ -286,9 +276,7 @@ describe('SQL EXPLAIN on a real PostgreSQL (stakes.sql.connection)', function ()
 
   it('reports an unreachable database clearly, in the view and without a stack trace', async () => {
     await useConnection('postgres://postgres@127.0.0.1:1/nowhere');
-    const editor = await openFile('queries/events.sql');
-    placeCursor(editor, 'id, kind');
-    await vscode.commands.executeCommand('stakes.sql.explain');
+    await explainAt('queries/events.sql', 'id, kind');
     const s = await snapshot();
     assert.equal(s.message?.type, 'error');
     const err = s.message as Extract<PlanViewOutbound, { type: 'error' }>;
@@ -321,9 +309,7 @@ describe('SQL EXPLAIN on MariaDB/MySQL and SQLite (stakes.sql.connection)', func
     await needMariadb(this);
     await vscode.workspace.getConfiguration('stakes.sql').update('connection', MARIADB_URL, vscode.ConfigurationTarget.Workspace);
     await files.write('queries/maria.sql', 'SELECT table_name FROM information_schema.tables WHERE table_schema = \'test\';\n');
-    const editor = await openFile('queries/maria.sql');
-    placeCursor(editor, 'table_name');
-    await vscode.commands.executeCommand('stakes.sql.explain');
+    await explainAt('queries/maria.sql', 'table_name');
     const result = await resultOf();
     assert.equal(result.engine.kind, 'mysql');
     assert.match(result.engine.label, /MariaDB|MySQL/);
@@ -344,9 +330,7 @@ describe('SQL EXPLAIN on MariaDB/MySQL and SQLite (stakes.sql.connection)', func
     cleanups.push(() => fs.rm(dbFile, { force: true }));
     await vscode.workspace.getConfiguration('stakes.sql').update('connection', 'sqlite:data/catalogue.db', vscode.ConfigurationTarget.Workspace);
     await files.write('queries/items.sql', "SELECT id FROM items WHERE sku = 'A-1';\n\nSELECT id FROM items WHERE price > 100 ORDER BY price;\n");
-    const editor = await openFile('queries/items.sql');
-    placeCursor(editor, 'sku =');
-    await vscode.commands.executeCommand('stakes.sql.explain');
+    const editor = await explainAt('queries/items.sql', 'sku =');
     const byIndex = await resultOf();
     assert.equal(byIndex.engine.kind, 'sqlite');
     assert.match(JSON.stringify(byIndex.plan), /items_sku/, 'the lookup uses the sku index');
