@@ -29,7 +29,9 @@ interface LensArgs {
   startOffset: number;
 }
 
-const CODELENS_LANGUAGES = ['sql', 'typescript', 'javascript', 'typescriptreact', 'javascriptreact', 'python', 'go'];
+/** Language ids whose files Stakes finds SQL in (SQL dialect ids as other SQL extensions set them). */
+const CODELENS_LANGUAGES = ['sql', 'pgsql', 'postgres', 'mysql', 'sqlite', 'plsql', 'tsql',
+  'typescript', 'javascript', 'typescriptreact', 'javascriptreact', 'python', 'go'];
 
 /** The statement to explain in an editor: the selection, else the SQL under the cursor. */
 export function targetInEditor(editor: vscode.TextEditor): ExplainTarget | { error: string } {
