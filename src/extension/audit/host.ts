@@ -145,11 +145,7 @@ export class AuditHost implements vscode.Disposable {
       const routing = this.route(plan);
       const choice = await this.routedChoice(settings, routing);
       const audit = await this.auditRequest(plan, choice, settings);
-      const prepared = prepareAudit(audit);
-      const uri = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/What Stakes would send (${path.basename(plan.targets[0].path)}).txt`, query: String(Date.now()) });
-      this.previews.set(uri.toString(), this.previewText(plan, prepared, choice, routing, settings));
-      const doc = await vscode.workspace.openTextDocument(uri);
-      await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+      await this.showPreview(plan, prepareAudit(audit), choice, routing, settings);
     });
   }
 
@@ -660,6 +656,8 @@ export class AuditHost implements vscode.Disposable {
   private async showPreview(plan: AuditPlan, prepared: PreparedAudit, choice: ModelChoice, routing: Routing, settings: AuditSettings): Promise<void> {
     const uri = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/What Stakes would send (${path.basename(plan.targets[0].path)}).txt`, query: String(Date.now()) });
     this.previews.set(uri.toString(), this.previewText(plan, prepared, choice, routing, settings));
+    // Keep the last few: each holds a whole payload.
+    for (const key of [...this.previews.keys()].slice(0, -5)) this.previews.delete(key);
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true, viewColumn: vscode.ViewColumn.Beside });
   }
 
