@@ -13,6 +13,17 @@ if ! my_up; then
   start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd || true
 fi
 for i in $(seq 1 30); do pg_up && my_up && break; sleep 1; done
+
+# HypoPG lets index advice on a real PostgreSQL use hypothetical indexes; the tests expect it there.
+pgver=$(ls /etc/postgresql 2>/dev/null | sort -n | tail -1)
+if [ -n "$pgver" ] && [ ! -f "/usr/share/postgresql/$pgver/extension/hypopg.control" ]; then
+  echo "Installing postgresql-$pgver-hypopg"
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q "postgresql-$pgver-hypopg" >/dev/null 2>&1; then
+    apt-get update -q >/dev/null 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "postgresql-$pgver-hypopg" >/dev/null 2>&1 || echo "could not install postgresql-$pgver-hypopg"
+  fi
+fi
+[ -n "$pgver" ] && [ -f "/usr/share/postgresql/$pgver/extension/hypopg.control" ] && echo "HypoPG: available" || echo "HypoPG: not available" 
 pg_up && echo "PostgreSQL: up" || echo "PostgreSQL: NOT reachable on 127.0.0.1:5432"
 my_up && echo "MariaDB: up" || echo "MariaDB: NOT reachable on 127.0.0.1:3306"
 exit 0
