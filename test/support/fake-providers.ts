@@ -11,7 +11,7 @@ import { ProviderError } from '../../src/core/providers/types';
 
 export type Behaviour =
   /** 200 with `text` as the model's output (a JSON string for a valid review). */
-  | { kind: 'ok'; text: string; usage?: { input?: number; output?: number; cached?: number } }
+  | { kind: 'ok'; text: string; usage?: { input?: number; output?: number; cached?: number }; truncated?: boolean }
   /** An HTTP error in the provider's error format. */
   | { kind: 'error'; status: number; message?: string; headers?: Record<string, string> }
   /** Wait before answering (the client should time out first). */
@@ -53,31 +53,33 @@ function modelOf(wire: Wire, path: string, body: string): string {
   }
 }
 
-function okBody(wire: Wire, model: string, text: string, u: { input?: number; output?: number; cached?: number } = {}): unknown {
+/** A 200 body in the wire's format; `truncated` marks the output as stopped at the token cap. */
+function okBody(wire: Wire, model: string, text: string, u: { input?: number; output?: number; cached?: number } = {}, truncated = false): unknown {
   const input = u.input ?? 1200;
   const output = u.output ?? 150;
   const cached = u.cached ?? 0;
   switch (wire) {
     case 'openai-responses':
       return {
-        id: 'resp_fake', object: 'response', created_at: 1, status: 'completed', model,
+        id: 'resp_fake', object: 'response', created_at: 1, status: truncated ? 'incomplete' : 'completed', model,
+        incomplete_details: truncated ? { reason: 'max_output_tokens' } : null,
         output: [{ id: 'msg_fake', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] }],
         usage: { input_tokens: input, input_tokens_details: { cached_tokens: cached }, output_tokens: output, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: input + output },
       };
     case 'openai-chat':
       return {
         id: 'chatcmpl-fake', object: 'chat.completion', created: 1, model,
-        choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, finish_reason: 'stop', logprobs: null }],
+        choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, finish_reason: truncated ? 'length' : 'stop', logprobs: null }],
         usage: { prompt_tokens: input, completion_tokens: output, total_tokens: input + output, prompt_tokens_details: { cached_tokens: cached } },
       };
     case 'anthropic':
       return {
-        id: 'msg_fake', type: 'message', role: 'assistant', model, content: [{ type: 'text', text }], stop_reason: 'end_turn', stop_sequence: null,
+        id: 'msg_fake', type: 'message', role: 'assistant', model, content: [{ type: 'text', text }], stop_reason: truncated ? 'max_tokens' : 'end_turn', stop_sequence: null,
         usage: { input_tokens: input - cached, output_tokens: output, cache_creation_input_tokens: 0, cache_read_input_tokens: cached },
       };
     case 'gemini':
       return {
-        candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP', index: 0 }],
+        candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: truncated ? 'MAX_TOKENS' : 'STOP', index: 0 }],
         usageMetadata: { promptTokenCount: input, candidatesTokenCount: output, totalTokenCount: input + output, cachedContentTokenCount: cached },
         modelVersion: model, responseId: 'r_fake',
       };
@@ -170,7 +172,7 @@ export class FakeProviders {
     if (b.kind === 'error') {
       return this.send(res, b.status, errorBody(wire, b.status, b.message ?? `fake error ${b.status}`), b.headers);
     }
-    return this.send(res, 200, okBody(wire, model, b.text, b.usage));
+    return this.send(res, 200, okBody(wire, model, b.text, b.usage, b.truncated));
   }
 
   private send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

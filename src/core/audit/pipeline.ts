@@ -23,7 +23,8 @@ import { describeTarget, intersectsJudged, judgedRanges, lineCount } from './sco
 import { estimateTokens } from './tokens';
 import type { AuditOptions, AuditRequest, AuditRun, AuditTarget, CheckedFile, LineRange, PreparedAudit } from './types';
 
-export const DEFAULT_MAX_OUTPUT_TOKENS = 8000;
+/** Reasoning models spend output tokens on thinking too: a tight cap cuts the answer off. */
+export const DEFAULT_MAX_OUTPUT_TOKENS = 16_000;
 export const DEFAULT_TIMEOUT_MS = 120_000;
 /** A guard against sending a whole repository by accident; above most models' context windows anyway. */
 export const DEFAULT_MAX_INPUT_TOKENS = 200_000;
@@ -236,7 +237,7 @@ export async function runAudit(request: AuditRequest, options: AuditOptions = {}
   progress('sending');
   const outcome = await completeWithOneRepair(call, prepared.payload.user, {
     who: `${providerDisplayName(request.provider)} ${request.model}`, provider: request.provider,
-    rawResponseDir: options.rawResponseDir ?? path.join(os.tmpdir(), 'stakes-audit'), fileKey: prepared.cacheKey,
+    rawResponseDir: options.rawResponseDir ?? path.join(os.tmpdir(), 'stakes-audit'), fileKey: prepared.cacheKey, maxOutputTokens,
     onRepair: () => progress('repairing'), onSpent: record,
   });
   const { value: review, usage, repaired, rawResponsePath } = outcome;

@@ -69,7 +69,7 @@ function formatRanges(ranges: LineRange[]): string {
 /** "lines 10–40 (selection)", "changed lines 3, 8–12 against HEAD", "whole file (120 lines)". */
 export function describeTarget(target: AuditTarget, ranges: LineRange[]): CheckedFile {
   const s = target.scope;
-  const detail = s.kind === 'file' ? `whole file, ${lineCount(target.content)} lines`
+  const detail = s.kind === 'file' ? `whole file, ${lineCount(target.content)} line${lineCount(target.content) === 1 ? '' : 's'}`
     : s.kind === 'selection' ? `selected lines ${formatRanges(ranges)}`
       : `changed line${ranges.length === 1 && ranges[0].startLine === ranges[0].endLine ? '' : 's'} ${formatRanges(ranges)} against ${s.base}`;
   return { path: target.path, scope: s.kind, ranges, detail };

@@ -98,7 +98,7 @@ export interface AuditRequest {
   pricing?: PricingTable;
   /** Context lines around changed hunks and selections (default 12). */
   contextLines?: number;
-  /** Output token cap (default 8000). */
+  /** Output token cap, reasoning included (default 16 000). */
   maxOutputTokens?: number;
   /** Refuse to send more than this many (estimated) input tokens in one audit (default 200 000). */
   maxInputTokens?: number;

@@ -24,6 +24,8 @@ export interface RepairOptions {
   rawResponseDir: string;
   /** Distinguishes the raw-response file (e.g. the cache key). */
   fileKey: string;
+  /** The output cap in use, for the message when an answer is cut off. */
+  maxOutputTokens: number;
   onRepair?: () => void;
   /** Called once with what was spent, whether the outcome is a value or an error. */
   onSpent: (usage: TokenUsage) => void;
@@ -48,6 +50,14 @@ export async function completeWithOneRepair<T>(call: (user: string) => Promise<C
   fs.mkdirSync(options.rawResponseDir, { recursive: true });
   const rawResponsePath = path.join(options.rawResponseDir, `stakes-audit-${options.fileKey.slice(0, 12)}-${Date.now()}.txt`);
   fs.writeFileSync(rawResponsePath, section(`First response from ${options.who} failed validation`, first));
+  if (first.truncated) {
+    // Asking again would stop at the same cap: say what to change instead of paying twice.
+    options.onSpent(first.usage);
+    throw new ProviderError('invalid-output', options.provider,
+      `${options.who} ran out of output tokens (the cap is ${options.maxOutputTokens}) before finishing its answer. ` +
+      `Audit a smaller scope (a selection or the changes), or raise stakes.audit.maxOutputTokens. The partial answer is kept in ${rawResponsePath}.`,
+      { rawResponsePath });
+  }
   options.onRepair?.();
   let second: CompletionResult<T>;
   try {

@@ -82,14 +82,19 @@ export function createAnthropicProvider(settings: ProviderSettings): Provider {
           const why = m.stop_reason === 'max_tokens' ? 'the output was cut off at the output token limit'
             : m.stop_reason === 'refusal' ? 'the model refused to answer' : 'no structured output was returned';
           const checked = structuredFromText(text, req.schema);
-          return { text, parsed: m.stop_reason === 'max_tokens' ? null : checked.parsed, issues: [why, ...checked.issues], usage, model: m.model, raw: m };
+          const truncated = m.stop_reason === 'max_tokens';
+          return { text, parsed: truncated ? null : checked.parsed, issues: [why, ...checked.issues], usage, model: m.model, raw: m, truncated };
         }
         return { text, parsed: m.parsed_output as T, issues: [], usage, model: m.model, raw: m };
       } catch (error) {
         // HTTP succeeded but the SDK's parse threw ("Failed to parse structured output"): hand the text to repair.
         const recovered = await recorder.recover(req, error, (body) => {
-          const b = body as { content?: Array<{ type: string; text?: string }>; usage?: AnthropicUsageBody; model?: string };
-          return { text: textOf(b?.content), usage: usageOf(b?.usage), model: b?.model };
+          const b = body as { content?: Array<{ type: string; text?: string }>; usage?: AnthropicUsageBody; model?: string; stop_reason?: string };
+          const truncated = b?.stop_reason === 'max_tokens';
+          return {
+            text: textOf(b?.content), usage: usageOf(b?.usage), model: b?.model, truncated,
+            issues: truncated ? ['the output was cut off at the output token limit'] : [],
+          };
         });
         if (recovered) return recovered;
         throw mapStainlessError(sdk, error, 'anthropic', help, {

@@ -136,7 +136,10 @@ export function createGoogleProvider(settings: ProviderSettings): Provider {
           ...(finish && finish !== 'STOP' ? [`generation stopped early (${finish})`] : []),
         ];
         const parsed = finish === 'MAX_TOKENS' ? null : checked.parsed;
-        return { text, parsed, issues: parsed ? [] : [...issues, ...checked.issues], usage, model: res.modelVersion ?? req.model, raw: res };
+        return {
+          text, parsed, issues: parsed ? [] : [...issues, ...checked.issues], usage, model: res.modelVersion ?? req.model, raw: res,
+          truncated: finish === 'MAX_TOKENS',
+        };
       } catch (error) {
         throw failure(error, req, attempts, lastHeaders);
       }

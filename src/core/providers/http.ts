@@ -8,7 +8,7 @@ import type { CompletionRequest, CompletionResult, TokenUsage } from './types';
 type FetchFn = typeof fetch;
 
 /** What a provider reads from its own response body: the model text and the usage. */
-export type BodyReader = (body: unknown) => { text: string; usage: TokenUsage; model?: string; issues?: string[] };
+export type BodyReader = (body: unknown) => { text: string; usage: TokenUsage; model?: string; issues?: string[]; truncated?: boolean };
 
 export class ResponseRecorder {
   private pending: { status: number; body: Promise<string> } | null = null;
@@ -46,7 +46,7 @@ export class ResponseRecorder {
     return {
       text: got.text, parsed: got.issues?.length ? null : checked.parsed,
       issues: issues.length ? issues : [(error as Error)?.message ?? String(error)],
-      usage: got.usage, model: got.model ?? req.model, raw: body,
+      usage: got.usage, model: got.model ?? req.model, raw: body, truncated: got.truncated,
     };
   }
 }

@@ -62,6 +62,7 @@ export function createOpenAICompatibleProvider(settings: ProviderSettings): Prov
             text: b?.choices?.[0]?.message?.content ?? '',
             usage: { inputTokens: b?.usage?.prompt_tokens ?? 0, outputTokens: b?.usage?.completion_tokens ?? 0, cachedInputTokens: 0 },
             issues: b?.choices?.[0]?.finish_reason === 'length' ? ['the output was cut off at the output token limit'] : [],
+            truncated: b?.choices?.[0]?.finish_reason === 'length',
           };
         });
         if (recovered) return recovered;

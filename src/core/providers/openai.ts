@@ -67,8 +67,10 @@ export function createOpenAIProvider(settings: ProviderSettings): Provider {
           const why = r.status === 'incomplete'
             ? `the response is incomplete (${r.incomplete_details?.reason ?? 'unknown reason'})`
             : `the response status is ${r.status}`;
+          const truncated = r.incomplete_details?.reason === 'max_output_tokens';
           const fallback = structuredFromText(text, req.schema);
-          return { text, parsed: fallback.parsed, issues: fallback.parsed ? [] : [why, ...fallback.issues], usage, model: r.model, raw: r };
+          const parsed = truncated ? null : fallback.parsed;
+          return { text, parsed, issues: parsed ? [] : [why, ...fallback.issues], usage, model: r.model, raw: r, truncated };
         }
         return { text, parsed: r.output_parsed as T, issues: [], usage, model: r.model, raw: r };
       } catch (error) {

@@ -46,6 +46,8 @@ export interface CompletionResult<T> {
   /** JSON syntax or schema problems with `text`, one line each; empty when `parsed` is set. */
   issues: string[];
   usage: TokenUsage;
+  /** True when the output stopped at the output-token cap: a repair would stop there too. */
+  truncated?: boolean;
   /** Model id the provider reports having used (may carry a date suffix). */
   model: string;
   /** The provider's response body, for inspection and error files. */

@@ -102,6 +102,17 @@ describe('audit pipeline (runAudit against the fake server)', function () {
     assert.match(e.message, new RegExp(e.rawResponsePath!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   });
 
+  it('does not repair an answer cut off at the output cap: it says what to change', async () => {
+    for (const [provider, baseUrl] of [['openai', `${fake.url}/v1`], ['anthropic', fake.url], ['google', fake.url], ['openai-compatible', `${fake.url}/v1`]] as const) {
+      fake.reset();
+      fake.push({ kind: 'ok', text: '{"findings": [{"title": "SQL inj', truncated: true });
+      const e = await expectProviderError(runAudit(request({ provider, settings: { apiKey: 'k', baseUrl, maxRetries: 0 }, maxOutputTokens: 3000 }), { rawResponseDir: tmpDir() }), 'invalid-output');
+      assert.match(e.message, /ran out of output tokens \(the cap is 3000\)/, provider);
+      assert.equal(fake.modelRequests().length, 1, `${provider}: no repair call`);
+      assert.match(fs.readFileSync(e.rawResponsePath!, 'utf8'), /SQL inj/);
+    }
+  });
+
   it('serves unchanged code from the cache without a call, and re-audits when the code changes', async () => {
     const cacheDir = tmpDir();
     fake.push({ kind: 'ok', text: reviewText([{ title: 'Key', category: 'secrets', evidence: "const STRIPE_KEY = '__STAKES_SECRET_1__';", startLine: 2, endLine: 2 }]) });
