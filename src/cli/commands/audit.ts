@@ -41,6 +41,7 @@ Audits code with a model and prints structured findings grounded in the code.
   --max-run-usd USD       refuse when this audit could cost more
   --max-day-usd USD       refuse when today's audits plus this one could cost more
   --max-input-tokens N    refuse to send more than N input tokens in one audit (default 200000)
+  --max-output-tokens N   output cap per answer, reasoning included (default 16000)
   --no-cache              re-audit even when the code, scope and model are unchanged
 Keys: OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY (or GOOGLE_API_KEY), OPENAI_COMPATIBLE_API_KEY (optional).
 Exit codes: 0 done, 1 a finding at or above --fail-on, 2 bad input or provider failure.`;
@@ -240,6 +241,7 @@ export const command = {
           'max-run-usd': { type: 'string' },
           'max-day-usd': { type: 'string' },
           'max-input-tokens': { type: 'string' },
+          'max-output-tokens': { type: 'string' },
           'no-cache': { type: 'boolean' },
           help: { type: 'boolean', short: 'h' },
         },
@@ -270,6 +272,10 @@ export const command = {
     const maxInputTokens = values['max-input-tokens'] === undefined ? undefined : Number(values['max-input-tokens']);
     if (maxInputTokens !== undefined && (!Number.isInteger(maxInputTokens) || maxInputTokens < 1000)) {
       throw new UserError(`--max-input-tokens ${values['max-input-tokens']}: expected a whole number of at least 1000.`);
+    }
+    const maxOutputTokens = values['max-output-tokens'] === undefined ? undefined : Number(values['max-output-tokens']);
+    if (maxOutputTokens !== undefined && (!Number.isInteger(maxOutputTokens) || maxOutputTokens < 256)) {
+      throw new UserError(`--max-output-tokens ${values['max-output-tokens']}: expected a whole number of at least 256.`);
     }
 
     const resolve = (p: string): string => path.resolve(io.cwd, p);
@@ -401,6 +407,7 @@ export const command = {
       },
       localOnly: values['local-only'] ?? false,
       maxInputTokens,
+      maxOutputTokens,
     };
 
     try {

@@ -55,7 +55,7 @@ export async function completeWithOneRepair<T>(call: (user: string) => Promise<C
     options.onSpent(first.usage);
     throw new ProviderError('invalid-output', options.provider,
       `${options.who} ran out of output tokens (the cap is ${options.maxOutputTokens}) before finishing its answer. ` +
-      `Audit a smaller scope (a selection or the changes), or raise stakes.audit.maxOutputTokens. The partial answer is kept in ${rawResponsePath}.`,
+      `Audit a smaller scope (a selection or the changes), or raise the cap (stakes.audit.maxOutputTokens, CLI --max-output-tokens). The partial answer is kept in ${rawResponsePath}.`,
       { rawResponsePath });
   }
   options.onRepair?.();

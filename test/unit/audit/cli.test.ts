@@ -52,6 +52,7 @@ describe('stakes audit (CLI)', function () {
       [['src/users.ts', '--provider', 'mistral'], /--provider mistral: use one of/],
       [['src/users.ts', '--selection', '1:2', '--changes'], /cannot be combined/],
       [['src/users.ts', '--timeout', 'soon', ...openai()], /--timeout soon/],
+      [['src/users.ts', '--max-output-tokens', '10', ...openai()], /--max-output-tokens 10: expected a whole number of at least 256/],
       [['src/users.ts', '--bogus'], /Unknown option '--bogus'/],
     ];
     for (const [args, message] of cases) {
