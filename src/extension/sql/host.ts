@@ -11,6 +11,7 @@ import { isSqlExplainError } from '../../core/sql/errors';
 import { changesData } from '../../core/sql/safety';
 import { statementAt } from '../../core/sql/extract';
 import type { EngineSpec, ExplainRequest, ExplainResult, ExtractedStatement, SqlErrorKind } from '../../core/sql/types';
+import { resultSummary } from '../../webview/planModel';
 import type { PlanSource, PlanViewData, PlanViewInbound, PlanViewOutbound } from '../../webview/planProtocol';
 import type { Services } from '../services';
 import { SqlDiagnostics, toRange } from './diagnostics';
@@ -489,12 +490,4 @@ export async function revealStatement(target: ExplainTarget): Promise<void> {
 export function createSqlFeature(context: vscode.ExtensionContext, services: Services,
   onExplained?: (uri: vscode.Uri, startOffset: number, summary: string) => void): SqlFeature {
   return new SqlFeature(context, services, onExplained);
-}
-
-/** "2 problems · 1 verified index · estimate": what a statement's CodeLens says after an explain. */
-export function resultSummary(result: Pick<ExplainResult, 'findings' | 'suggestions' | 'estimate'>): string {
-  const parts = [result.findings.length === 0 ? 'no problems' : `${result.findings.length} problem${result.findings.length === 1 ? '' : 's'}`];
-  if (result.suggestions.length) parts.push(`${result.suggestions.length} verified index${result.suggestions.length === 1 ? '' : 'es'}`);
-  if (result.estimate) parts.push('estimate');
-  return parts.join(' · ');
 }
