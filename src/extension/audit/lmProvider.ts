@@ -19,8 +19,8 @@ export async function listLmModels(): Promise<vscode.LanguageModelChat[]> {
   }
 }
 
-async function selectModel(id: string): Promise<vscode.LanguageModelChat> {
-  const all = await listLmModels();
+async function selectModel(id: string, available: () => Promise<vscode.LanguageModelChat[]>): Promise<vscode.LanguageModelChat> {
+  const all = await available();
   if (all.length === 0) {
     throw new ProviderError('config', LM_PROVIDER_ID,
       'No VS Code language model is available: install GitHub Copilot Chat and sign in (or another extension that provides chat models), ' +
@@ -70,11 +70,15 @@ export class LmProvider implements Provider {
   /** Copilot's models run in the cloud: local-only mode refuses them. */
   readonly cloud = true;
 
-  constructor(private readonly access: vscode.LanguageModelAccessInformation | undefined) {}
+  constructor(
+    private readonly access: vscode.LanguageModelAccessInformation | undefined,
+    /** Where models come from: VS Code's, or a test's stand-in (the LM API must not be used by tests). */
+    private readonly available: () => Promise<vscode.LanguageModelChat[]> = listLmModels,
+  ) {}
 
   async complete<T>(request: CompletionRequest<T>): Promise<CompletionResult<T>> {
     if (request.signal?.aborted) throw new ProviderError('aborted', LM_PROVIDER_ID, 'The audit was cancelled.');
-    const model = await selectModel(request.model);
+    const model = await selectModel(request.model, this.available);
     if (this.access?.canSendRequest(model) === false) {
       throw new ProviderError('auth', LM_PROVIDER_ID,
         `Access to "${model.name}" was denied for Stakes. Allow it under Accounts → Manage Language Model Access, then run the audit again.`);
