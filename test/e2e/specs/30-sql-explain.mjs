@@ -138,6 +138,23 @@ step('SQL: declining the data-change confirmation runs nothing', async (ui) => {
   expect(!/explaining SQL|Starting embedded/.test(toasts), `an explain started after declining: ${toasts}`);
 });
 
+step('SQL: cancelling the engine start-up stops it cleanly; the next explain starts it again', async (ui) => {
+  await ui.openFile(REPO);
+  await ui.runCommand('Stakes: Stop embedded PostgreSQL');
+  await ui.waitNotification(/embedded PostgreSQL (stopped|is not running)/);
+  await ui.goToLine(ui.lineOf(REPO, STATUS_QUERY), 15);
+  await ui.runCommand('Stakes: Explain SQL');
+  const toast = ui.page.locator('.notifications-toasts .notification-toast').filter({ hasText: /Starting embedded PostgreSQL/ }).first();
+  await toast.waitFor({ state: 'visible', timeout: 15_000 });
+  await toast.locator('.monaco-button', { hasText: 'Cancel' }).click();
+  await ui.waitTab('SQL plan');
+  const error = await ui.webviewText(/EXPLAIN cancelled/, { selector: '[data-testid="sql-error"]' });
+  expect(/Cancelled/.test(error), `the view does not say it was cancelled:\n${error}`);
+  await ui.screenshot('cancelled');
+  await ui.webview().locator('button', { hasText: 'Try again' }).click();
+  await ui.webviewText(/Seq Scan on orders/, { selector: '[data-testid="plan-tree"]', timeout: FIRST_RUN_MS });
+}, { timeoutMs: FIRST_RUN_MS + 30_000 });
+
 step('SQL: "Choose SQL connection…" keeps the password out of settings and tests the server', async (ui, env) => {
   const url = process.env.STAKES_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const typed = url.replace('://postgres@', '://postgres:not-in-settings@');
