@@ -233,6 +233,23 @@ export class UI {
     }
   }
 
+  /**
+   * Whether the command palette offers a command titled exactly `title`: false when no such row
+   * shows within `timeout` (filtering takes milliseconds; pair a false with a positive control).
+   */
+  async paletteHas(title, { timeout = 5000 } = {}) {
+    await this.closeQuickInput();
+    await this.focusWorkbench();
+    await this.page.keyboard.press('F1');
+    const box = this.page.locator(`${QUICK_INPUT} input`);
+    await box.waitFor({ state: 'visible' });
+    await box.fill(`>${title}`);
+    const row = this.page.locator(QUICK_ROWS).filter({ has: this.page.locator('.label-name', { hasText: exactText(title) }) }).first();
+    const found = await row.waitFor({ state: 'visible', timeout }).then(() => true, () => false);
+    await this.closeQuickInput();
+    return found;
+  }
+
   /** Give keyboard focus to the workbench (not an iframe) so shortcuts reach it. */
   async focusWorkbench() {
     const editor = this.page.locator('.editor-group-container.active .monaco-editor textarea').first();

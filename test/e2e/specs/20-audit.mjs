@@ -14,6 +14,14 @@ function expect(condition, message) {
   if (!condition) throw new Error(message);
 }
 
+step('report commands are offered only once there is a report (stakes.audit.hasReport)', async (ui) => {
+  await ui.openFile(ADMIN);
+  expect(await ui.paletteHas('Stakes: Audit current file'), 'the palette does not offer "Stakes: Audit current file"');
+  for (const title of ['Stakes: Open audit report', 'Stakes: Clear audit findings']) {
+    expect(!(await ui.paletteHas(title)), `"${title}" is offered before any audit ran`);
+  }
+});
+
 step('"Review selection" is on the context menu only when text is selected', async (ui) => {
   await ui.openFile(ADMIN);
   await ui.goToLine(ui.lineOf(ADMIN, "WHERE o.created_at BETWEEN"), 5);
