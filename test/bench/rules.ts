@@ -149,6 +149,21 @@ export async function run(): Promise<void> {
     console.log(`per-file latency (8–30 KB files, n=${times.length}): median ${times[Math.floor(times.length / 2)].toFixed(1)} ms, p95 ${times[Math.floor(times.length * 0.95)].toFixed(1)} ms`);
   }
 
+  // Detection on real vulnerable code: point STAKES_BENCH_VULN_DIR at local checkouts of deliberately vulnerable
+  // apps (NodeGoat, DVNA, juice-shop, pygoat, vulpy…). Nothing of theirs is stored in this repository.
+  const vulnDir = process.env.STAKES_BENCH_VULN_DIR;
+  if (vulnDir) {
+    const vuln = collect([path.resolve(vulnDir)], /\.(?:[cm]?[jt]sx?|py|sql)$/, /[/\\](?:node_modules|\.git|dist|build|test|tests|frontend|public)$/, 5000);
+    const vs = await stakes(vuln);
+    const jsOnly: Corpus = { files: vuln.files.filter((f) => /\.[cm]?js$/.test(f.path)), bytes: 0 };
+    const ve = await eslintSecurity(jsOnly);
+    console.log(`Vulnerable apps in ${vulnDir}: ${vuln.files.length} files (${jsOnly.files.length} JavaScript, the only ones eslint-plugin-security can parse).`);
+    console.log(`  stakes:  ${vs.findings.length} findings: ${countBy(vs.findings)}`);
+    console.log(`  eslint-plugin-security (JS only): ${ve.findings.length} findings: ${countBy(ve.findings)}`);
+  } else {
+    console.log('Detection on real vulnerable apps: set STAKES_BENCH_VULN_DIR to a folder of checkouts (NodeGoat, DVNA, juice-shop, pygoat…).');
+  }
+
   const pyRoot = ['/usr/lib/python3.13', '/usr/lib/python3.12', '/usr/lib/python3.11', '/usr/lib/python3'].find((p) => fs.existsSync(p));
   if (pyRoot) {
     const py = collect([pyRoot], /\.py$/, /[/\\](?:test|tests|idle_test|__pycache__|site-packages|dist-packages)$/, 1500);

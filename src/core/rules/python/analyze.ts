@@ -126,7 +126,7 @@ export async function analyzePython(path: string, source: string): Promise<RuleH
       path, text: source, hits: [], imports,
       isTest: isTestPath(path),
       isMigration: /(?:^|\/)(?:migrations|alembic|versions)\//i.test(path),
-      isArchive: has(/^(?:zipfile|tarfile|shutil)$/),
+      isArchive: has(/^(?:zipfile|tarfile)$/),
       isDjango: has(/^django/),
       usesDefusedXml: has(/^defusedxml/),
       usesRandom: imports.has('random'),
@@ -227,9 +227,6 @@ function taintOf(n: Node | null, sc: Scope, cx: Cx): Taint | undefined {
       }
       // self.kwargs['pk'] in class-based views: the URL kwargs
       if (obj && obj.text === 'self' && attr === 'kwargs') return { origin: 'request', source: n.text, raw: false, whole: false, built: false, normalized: false };
-      if (cx.isArchive && obj && (attr === 'filename' || (attr === 'name' && /^(?:member|m|info|entry|tarinfo|zinfo|f|item)$/.test(obj.text)))) {
-        return { origin: 'archive', source: n.text, raw: false, whole: false, built: false, normalized: false };
-      }
       const base = taintOf(obj, sc, cx);
       return base && { ...base, source: base.origin === 'request' && !base.built ? n.text : base.source, whole: false, normalized: false };
     }
