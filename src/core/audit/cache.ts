@@ -27,6 +27,7 @@ export function readCachedReport(dir: string, key: string): AuditReport | null {
   }
 }
 
+/** Store a report (with placeholders, not secrets) under its key; atomic, so a crash never leaves half a file. */
 export function writeCachedReport(dir: string, key: string, report: AuditReport): void {
   fs.mkdirSync(dir, { recursive: true });
   const file = fileFor(dir, key);

@@ -42,6 +42,7 @@ export function costOf(usage: TokenUsage, price: ModelPrice): number {
   return (uncached * price.input + usage.cachedInputTokens * price.cachedInput + usage.outputTokens * price.output) / 1e6;
 }
 
+/** Cost before sending: input at the model's price plus a typical answer (costUsd) and the full output cap (maxCostUsd). */
 export function estimateCost(provider: string, model: string, inputTokens: number, maxOutputTokens: number,
   overrides: PricingTable = {}): CostEstimate {
   const price = priceFor(provider, model, overrides);

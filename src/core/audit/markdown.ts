@@ -25,6 +25,7 @@ function findingBlock(f: Finding): string {
   return parts.join('\n');
 }
 
+/** The report as Markdown: counts, findings grouped by file (worst first) with evidence and fix, unverified ones apart. */
 export function toMarkdown(report: AuditReport, checked?: string): string {
   const out: string[] = ['# Stakes audit', ''];
   const u = report.usage;

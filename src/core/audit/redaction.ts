@@ -14,6 +14,7 @@ export const DEFAULT_EXCLUDE_GLOBS = [
   '*.tfstate', '*.tfstate.*', '*.tfvars', 'credentials.json', 'service-account*.json',
 ];
 
+/** The placeholder text for the n-th secret of a run. */
 export function placeholderFor(n: number): string {
   return `__STAKES_SECRET_${n}__`;
 }

@@ -24,6 +24,7 @@ function encodePath(p: string): string {
   return p.split('/').map(encodeURIComponent).join('/');
 }
 
+/** The report as a SARIF 2.1.0 log (one run; rules from categories and rule ids; fixes when a fix is anchored). */
 export function toSarif(report: AuditReport, options: SarifOptions = {}): Record<string, unknown> {
   const ruleIds = [...new Set(report.findings.map(ruleIdOf))];
   const rules = ruleIds.map((id) => {

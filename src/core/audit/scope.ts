@@ -5,6 +5,7 @@
  */
 import type { AuditScope, AuditTarget, CheckedFile, FileDiff, LineRange } from './types';
 
+/** Number of lines in a text (a final newline does not start another line). */
 export function lineCount(text: string): number {
   if (text === '') return 0;
   const n = text.split('\n').length;

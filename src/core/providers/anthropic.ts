@@ -33,6 +33,7 @@ function textOf(content: Array<{ type: string; text?: string }> | undefined): st
   return (content ?? []).filter((b) => b.type === 'text').map((b) => b.text ?? '').join('');
 }
 
+/** The Anthropic provider (requires @anthropic-ai/sdk on first call of this factory). */
 export function createAnthropicProvider(settings: ProviderSettings): Provider {
   const sdk = require('@anthropic-ai/sdk') as typeof import('@anthropic-ai/sdk');
   const { zodOutputFormat } = require('@anthropic-ai/sdk/helpers/zod') as typeof import('@anthropic-ai/sdk/helpers/zod');

@@ -32,6 +32,7 @@ export function geminiSchema(node: unknown, isPropertyMap = false): unknown {
 /** Same ceiling the OpenAI and Anthropic SDKs use: a longer retry-after is reported, not waited for. */
 const MAX_RETRY_AFTER_S = 60;
 
+/** The Gemini provider (requires @google/genai on first call of this factory). */
 export function createGoogleProvider(settings: ProviderSettings): Provider {
   const genai = require('@google/genai') as typeof import('@google/genai', { with: { 'resolution-mode': 'require' } });
   const help: KeyHelp = { ...GOOGLE_HELP, baseUrl: settings.baseUrl };

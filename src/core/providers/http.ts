@@ -10,6 +10,7 @@ type FetchFn = typeof fetch;
 /** What a provider reads from its own response body: the model text and the usage. */
 export type BodyReader = (body: unknown) => { text: string; usage: TokenUsage; model?: string; issues?: string[]; truncated?: boolean };
 
+/** Wraps fetch for one SDK client and remembers the last response body. */
 export class ResponseRecorder {
   private pending: { status: number; body: Promise<string> } | null = null;
   /** Number of HTTP attempts made through `fetch` (retries included). */

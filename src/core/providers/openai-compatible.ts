@@ -12,6 +12,7 @@ import type { KeyHelp } from './errors';
 import { isLocalBaseUrl } from './locality';
 
 
+/** The provider for OpenAI-compatible servers; cloud unless its base URL is local or private. */
 export function createOpenAICompatibleProvider(settings: ProviderSettings): Provider {
   const baseUrl = settings.baseUrl;
   const help: KeyHelp = { displayName: 'the OpenAI-compatible server', baseUrl, command: 'Stakes: Set API key…' };

@@ -18,6 +18,7 @@ function responsesText(body: unknown): string {
     .filter((c) => c.type === 'output_text').map((c) => c.text ?? '').join('');
 }
 
+/** The OpenAI provider (requires openai on first call of this factory). */
 export function createOpenAIProvider(settings: ProviderSettings): Provider {
   const sdk = require('openai') as typeof import('openai');
   const { zodTextFormat } = require('openai/helpers/zod') as typeof import('openai/helpers/zod');

@@ -38,6 +38,7 @@ export function isCloudProvider(id: string, settings: ProviderSettings = {}): bo
   return registry.get(id)?.cloud(settings) ?? true;
 }
 
+/** True when `id` has a factory (built in or registered). */
 export function isKnownProvider(id: string): boolean {
   return registry.has(id);
 }
@@ -47,6 +48,7 @@ export function providerIds(): string[] {
   return [...registry.keys()];
 }
 
+/** Human name of a provider for messages; the id itself when unknown. */
 export function providerDisplayName(id: string): string {
   return registry.get(id)?.displayName ?? id;
 }

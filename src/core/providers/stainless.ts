@@ -13,6 +13,7 @@ export interface StainlessErrorClasses {
   APIUserAbortError: abstract new (...args: never[]) => Error;
 }
 
+/** Classify an openai / @anthropic-ai/sdk failure into a ProviderError with an actionable message. */
 export function mapStainlessError(classes: StainlessErrorClasses, error: unknown, providerId: string, help: KeyHelp,
   ctx: { model: string; timeoutMs: number; retries: number; signal?: AbortSignal }): ProviderError {
   if (error instanceof ProviderError) return error;

@@ -114,6 +114,7 @@ export class ProviderError extends Error {
   }
 }
 
+/** Type guard for ProviderError. */
 export function isProviderError(e: unknown): e is ProviderError {
   return e instanceof ProviderError;
 }
