@@ -226,8 +226,10 @@ export class SqlFeature implements vscode.Disposable {
           continue;
         }
         const message = errorMessage(err);
-        const schemaHint = s.kind === 'embedded' && /\b(relation|table|column)\b.*\bdoes not exist\b/i.test(message)
-          ? await this.schemaHint(s) : undefined;
+        // Undefined table, column or function (SQLSTATE 42P01/42703/42883) on the embedded engine: say
+        // where its schema came from, in terms of this extension's settings (the core's hint names CLI flags).
+        const schemaGap = s.kind === 'embedded' && isSqlExplainError(err) && ['42P01', '42703', '42883'].includes(err.code ?? '');
+        const schemaHint = schemaGap ? await this.schemaHint(s) : undefined;
         this.showFailure(target, kind, message, undefined, errorPosition(err), true, schemaHint);
         if (kind === 'internal') this.services.output.error(`[sql] ${(err as Error)?.stack ?? String(err)}`);
         return;
