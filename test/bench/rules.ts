@@ -48,7 +48,7 @@ function collect(roots: string[], ext: RegExp, skip: RegExp, limit: number): Cor
 function countBy(items: string[]): string {
   const m = new Map<string, number>();
   for (const i of items) m.set(i, (m.get(i) ?? 0) + 1);
-  return [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `${k} ${v}`).join(', ') || '-';
+  return [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => `${k} ${v}`).join(', ') || '-';
 }
 
 /** Wall-clock and CPU-time rates: on a busy machine the CPU figure is the comparable one. */

@@ -1,5 +1,5 @@
 /**
- * Offline audit: deterministic rules over TypeScript/JavaScript, Python and SQL with no key and no network.
+ * Offline audit: deterministic rules over TypeScript/JavaScript, Python, Go and SQL with no key and no network.
  * `runRules` checks one file; `auditOffline` a set of files; `ruleHints` gives the AI audit the rule hits on
  * the code it is about to review. Parsers load on first use of their language.
  */
@@ -39,6 +39,7 @@ export function languageOf(path: string): RuleLanguage | null {
   if (/\.d\.[cm]?ts$/.test(p) || /\.min\.js$/.test(p)) return null;
   if (/\.(?:[cm]?[jt]sx?)$/.test(p)) return 'typescript';
   if (p.endsWith('.py')) return 'python';
+  if (p.endsWith('.go')) return 'go';
   if (p.endsWith('.sql')) return 'sql';
   return null;
 }
@@ -55,6 +56,10 @@ async function hitsFor(language: RuleLanguage, path: string, text: string): Prom
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return (require('./ts/analyze') as typeof import('./ts/analyze')).analyzeTypeScript(path, text);
   }
+  if (language === 'go') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('./go/analyze') as typeof import('./go/analyze')).analyzeGo(path, text);
+  }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('./python/analyze') as typeof import('./python/analyze')).analyzePython(path, text);
 }
@@ -62,7 +67,7 @@ async function hitsFor(language: RuleLanguage, path: string, text: string): Prom
 /** Analyse one file. Paths are used as given in findings (pass workspace-relative paths with forward slashes). */
 export async function analyzeFile(path: string, text: string, options: RuleOptions = {}): Promise<FileResult> {
   const language = languageOf(path);
-  if (!language) return { path, language, findings: [], suppressed: [], skipped: 'not a TypeScript, JavaScript, Python or SQL file' };
+  if (!language) return { path, language, findings: [], suppressed: [], skipped: 'not a TypeScript, JavaScript, Python, Go or SQL file' };
   if (text.length > MAX_FILE_BYTES) return { path, language, findings: [], suppressed: [], skipped: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MB (generated or vendored code)` };
   if (text.includes('\0')) return { path, language, findings: [], suppressed: [], skipped: 'binary content' };
   const hits = await hitsFor(language, path, text);

@@ -1,12 +1,15 @@
 /**
- * Tree-sitter (WASM) parser for Python, loaded on first use. The .wasm files are copied next to the
- * bundles by esbuild.mjs; from compiled tests they are found in node_modules.
+ * Tree-sitter (WASM) parsers for Python and Go, loaded on first use. The .wasm files are copied next
+ * to the bundles by esbuild.mjs; from compiled tests they are found in node_modules.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Parser as TSParser } from 'web-tree-sitter';
 
-let ready: Promise<TSParser> | undefined;
+export type Grammar = 'python' | 'go';
+
+let runtime: Promise<typeof import('web-tree-sitter')> | undefined;
+const parsers = new Map<Grammar, Promise<TSParser>>();
 
 /** Where a wasm asset lives: next to this bundle (dist/), or in its npm package. */
 export function findWasm(file: string, pkg: string): string {
@@ -23,25 +26,39 @@ export function findWasm(file: string, pkg: string): string {
     if (fs.existsSync(c)) return c;
   }
   throw new Error(`${file} was not found (looked next to the Stakes bundle and in node_modules/${pkg}). ` +
-    'The Python rules need it: reinstall Stakes, or run `npm run build` in a source checkout.');
+    'The Python and Go rules need it: reinstall Stakes, or run `npm run build` in a source checkout.');
 }
 
-export function pythonParser(): Promise<TSParser> {
-  if (!ready) {
-    ready = (async () => {
+function loadRuntime(): Promise<typeof import('web-tree-sitter')> {
+  if (!runtime) {
+    runtime = (async () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const wts = require('web-tree-sitter') as typeof import('web-tree-sitter');
-      const runtime = findWasm('tree-sitter.wasm', 'web-tree-sitter');
-      await wts.Parser.init({ locateFile: () => runtime } as unknown as Parameters<typeof wts.Parser.init>[0]);
-      const lang = await wts.Language.load(findWasm('tree-sitter-python.wasm', 'tree-sitter-python'));
+      const wasm = findWasm('tree-sitter.wasm', 'web-tree-sitter');
+      await wts.Parser.init({ locateFile: () => wasm } as unknown as Parameters<typeof wts.Parser.init>[0]);
+      return wts;
+    })();
+    // A failed load must not poison every later call with the same rejected promise.
+    runtime.catch(() => {
+      runtime = undefined;
+    });
+  }
+  return runtime;
+}
+
+/** A parser for the grammar (one per grammar, reused: parsing is synchronous, so calls never interleave). */
+export function parserFor(grammar: Grammar): Promise<TSParser> {
+  let p = parsers.get(grammar);
+  if (!p) {
+    p = (async () => {
+      const wts = await loadRuntime();
+      const lang = await wts.Language.load(findWasm(`tree-sitter-${grammar}.wasm`, `tree-sitter-${grammar}`));
       const parser = new wts.Parser();
       parser.setLanguage(lang);
       return parser;
     })();
-    // A failed load must not poison every later call with the same rejected promise.
-    ready.catch(() => {
-      ready = undefined;
-    });
+    p.catch(() => parsers.delete(grammar));
+    parsers.set(grammar, p);
   }
-  return ready;
+  return p;
 }

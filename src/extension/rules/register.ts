@@ -11,7 +11,7 @@ import type { Services } from '../services';
 
 const DEBOUNCE_MS = 400;
 /** Same languages as languageOf() in core/rules (kept literal so activation does not load the engine). */
-const SUPPORTED = /\.(?:[cm]?[jt]sx?|py|sql)$/i;
+const SUPPORTED = /\.(?:[cm]?[jt]sx?|py|go|sql)$/i;
 type RunMode = 'sensitive' | 'always' | 'never';
 
 export function register(context: vscode.ExtensionContext, services: Services): void {
@@ -99,11 +99,11 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     vscode.commands.registerCommand('stakes.rules.checkFile', async () => {
       const doc = vscode.window.activeTextEditor?.document;
       if (!doc) {
-        void vscode.window.showInformationMessage('Stakes: open a TypeScript, JavaScript, Python or SQL file to check it with the offline rules.');
+        void vscode.window.showInformationMessage('Stakes: open a TypeScript, JavaScript, Python, Go or SQL file to check it with the offline rules.');
         return;
       }
       if (!SUPPORTED.test(doc.fileName)) {
-        void vscode.window.showInformationMessage('Stakes: the offline rules cover TypeScript, JavaScript, Python and SQL files.');
+        void vscode.window.showInformationMessage('Stakes: the offline rules cover TypeScript, JavaScript, Python, Go and SQL files.');
         return;
       }
       const n = await run(doc, true);

@@ -4,6 +4,7 @@ import { Finding } from '../../../src/core/audit/findings';
 import { analyzeFile, RULES, runRules } from '../../../src/core/rules';
 import { TS_CASES, type RuleCase } from './cases-ts';
 import { PY_CASES, SQL_CASES } from './cases-py';
+import { GO_CASES } from './cases-go';
 
 function run(cases: RuleCase[], defaultFile: string): void {
   for (const c of cases) {
@@ -35,16 +36,21 @@ function run(cases: RuleCase[], defaultFile: string): void {
 describe('offline rules', () => {
   describe('TypeScript / JavaScript', () => run(TS_CASES, 'src/routes/handler.ts'));
   describe('Python', () => run(PY_CASES, 'app/views.py'));
+  describe('Go', () => run(GO_CASES, 'internal/api/handlers.go'));
   describe('PostgreSQL migrations', () => run(SQL_CASES, 'migrations/0002_change.sql'));
 
   it('has vulnerable and safe cases for every rule', () => {
-    const all = [...TS_CASES, ...PY_CASES, ...SQL_CASES];
+    const all = [...TS_CASES, ...PY_CASES, ...GO_CASES, ...SQL_CASES];
     for (const r of RULES) {
       assert.ok(all.some((c) => c.rule === r.id && c.vulnerable), `no vulnerable case for ${r.id}`);
       assert.ok(all.some((c) => c.rule === r.id && !c.vulnerable), `no safe case for ${r.id}`);
     }
     for (const r of RULES.filter((x) => x.languages.includes('python') && !x.languages.includes('sql'))) {
       assert.ok(PY_CASES.some((c) => c.rule === r.id && c.vulnerable), `no Python vulnerable case for ${r.id}`);
+    }
+    for (const r of RULES.filter((x) => x.languages.includes('go'))) {
+      assert.ok(GO_CASES.some((c) => c.rule === r.id && c.vulnerable), `no Go vulnerable case for ${r.id}`);
+      assert.ok(GO_CASES.some((c) => c.rule === r.id && !c.vulnerable), `no Go safe case for ${r.id}`);
     }
   });
 
@@ -71,9 +77,9 @@ describe('offline rules', () => {
   });
 
   it('skips files it does not understand, and huge files, with a reason', async () => {
-    assert.equal((await analyzeFile('README.md', 'eval(req.body)')).skipped, 'not a TypeScript, JavaScript, Python or SQL file');
+    assert.equal((await analyzeFile('README.md', 'eval(req.body)')).skipped, 'not a TypeScript, JavaScript, Python, Go or SQL file');
     assert.match((await analyzeFile('big.js', 'x'.repeat(3 * 1024 * 1024))).skipped ?? '', /larger than/);
-    assert.equal((await analyzeFile('x.d.ts', 'declare const a: string;')).skipped, 'not a TypeScript, JavaScript, Python or SQL file');
+    assert.equal((await analyzeFile('x.d.ts', 'declare const a: string;')).skipped, 'not a TypeScript, JavaScript, Python, Go or SQL file');
   });
 
   it('does not crash on syntax errors', async () => {

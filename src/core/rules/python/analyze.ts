@@ -8,7 +8,7 @@ import type { RuleHit } from '../hits';
 import { analyzeSql } from '../migrations';
 import { envNameFor, isSecretName, isSecretValue, isTestPath, matchTokenPattern } from '../secrets';
 import { isWriteSql, looksLikeSql, parameterize, type PlaceholderStyle } from '../sql-text';
-import { pythonParser } from './parser';
+import { parserFor } from '../treesitter';
 
 type Origin = 'request' | 'archive' | 'param';
 interface Taint { origin: Origin; source: string; raw: boolean; whole: boolean; built: boolean; normalized: boolean }
@@ -115,7 +115,7 @@ const CHECK_FUNCTION = /^(?:is_|check_|validate_|ensure_|assert_|verify_)|allowe
 const HTTP_CLIENTS = /^(?:requests|httpx|urllib\.request|urllib2|urllib|aiohttp|urllib3|session|client|http|s|sess|http_client|pool)$/;
 
 export async function analyzePython(path: string, source: string): Promise<RuleHit[]> {
-  const parser = await pythonParser();
+  const parser = await parserFor('python');
   const tree = parser.parse(source);
   if (!tree) throw new Error('the Python parser returned no tree');
   try {
