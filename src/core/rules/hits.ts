@@ -1,6 +1,7 @@
 /** A rule hit inside one file (character offsets), and its conversion to the shared Finding contract. */
 import { createHash } from 'node:crypto';
 import type { Finding, Severity } from '../audit/findings';
+import { computeLineStarts, lineOf } from '../classify/text';
 import { ruleMeta } from './catalog';
 
 export interface RuleHit {
@@ -17,21 +18,11 @@ export interface RuleHit {
 }
 
 /** Offsets of each line start, for offset → (line, column). */
-export function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
-}
+export const lineStarts = computeLineStarts;
 
 export function positionAt(starts: number[], offset: number): { line: number; column: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - starts[lo] };
+  const line = lineOf(starts, offset);
+  return { line, column: offset - starts[line - 1] };
 }
 
 /** Whitespace-insensitive form of evidence: the same code reformatted keeps its id and baseline entry. */

@@ -7,28 +7,12 @@ import type { Node } from 'web-tree-sitter';
 import type { RuleHit } from '../hits';
 import { isSecretName, isSecretValue, isTestPath, matchTokenPattern } from '../secrets';
 import { looksLikeSql, parameterize } from '../sql-text';
+import { Scope, union, type Taint } from '../taint';
 import { parserFor } from '../treesitter';
 
-type Origin = 'request' | 'param';
-interface Taint { origin: Origin; source: string; built: boolean }
-
-class Scope {
-  readonly vars = new Map<string, Taint | null>();
-  readonly checked = new Set<string>();
-  readonly requestNames = new Set<string>();
-  constructor(readonly parent?: Scope) {}
-  lookup(name: string): Taint | undefined {
-    for (let s: Scope | undefined = this; s; s = s.parent) if (s.vars.has(name)) return s.vars.get(name) ?? undefined;
-    return undefined;
-  }
-  isRequest(name: string): boolean {
-    for (let s: Scope | undefined = this; s; s = s.parent) if (s.requestNames.has(name)) return true;
-    return false;
-  }
-  isChecked(name: string): boolean {
-    for (let s: Scope | undefined = this; s; s = s.parent) if (s.checked.has(name)) return true;
-    return false;
-  }
+/** A Go value's taint: Go has no request objects parsed into maps here, so raw/whole never apply. */
+function taint(origin: 'request' | 'param', source: string, built = false): Taint {
+  return { origin, source, built, raw: false, whole: false, normalized: false };
 }
 
 interface Cx {
@@ -69,6 +53,8 @@ export async function analyzeGo(path: string, source: string): Promise<RuleHit[]
   }
 }
 
+const markAllow = (sc: Scope, name: string): void => sc.markChecked(name, 'allow');
+const isAllowChecked = (sc: Scope, name: string): boolean => !!sc.checkedAs(name);
 const named = (n: Node): Node[] => n.namedChildren.filter((c): c is Node => !!c);
 const field = (n: Node, f: string): Node | null => n.childForFieldName(f);
 
@@ -100,19 +86,13 @@ function argsOf(call: Node): Node[] {
 
 function isRequestExpr(n: Node | null, sc: Scope): boolean {
   if (!n) return false;
-  if (n.type === 'identifier') return sc.isRequest(n.text);
+  if (n.type === 'identifier') return sc.isRequestName(n.text);
   if (n.type === 'selector_expression') return isRequestExpr(field(n, 'operand'), sc);
   if (n.type === 'call_expression') {
     const { recv } = calleeParts(n);
     return isRequestExpr(recv, sc);
   }
   return false;
-}
-
-function union(a: Taint | undefined, b: Taint | undefined): Taint | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  return a.origin === 'request' ? { ...a, built: a.built || b.built } : { ...b, built: a.built || b.built };
 }
 
 function taintOf(n: Node | null, sc: Scope): Taint | undefined {
@@ -124,8 +104,8 @@ function taintOf(n: Node | null, sc: Scope): Taint | undefined {
       return taintOf(named(n)[0] ?? null, sc);
     case 'selector_expression': {
       const operand = field(n, 'operand');
-      if (operand?.type === 'identifier' && sc.isRequest(operand.text) && REQUEST_FIELDS.has(field(n, 'field')?.text ?? '')) {
-        return { origin: 'request', source: n.text, built: false };
+      if (operand?.type === 'identifier' && sc.isRequestName(operand.text) && REQUEST_FIELDS.has(field(n, 'field')?.text ?? '')) {
+        return taint('request', n.text);
       }
       return taintOf(operand, sc);
     }
@@ -142,8 +122,8 @@ function taintOf(n: Node | null, sc: Scope): Taint | undefined {
     case 'call_expression': {
       const { recv, name, full } = calleeParts(n);
       const args = argsOf(n);
-      if (recv && isRequestExpr(recv, sc) && REQUEST_METHODS.has(name)) return { origin: 'request', source: n.text, built: false };
-      if (full === 'mux.Vars' || full === 'chi.URLParam' || full === 'chi.URLParamFromCtx') return { origin: 'request', source: n.text, built: false };
+      if (recv && isRequestExpr(recv, sc) && REQUEST_METHODS.has(name)) return taint('request', n.text);
+      if (full === 'mux.Vars' || full === 'chi.URLParam' || full === 'chi.URLParamFromCtx') return taint('request', n.text);
       if (SANITIZERS.has(name)) return undefined;
       if (/^(?:fmt\.Sprintf|fmt\.Sprint|fmt\.Sprintln|strings\.Join|strings\.Replace|strings\.ReplaceAll|strings\.TrimSpace|strings\.ToLower|strings\.ToUpper|strings\.Trim|filepath\.Join|path\.Join|filepath\.Clean|path\.Clean|filepath\.Abs|string|\[\]byte)$/.test(full)) {
         let t: Taint | undefined;
@@ -193,7 +173,7 @@ function walk(n: Node, sc: Scope, fnName: string, cx: Cx): void {
           for (const nm of names) inner.requestNames.add(nm);
           handler = true;
         } else if (n.type !== 'func_literal' && /^string$/.test(type)) {
-          for (const nm of names) inner.vars.set(nm, { origin: 'param', source: `parameter ${nm}`, built: false });
+          for (const nm of names) inner.vars.set(nm, taint('param', `parameter ${nm}`));
         } else for (const nm of names) inner.vars.set(nm, null);
       }
       void handler;
@@ -282,9 +262,9 @@ function checkCall(call: Node, sc: Scope, fnName: string, cx: Cx): void {
   const args = argsOf(call);
 
   // Checks: strings.HasPrefix(p, root) after Clean/Abs, strings.Contains(p, ".."), allow-list lookups.
-  if (/^strings\.(?:HasPrefix|Contains)$/.test(full) && args[0]) for (const id of args[0].descendantsOfType('identifier')) if (id) sc.checked.add(id.text);
-  if (args[0]?.type === 'identifier' && /allow|valid|safe|trusted|whitelist/i.test(name)) sc.checked.add(args[0].text);
-  if (/^filepath\.Rel$/.test(full) && args[1]?.type === 'identifier') sc.checked.add(args[1].text);
+  if (/^strings\.(?:HasPrefix|Contains)$/.test(full) && args[0]) for (const id of args[0].descendantsOfType('identifier')) if (id) markAllow(sc, id.text);
+  if (args[0]?.type === 'identifier' && /allow|valid|safe|trusted|whitelist/i.test(name)) markAllow(sc, args[0].text);
+  if (/^filepath\.Rel$/.test(full) && args[1]?.type === 'identifier') markAllow(sc, args[1].text);
 
   // SQL
   if (recv && SQL_METHODS.has(name)) {
@@ -317,7 +297,7 @@ function checkCall(call: Node, sc: Scope, fnName: string, cx: Cx): void {
   if (fileSink || serve) {
     const target = full === 'http.ServeFile' ? args[2] : args[0];
     const t = target ? taintOf(target, sc) : undefined;
-    if (target && t?.origin === 'request' && !target.descendantsOfType('identifier').some((id) => id && sc.isChecked(id.text)) && !(target.type === 'identifier' && sc.isChecked(target.text))) {
+    if (target && t?.origin === 'request' && !target.descendantsOfType('identifier').some((id) => id && isAllowChecked(sc, id.text)) && !(target.type === 'identifier' && isAllowChecked(sc, target.text))) {
       hit(cx, call, { ruleId: 'path-traversal', confidence: 0.85,
         explanation: `${full}() opens a path built from ${describe(t)}: "../" reaches files outside the intended directory (filepath.Join and Clean do not stop it). ` +
           'Use filepath.Base for a file name, or resolve the path and require strings.HasPrefix(abs, root+string(os.PathSeparator)).' });
@@ -328,7 +308,7 @@ function checkCall(call: Node, sc: Scope, fnName: string, cx: Cx): void {
   if (/^(?:http\.Get|http\.Post|http\.Head|http\.PostForm|http\.NewRequest|http\.NewRequestWithContext)$/.test(full) || (recv && /^(?:Get|Post|Head|PostForm)$/.test(name) && /client|Client/.test(recv.text))) {
     const u = full === 'http.NewRequest' ? args[1] : full === 'http.NewRequestWithContext' ? args[2] : args[0];
     const t = u ? taintOf(u, sc) : undefined;
-    if (u && t?.origin === 'request' && !hasFixedOrigin(u) && !u.descendantsOfType('identifier').some((id) => id && sc.isChecked(id.text)) && !(u.type === 'identifier' && sc.isChecked(u.text))) {
+    if (u && t?.origin === 'request' && !hasFixedOrigin(u) && !u.descendantsOfType('identifier').some((id) => id && isAllowChecked(sc, id.text)) && !(u.type === 'identifier' && isAllowChecked(sc, u.text))) {
       hit(cx, call, { ruleId: 'ssrf', confidence: 0.8,
         explanation: `The server requests a URL taken from ${describe(t)}: a client can reach internal services or cloud metadata (169.254.169.254). Parse it and check the host against an allow-list first.` });
     }
@@ -338,7 +318,7 @@ function checkCall(call: Node, sc: Scope, fnName: string, cx: Cx): void {
   if (full === 'http.Redirect' || (recv && isRequestExpr(recv, sc) && name === 'Redirect')) {
     const target = full === 'http.Redirect' ? args[2] : args[1] ?? args[0];
     const t = target ? taintOf(target, sc) : undefined;
-    if (target && t?.origin === 'request' && !/^"\/[^/\\]/.test(target.text) && !(target.type === 'identifier' && sc.isChecked(target.text))) {
+    if (target && t?.origin === 'request' && !/^"\/[^/\\]/.test(target.text) && !(target.type === 'identifier' && isAllowChecked(sc, target.text))) {
       hit(cx, call, { ruleId: 'open-redirect', confidence: 0.8,
         explanation: `The redirect target comes from ${describe(t)}: links to this endpoint can send users anywhere. Accept only local paths ("/" but not "//") or allow-listed hosts.` });
     }

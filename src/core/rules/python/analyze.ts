@@ -8,37 +8,8 @@ import type { RuleHit } from '../hits';
 import { analyzeSql } from '../migrations';
 import { envNameFor, isSecretName, isSecretValue, isTestPath, matchTokenPattern } from '../secrets';
 import { isWriteSql, looksLikeSql, parameterize, type PlaceholderStyle } from '../sql-text';
+import { Scope, union, type CheckKind, type Taint } from '../taint';
 import { parserFor } from '../treesitter';
-
-type Origin = 'request' | 'archive' | 'param';
-interface Taint { origin: Origin; source: string; raw: boolean; whole: boolean; built: boolean; normalized: boolean }
-type CheckKind = 'prefix' | 'dotdot' | 'allow';
-
-class Scope {
-  readonly vars = new Map<string, Taint | null>();
-  readonly checks = new Map<string, Set<CheckKind>>();
-  constructor(readonly parent: Scope | undefined) {}
-  lookup(name: string): Taint | undefined {
-    for (let s: Scope | undefined = this; s; s = s.parent) if (s.vars.has(name)) return s.vars.get(name) ?? undefined;
-    return undefined;
-  }
-  checkedAs(name: string): Set<CheckKind> | undefined {
-    for (let s: Scope | undefined = this; s; s = s.parent) {
-      const c = s.checks.get(name);
-      if (c) return c;
-    }
-    return undefined;
-  }
-  mark(name: string, kind: CheckKind): void {
-    if (name === 'request' || name === 'req' || name === 'self') return; // a check of request.x is not a check of all request data
-    let s: Scope | undefined = this;
-    for (; s; s = s.parent) if (s.vars.has(name)) break;
-    const target = s ?? this;
-    const set = target.checks.get(name) ?? new Set<CheckKind>();
-    set.add(kind);
-    target.checks.set(name, set);
-  }
-}
 
 interface FnInfo {
   node: Node | null;
@@ -66,14 +37,6 @@ interface Cx {
   usesRandom: boolean;
   placeholder: PlaceholderStyle | null;
   fileAuthz: boolean;
-}
-
-const RANK: Record<Origin, number> = { request: 3, archive: 2, param: 1 };
-function union(a: Taint | undefined, b: Taint | undefined): Taint | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  const s = RANK[b.origin] > RANK[a.origin] ? b : a;
-  return { ...s, raw: a.raw || b.raw, whole: a.whole || b.whole, built: a.built || b.built, normalized: a.normalized || b.normalized };
 }
 
 /** request.<attr>: [raw (may be a dict/list), whole payload]. */
@@ -350,25 +313,12 @@ function identifiersIn(n: Node): string[] {
 
 /** Mark what a check covers: its variables, and the checked expression itself (request.args['next']). */
 function markChecked(n: Node, kind: CheckKind, sc: Scope): void {
-  for (const id of identifiersIn(n)) sc.mark(id, kind);
-  if (n.type !== 'identifier') sc.mark(`=${n.text.replace(/\s+/g, '')}`, kind);
+  for (const id of identifiersIn(n)) sc.markChecked(id, kind);
+  if (n.type !== 'identifier') sc.markChecked(`=${n.text.replace(/\s+/g, '')}`, kind);
 }
 
 function isChecked(arg: Node, t: Taint, kinds: CheckKind[], sc: Scope): boolean {
-  const argText = arg.text.replace(/\s+/g, '');
-  for (let s: Scope | undefined = sc; s; s = s.parent) {
-    for (const [key, set] of s.checks) {
-      if (key.startsWith('=') && argText.includes(key.slice(1)) && kinds.some((k) => set.has(k) && (k !== 'prefix' || t.normalized))) return true;
-    }
-  }
-  for (const id of identifiersIn(arg)) {
-    const c = sc.checkedAs(id);
-    if (!c) continue;
-    if (kinds.includes('allow') && c.has('allow')) return true;
-    if (kinds.includes('dotdot') && c.has('dotdot')) return true;
-    if (kinds.includes('prefix') && c.has('prefix') && (sc.lookup(id)?.normalized || t.normalized)) return true;
-  }
-  return false;
+  return sc.covers(arg.text.replace(/\s+/g, ''), identifiersIn(arg), t, kinds);
 }
 
 function bindTarget(target: Node, t: Taint | undefined, sc: Scope): void {

@@ -802,7 +802,7 @@ function recordChecks(call: TS.CallExpression, name: string, recv: TS.Expression
   const t = ts();
   const args = call.arguments;
   const mark = (e: TS.Node, kind: 'prefix' | 'dotdot' | 'allow'): void => {
-    for (const id of identifiersIn(e)) if (!isRequestObject(t.factory.createIdentifier(id), sc) && id !== 'this') sc.markChecked(id, kind);
+    for (const id of identifiersIn(e)) if (!sc.isRequestName(id)) sc.markChecked(id, kind);
     if (!t.isIdentifier(e)) sc.markChecked(`=${e.getText(cx.sf).replace(/\s+/g, '')}`, kind);
   };
   if (name === 'startsWith' && recv) mark(recv, 'prefix');
@@ -825,31 +825,14 @@ function checkComparison(b: TS.BinaryExpression, sc: Scope, fn: FnInfo, cx: File
   for (const side of [b.left, b.right]) {
     const s = side.getText(cx.sf);
     if (/\.(?:hostname|host|origin|protocol)$/.test(s)) {
-      for (const id of identifiersIn(side)) if (!isRequestObject(t.factory.createIdentifier(id), sc)) sc.markChecked(id, 'allow');
+      for (const id of identifiersIn(side)) if (!sc.isRequestName(id)) sc.markChecked(id, 'allow');
     }
   }
 }
 
 /** Whether a check covers the value. A prefix check proves containment only on a normalized path, unless `anyPrefix`. */
 function isChecked(arg: TS.Expression, taint: Taint, kinds: ('prefix' | 'dotdot' | 'allow')[], sc: Scope, anyPrefix = false): boolean {
-  if (anyPrefix) taint = { ...taint, normalized: true };
-  const argText = arg.getText().replace(/\s+/g, '');
-  for (let s: Scope | undefined = sc; s; s = s.parent) {
-    for (const [key, set] of s.checks) {
-      if (key.startsWith('=') && argText.includes(key.slice(1)) && kinds.some((k) => set.has(k) && (k !== 'prefix' || taint.normalized))) return true;
-    }
-  }
-  for (const id of identifiersIn(arg)) {
-    const c = sc.checkedAs(id);
-    if (!c) continue;
-    if (kinds.includes('allow') && c.has('allow')) return true;
-    if (kinds.includes('dotdot') && c.has('dotdot')) return true;
-    if (kinds.includes('prefix') && c.has('prefix')) {
-      const idTaint = sc.lookup(id);
-      if (idTaint?.normalized || taint.normalized) return true;
-    }
-  }
-  return false;
+  return sc.covers(arg.getText().replace(/\s+/g, ''), identifiersIn(arg), taint, kinds, anyPrefix);
 }
 
 const FS_SINKS = /^(?:readFile|readFileSync|createReadStream|writeFile|writeFileSync|createWriteStream|appendFile|appendFileSync|unlink|unlinkSync|rm|rmSync|readdir|readdirSync|open|openSync|copyFile|copyFileSync|rename|renameSync|mkdir|mkdirSync|access|accessSync|stat|statSync|lstat|exists|existsSync|truncate|outputFile|outputFileSync|readJson|readJSON|readJsonSync|writeJson|remove|removeSync|move|copy|ensureFile|rmdir|rmdirSync|symlink|chmod)$/;
@@ -913,20 +896,35 @@ function checkSsrf(call: TS.CallExpression, name: string, recvText: string, mod:
       'Parse the URL, require https and check the hostname against an allow-list before the request (and do not follow redirects to other hosts).' });
 }
 
-/** `https://api.example.com/users/${id}`: the host is fixed by the literal prefix. */
-function hasFixedOrigin(e: TS.Expression, cx: FileCx): boolean {
+/** The literal text a template or concatenation starts with ('' when it starts with a value). */
+function leadingLiteral(e: TS.Expression): string {
   const t = ts();
   const x = skipOuter(e);
-  let head = '';
-  if (t.isTemplateExpression(x)) head = x.head.text;
-  else if (t.isBinaryExpression(x) && x.operatorToken.kind === t.SyntaxKind.PlusToken) {
+  if (t.isTemplateExpression(x)) return x.head.text;
+  if (t.isBinaryExpression(x) && x.operatorToken.kind === t.SyntaxKind.PlusToken) {
     let l: TS.Expression = x;
     while (t.isBinaryExpression(l) && l.operatorToken.kind === t.SyntaxKind.PlusToken) l = skipOuter(l.left);
-    if (t.isStringLiteralLike(l)) head = l.text;
-    else if (t.isIdentifier(l) && /^[A-Z_]+$|BASE|base|Url$|URL$/.test(l.text)) return true; // API_BASE + path
+    if (t.isStringLiteralLike(l)) return l.text;
   }
+  return '';
+}
+
+/** The first value of a concatenation when it is a constant base URL (API_BASE + path). */
+function startsWithBaseConstant(e: TS.Expression): boolean {
+  const t = ts();
+  let l = skipOuter(e);
+  if (!t.isBinaryExpression(l) || l.operatorToken.kind !== t.SyntaxKind.PlusToken) return false;
+  while (t.isBinaryExpression(l) && l.operatorToken.kind === t.SyntaxKind.PlusToken) l = skipOuter(l.left);
+  return t.isIdentifier(l) && /^[A-Z_]+$|BASE|base|Url$|URL$/.test(l.text);
+}
+
+const FIXED_ORIGIN = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]+[/?#]/i;
+
+/** `https://api.example.com/users/${id}`: the host is fixed by the literal prefix. */
+function hasFixedOrigin(e: TS.Expression, cx: FileCx): boolean {
   void cx;
-  return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]+[/?#]/i.test(head) || (head.startsWith('/') && !head.startsWith('//'));
+  const head = leadingLiteral(e);
+  return FIXED_ORIGIN.test(head) || (head.startsWith('/') && !head.startsWith('//')) || startsWithBaseConstant(e);
 }
 
 function checkRedirect(call: TS.CallExpression, name: string, recvText: string, sc: Scope, cx: FileCx): void {
@@ -947,17 +945,10 @@ function checkRedirect(call: TS.CallExpression, name: string, recvText: string, 
       'Accept only local paths (starts with "/" but not "//" or "/\\") or hosts on an allow-list.' });
 }
 
+/** A local path ("/orders/…", not "//host" or "/\\host") or a fixed origin. */
 function hasLocalPrefix(e: TS.Expression): boolean {
-  const t = ts();
-  const x = skipOuter(e);
-  let head = '';
-  if (t.isTemplateExpression(x)) head = x.head.text;
-  else if (t.isBinaryExpression(x) && x.operatorToken.kind === t.SyntaxKind.PlusToken) {
-    let l: TS.Expression = x;
-    while (t.isBinaryExpression(l) && l.operatorToken.kind === t.SyntaxKind.PlusToken) l = skipOuter(l.left);
-    if (t.isStringLiteralLike(l)) head = l.text;
-  }
-  return (/^\/[^/\\]/.test(head)) || /^[a-z][a-z0-9+.-]*:\/\/[^/?#]+[/?#]/i.test(head);
+  const head = leadingLiteral(e);
+  return /^\/[^/\\]/.test(head) || FIXED_ORIGIN.test(head);
 }
 
 function checkCrypto(call: TS.CallExpression, name: string, recvText: string, mod: string | undefined, sc: Scope, cx: FileCx): void {

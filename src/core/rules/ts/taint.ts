@@ -12,69 +12,8 @@ export function ts(): typeof TS {
   return (tsLib ??= require('typescript') as typeof TS);
 }
 
-export type Origin = 'request' | 'archive' | 'param';
-
-export interface Taint {
-  origin: Origin;
-  /** The source as written, for explanations: "req.query.id", "@Body() dto", "parameter email". */
-  source: string;
-  /** May be a non-string (object/array) as parsed from JSON or a query string: matters for NoSQL filters. */
-  raw: boolean;
-  /** The whole request body (or a shallow copy of it): matters for mass assignment. */
-  whole: boolean;
-  /** Built by concatenation, interpolation or formatting. */
-  built: boolean;
-  /** Produced by path.resolve/join/normalize: a prefix check on it is a real containment check. */
-  normalized: boolean;
-}
-
-export type CheckKind = 'prefix' | 'dotdot' | 'allow';
-
-export class Scope {
-  readonly vars = new Map<string, Taint | null>();
-  readonly checks = new Map<string, Set<CheckKind>>();
-  readonly requestNames = new Set<string>();
-  constructor(readonly parent: Scope | undefined) {}
-
-  lookup(name: string): Taint | undefined {
-    for (let s: Scope | undefined = this; s; s = s.parent) {
-      if (s.vars.has(name)) return s.vars.get(name) ?? undefined;
-    }
-    return undefined;
-  }
-
-  checkedAs(name: string): Set<CheckKind> | undefined {
-    for (let s: Scope | undefined = this; s; s = s.parent) {
-      const c = s.checks.get(name);
-      if (c) return c;
-    }
-    return undefined;
-  }
-
-  markChecked(name: string, kind: CheckKind): void {
-    let s: Scope | undefined = this;
-    // The check belongs to the scope that declared the variable, so closures after it see it too.
-    for (; s; s = s.parent) if (s.vars.has(name)) break;
-    const target = s ?? this;
-    const set = target.checks.get(name) ?? new Set<CheckKind>();
-    set.add(kind);
-    target.checks.set(name, set);
-  }
-
-  isRequestName(name: string): boolean {
-    for (let s: Scope | undefined = this; s; s = s.parent) if (s.requestNames.has(name)) return true;
-    return false;
-  }
-}
-
-const RANK: Record<Origin, number> = { request: 3, archive: 2, param: 1 };
-
-export function union(a: Taint | undefined, b: Taint | undefined): Taint | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  const strong = RANK[b.origin] > RANK[a.origin] ? b : a;
-  return { ...strong, raw: a.raw || b.raw, whole: a.whole || b.whole, built: a.built || b.built, normalized: a.normalized || b.normalized };
-}
+export { Scope, union, type CheckKind, type Origin, type Taint } from '../taint';
+import { Scope, union, type Taint } from '../taint';
 
 /** Request properties: [raw (may be an object), whole body]. */
 const REQUEST_PROPS: Record<string, [boolean, boolean]> = {

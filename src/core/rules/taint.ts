@@ -1,0 +1,97 @@
+/**
+ * The taint model shared by the language analyzers: what a value carries (request data, an archive
+ * entry name, a parameter of unknown origin) and the per-function scopes that track it, with the
+ * checks (containment, allow-lists) seen so far.
+ */
+
+export type Origin = 'request' | 'archive' | 'param';
+
+export interface Taint {
+  origin: Origin;
+  /** The source as written, for explanations: "req.query.id", "@Body() dto", "parameter email". */
+  source: string;
+  /** May be a non-string (object/array) as parsed from JSON or a query string: matters for NoSQL filters. */
+  raw: boolean;
+  /** The whole request body (or a shallow copy of it): matters for mass assignment. */
+  whole: boolean;
+  /** Built by concatenation, interpolation or formatting. */
+  built: boolean;
+  /** Produced by path resolution/normalisation: a prefix check on it is a real containment check. */
+  normalized: boolean;
+}
+
+export type CheckKind = 'prefix' | 'dotdot' | 'allow';
+
+const RANK: Record<Origin, number> = { request: 3, archive: 2, param: 1 };
+
+/** The taint of a value built from two others: the strongest origin, every property of either. */
+export function union(a: Taint | undefined, b: Taint | undefined): Taint | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  const strong = RANK[b.origin] > RANK[a.origin] ? b : a;
+  return { ...strong, raw: a.raw || b.raw, whole: a.whole || b.whole, built: a.built || b.built, normalized: a.normalized || b.normalized };
+}
+
+/** Names that are the request itself: a check on request.x is not a check on all request data. */
+const NEVER_CHECKED = new Set(['request', 'req', 'self', 'this']);
+
+export class Scope {
+  /** null: declared here and clean (shadows an outer tainted name). */
+  readonly vars = new Map<string, Taint | null>();
+  /** Checked variables, and checked expressions keyed "=<text without spaces>". */
+  readonly checks = new Map<string, Set<CheckKind>>();
+  readonly requestNames = new Set<string>();
+  constructor(readonly parent?: Scope) {}
+
+  lookup(name: string): Taint | undefined {
+    for (let s: Scope | undefined = this; s; s = s.parent) {
+      if (s.vars.has(name)) return s.vars.get(name) ?? undefined;
+    }
+    return undefined;
+  }
+
+  checkedAs(name: string): Set<CheckKind> | undefined {
+    for (let s: Scope | undefined = this; s; s = s.parent) {
+      const c = s.checks.get(name);
+      if (c) return c;
+    }
+    return undefined;
+  }
+
+  /** Record a check in the scope that declared the variable, so closures after it see it too. */
+  markChecked(name: string, kind: CheckKind): void {
+    if (NEVER_CHECKED.has(name)) return;
+    let s: Scope | undefined = this;
+    for (; s; s = s.parent) if (s.vars.has(name)) break;
+    const target = s ?? this;
+    const set = target.checks.get(name) ?? new Set<CheckKind>();
+    set.add(kind);
+    target.checks.set(name, set);
+  }
+
+  isRequestName(name: string): boolean {
+    for (let s: Scope | undefined = this; s; s = s.parent) if (s.requestNames.has(name)) return true;
+    return false;
+  }
+
+  /**
+   * Whether a value (its text without spaces, the identifiers it reads, its taint) is covered by a check.
+   * A prefix check proves containment only on a normalized path, unless `anyPrefix` (a local-path check on a redirect).
+   */
+  covers(argText: string, ids: string[], taint: Taint, kinds: CheckKind[], anyPrefix = false): boolean {
+    const prefixOk = (t: Taint | undefined): boolean => anyPrefix || !!t?.normalized || taint.normalized;
+    for (let s: Scope | undefined = this; s; s = s.parent) {
+      for (const [key, set] of s.checks) {
+        if (key.startsWith('=') && argText.includes(key.slice(1)) && kinds.some((k) => set.has(k) && (k !== 'prefix' || prefixOk(undefined)))) return true;
+      }
+    }
+    for (const id of ids) {
+      const c = this.checkedAs(id);
+      if (!c) continue;
+      if (kinds.includes('allow') && c.has('allow')) return true;
+      if (kinds.includes('dotdot') && c.has('dotdot')) return true;
+      if (kinds.includes('prefix') && c.has('prefix') && prefixOk(this.lookup(id))) return true;
+    }
+    return false;
+  }
+}
