@@ -267,6 +267,9 @@ function corroborate(reasons: Reason[], rules: SignalRule[]): void {
   }
 }
 
+/** Lines examined for the shape signal; longer files are sampled evenly. */
+const SHAPE_SAMPLE_LINES = 2_000;
+
 /** Shape: many small, similar members (fields, routes, columns) are the mark of boilerplate. */
 function shapeSignals(scan: Scan): Reason[] {
   if (scan.text.contentOff || !isCode(scan.family)) return [];
@@ -280,7 +283,9 @@ function shapeSignals(scan: Scan): Reason[] {
   let first = 0;
   let last = 0;
   const n = lineStarts.length;
-  for (let i = 0; i < n; i++) {
+  // Shape is a proportion: on long files an even sample of lines estimates it as well as all of them.
+  const step = Math.max(1, Math.ceil(n / SHAPE_SAMPLE_LINES));
+  for (let i = 0; i < n; i += step) {
     const end = i + 1 < n ? lineStarts[i + 1] - 1 : text.length;
     const line = text.slice(lineStarts[i], end);
     if (line.trim().length === 0 || isCommentLine(line, scan.family)) continue;
@@ -294,10 +299,13 @@ function shapeSignals(scan: Scan): Reason[] {
   const reasons: Reason[] = [];
   // Many one-line members, or a small file that is almost nothing but declarations (a six-field domain class).
   const ratio = members / Math.max(nonBlank, 1);
+  members *= step;
   if ((members >= 8 && ratio >= 0.3) || (members >= 5 && ratio >= 0.6)) {
     reasons.push({
       signal: 'shape.many-small-members', label: 'boilerplate', weight: ratio >= 0.5 ? 3 : 2, file: scan.path, line: first,
-      detail: `${members} one-line member declarations (lines ${first}–${last}, ${Math.round((100 * members) / nonBlank)}% of the code)`,
+      detail: step === 1
+        ? `${members} one-line member declarations (lines ${first}–${last}, ${Math.round(100 * ratio)}% of the code)`
+        : `about ${fmt(members)} one-line member declarations (lines ${first}–${last}, ${Math.round(100 * ratio)}% of a sample of ${fmt(Math.ceil(n / step))} lines)`,
     });
   }
   const importCount = imports(scan).length;

@@ -77,7 +77,6 @@ export interface ImportRef {
 
 // One regex per family; each captures the module name in group 1 or 2.
 const IMPORT_PATTERNS: Partial<Record<Family, RegExp>> = {
-  js: /^\s*(?:import\s+(?:type\s+)?(?:[\w*{}\s,$]+\s+from\s+)?['"]([^'"]+)['"]|(?:export\s+[\w*{}\s,$]+\s+from\s+['"]([^'"]+)['"])|.*?\brequire\(\s*['"]([^'"]+)['"]\s*\)|.*?\bimport\(\s*['"]([^'"]+)['"]\s*\))/gm,
   python: /^\s*(?:from\s+([\w.]+)\s+import\b|import\s+([\w.]+(?:\s*,\s*[\w.]+)*))/gm,
   jvm: /^\s*import\s+(?:static\s+)?([\w.]+)(?:\.\*)?\s*;?/gm,
   ruby: /^\s*(?:require|require_relative|gem|load)\s*\(?\s*['"]([^'"]+)['"]/gm,
@@ -85,7 +84,6 @@ const IMPORT_PATTERNS: Partial<Record<Family, RegExp>> = {
   php: /^\s*(?:use\s+(?:function\s+|const\s+)?([\w\\]+)|(?:require|require_once|include|include_once)\s*\(?\s*['"]([^'"]+)['"])/gm,
 };
 
-const JS_STATIC_IMPORTS = /^\s*(?:import\s+(?:type\s+)?(?:[\w*{}\s,$]+\s+from\s+)?['"]([^'"]+)['"]|(?:export\s+[\w*{}\s,$]+\s+from\s+['"]([^'"]+)['"]))/gm;
 
 /** Imports of a document, by language. Go blocks are handled separately (one import per line inside `import (…)`). */
 export function extractImports(text: string, lineStarts: number[], family: Family, lineOf: (starts: number[], off: number) => number): ImportRef[] {
@@ -102,10 +100,9 @@ export function extractImports(text: string, lineStarts: number[], family: Famil
     }
     return out;
   }
-  let pattern = IMPORT_PATTERNS[family];
+  if (family === 'js') return jsImports(text, lineStarts, lineOf);
+  const pattern = IMPORT_PATTERNS[family];
   if (!pattern) return out;
-  // Without `require(` or `import(` in the text, the per-line search for them can only fail: skip it.
-  if (family === 'js' && !text.includes('require(') && !text.includes('import(')) pattern = JS_STATIC_IMPORTS;
   const re = new RegExp(pattern.source, pattern.flags);
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const raw = m[1] ?? m[2] ?? m[3] ?? m[4];
@@ -119,4 +116,25 @@ export function extractImports(text: string, lineStarts: number[], family: Famil
     } else out.push({ module: raw.replace(/\\/g, '.'), line });
   }
   return out;
+}
+
+// JS/TS: static imports start a line with `import` or `export … from`, so only those line starts are
+// tried (one sticky match each); require()/import() calls may be anywhere and are found by one scan.
+const JS_STATIC_AT = /(?:import\s+(?:type\s+)?(?:[\w*{}\s,$]+\s+from\s+)?['"]([^'"]+)['"]|export\s+(?:type\s+)?[\w*{}\s,$]+\s+from\s+['"]([^'"]+)['"])/y;
+const JS_CALLS = /\b(?:require|import)\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+function jsImports(text: string, lineStarts: number[], lineOf: (starts: number[], off: number) => number): ImportRef[] {
+  const out: ImportRef[] = [];
+  for (let i = 0; i < lineStarts.length; i++) {
+    let p = lineStarts[i];
+    let c = text.charCodeAt(p);
+    while (c === 32 || c === 9) c = text.charCodeAt(++p);
+    if (c !== 105 && c !== 101) continue; // 'i', 'e'
+    JS_STATIC_AT.lastIndex = p;
+    const m = JS_STATIC_AT.exec(text);
+    if (m) out.push({ module: m[1] ?? m[2], line: i + 1 });
+  }
+  JS_CALLS.lastIndex = 0;
+  for (let m = JS_CALLS.exec(text); m; m = JS_CALLS.exec(text)) out.push({ module: m[1], line: lineOf(lineStarts, m.index) });
+  return out.sort((a, b) => a.line - b.line);
 }
