@@ -110,10 +110,17 @@ class Parser {
 /** A requirement: a match contains at least one of these literals (lower-cased). */
 type Req = string[] | null;
 
+/**
+ * Words so frequent in backend code that, as anchors, they would send the rule to check most
+ * lines anyway. Only used to choose between required literals: any choice is correct.
+ */
+const COMMON = new Set(['query', 'select', 'update', 'delete', 'insert', 'with', 'get', 'find', 'params', 'body', 'total',
+  'number', 'string', 'function', 'return', 'const', 'type', 'data', 'value', 'create', 'require', 'request', 'from']);
+
 function better(a: Req, b: Req): Req {
   if (!a) return b;
   if (!b) return a;
-  const score = (r: string[]) => Math.min(...r.map((s) => s.length)) * 10 - r.length;
+  const score = (r: string[]) => Math.min(...r.map((s) => s.length)) * 10 - r.length - 25 * r.filter((w) => COMMON.has(w)).length;
   return score(b) > score(a) ? b : a;
 }
 
@@ -230,32 +237,41 @@ export function buildAnchorIndex(ruleAnchors: Array<string[] | null>): AnchorInd
       if (k !== 0 && !(c >= 65 && c <= 90)) table[st * width + k] = row[c];
     }
   });
+  // Characters that can start an anchor: at the root, any other character leaves the automaton there.
+  const starts = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) if (goto[0][c] !== 0 && charClass[c] !== 0) starts[c] = 1;
+  for (let c = 65; c <= 90; c++) starts[c] = starts[c | 0x20];
   const outputs = out.map((o) => (o.length ? Int32Array.from(o) : null));
+  const ruleCount = ruleAnchors.length;
   // A byte per state keeps the hot loop on typed arrays.
   const emits = Uint8Array.from(out, (o) => (o.length ? 1 : 0));
 
   return {
     hits(text: string): Map<number, number[]> {
-      const found = new Map<number, number[]>();
+      const lists: number[][] = [];
+      for (let r = 0; r < ruleCount; r++) lists.push([]);
       let s = 0;
       const n = text.length;
       for (let i = 0; i < n; i++) {
         const c = text.charCodeAt(i);
-        const k = c < 128 ? charClass[c] : 0;
-        if (k === 0) {
-          s = 0;
-          continue;
+        if (s === 0) {
+          if (c >= 128 || starts[c] === 0) continue;
+          s = table[charClass[c]];
+        } else {
+          const k = c < 128 ? charClass[c] : 0;
+          if (k === 0) {
+            s = 0;
+            continue;
+          }
+          s = table[s * width + k];
         }
-        s = table[s * width + k];
         if (emits[s] !== 0) {
           const o = outputs[s]!;
-          for (let j = 0; j < o.length; j++) {
-            let list = found.get(o[j]);
-            if (!list) found.set(o[j], (list = []));
-            list.push(i);
-          }
+          for (let j = 0; j < o.length; j++) lists[o[j]].push(i);
         }
       }
+      const found = new Map<number, number[]>();
+      for (let r = 0; r < ruleCount; r++) if (lists[r].length) found.set(r, lists[r]);
       return found;
     },
   };

@@ -272,7 +272,7 @@ export const DEFAULT_RULES: SignalRule[] = [
     id: 'content.transaction', label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true, maxHits: 4,
     // A read-only transaction changes nothing: it is not the risky kind.
     exclude: /\breadOnly\s*=\s*true|\bread_only\s*=\s*True/,
-    content: /(['"`]\s*(?:BEGIN|COMMIT|ROLLBACK|START TRANSACTION|SAVEPOINT)\b|\$transaction\b|\.transaction\(|\b(?:start|commit|rollback|begin)Transaction\b|@Transactional\b|transaction\.atomic\b|with_transaction\b|\bdb\.Begin(?:Tx)?\(|\btx\.(?:Commit|Rollback)\(|\bTransactionScope\b|DB::transaction|\bSELECT\b[^'"`\n]*\bFOR\s+UPDATE\b|isolationLevel|\bSERIALIZABLE\b|session\.begin\(\)|\.transaction\s+do\b|ActiveRecord::Base\.transaction|\bWith(?:Tx|Transaction)\(|\b(?:pgx|sql)\.Tx\b|\bselect_for_update\(|\bforUpdate\s*:\s*true|\bLock\w*ForUpdate\(|\blockForUpdate\(|\bwith_lock\b)/,
+    content: /(['"`]\s*(?:BEGIN|COMMIT|ROLLBACK|START TRANSACTION|SAVEPOINT)\b|\$transaction\b|\.transaction\(|\b(?:start|commit|rollback|begin)Transaction\b|@Transactional\b|transaction\.atomic\b|with_transaction\b|\bdb\.Begin(?:Tx)?\(|\btx\.(?:Commit|Rollback)\(|\bTransactionScope\b|DB::transaction|\bSELECT\b[^'"`\n]*\bFOR UPDATE\b|isolationLevel|\bSERIALIZABLE\b|session\.begin\(\)|\.transaction\s+do\b|ActiveRecord::Base\.transaction|\bWith(?:Tx|Transaction)\(|\b(?:pgx|sql)\.Tx\b|\bselect_for_update\(|\bforUpdate\s*:\s*true|\bLock\w*ForUpdate\(|\blockForUpdate\(|\bwith_lock\b)/,
     detail: 'transaction: {m} (line {line})',
   },
   {
