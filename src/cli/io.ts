@@ -1,3 +1,4 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 /** What a CLI command may touch: its output streams and where it runs. Tests pass their own. */
 export interface CliIO {
   stdout: (text: string) => void;
@@ -19,4 +20,25 @@ export class UserError extends Error {
     super(message);
     this.name = 'UserError';
   }
+}
+
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+type WithHelp<O extends OptionsConfig> = O & { help: { type: 'boolean'; short: 'h' } };
+
+/**
+ * Parse a command's arguments the way every `stakes` command does: unknown or malformed options
+ * become a UserError followed by the command's help; `--help` prints the help and yields undefined.
+ */
+export function parseCommandArgs<O extends OptionsConfig>(argv: string[], options: O, help: string, io: CliIO) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { ...options, help: { type: 'boolean', short: 'h' } } as WithHelp<O> });
+  } catch (e) {
+    throw new UserError(`${(e as Error).message}\n${help}`);
+  }
+  if ((parsed.values as { help?: boolean }).help) {
+    io.stdout(help + '\n');
+    return undefined;
+  }
+  return parsed;
 }

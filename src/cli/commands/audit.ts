@@ -6,7 +6,6 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { LABELS, type Label } from '../../core/labels';
 import { SEVERITIES, severityAtLeast, type AuditReport, type Finding, type Severity } from '../../core/audit/findings';
 import type { AuditRequest, AuditTarget, PreparedAudit } from '../../core/audit/types';
@@ -14,7 +13,7 @@ import { ProviderError } from '../../core/providers/types';
 import { findWorkspaceRoot, relativePath, walkFiles } from '../../core/files';
 import { loadConfig } from '../../core/routing/load';
 import { recommend, runnableModel, ConfigError, type StakesConfig } from '../../core/routing/config';
-import { EXIT_FINDINGS, UserError, type CliIO } from '../io';
+import { parseCommandArgs, EXIT_FINDINGS, UserError, type CliIO } from '../io';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 
@@ -218,42 +217,29 @@ export const command = {
   summary: 'audit code with a model: structured findings grounded in the code',
   async run(argv: string[], io: CliIO): Promise<number> {
     const pre = splitChangesFlag(argv, io.cwd);
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: pre.argv,
-        allowPositionals: true,
-        options: {
-          selection: { type: 'string' },
-          provider: { type: 'string' },
-          model: { type: 'string' },
-          'base-url': { type: 'string' },
-          'api-version': { type: 'string' },
-          format: { type: 'string' },
-          output: { type: 'string' },
-          'fail-on': { type: 'string' },
-          'dry-run': { type: 'boolean' },
-          offline: { type: 'boolean' },
-          baseline: { type: 'string' },
-          'write-baseline': { type: 'boolean' },
-          'local-only': { type: 'boolean' },
-          timeout: { type: 'string' },
-          'max-run-usd': { type: 'string' },
-          'max-day-usd': { type: 'string' },
-          'max-input-tokens': { type: 'string' },
-          'max-output-tokens': { type: 'string' },
-          'no-cache': { type: 'boolean' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      });
-    } catch (e) {
-      throw new UserError(`${(e as Error).message}\n${HELP}`);
-    }
+    const parsed = parseCommandArgs(pre.argv, {
+      selection: { type: 'string' },
+      provider: { type: 'string' },
+      model: { type: 'string' },
+      'base-url': { type: 'string' },
+      'api-version': { type: 'string' },
+      format: { type: 'string' },
+      output: { type: 'string' },
+      'fail-on': { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      offline: { type: 'boolean' },
+      baseline: { type: 'string' },
+      'write-baseline': { type: 'boolean' },
+      'local-only': { type: 'boolean' },
+      timeout: { type: 'string' },
+      'max-run-usd': { type: 'string' },
+      'max-day-usd': { type: 'string' },
+      'max-input-tokens': { type: 'string' },
+      'max-output-tokens': { type: 'string' },
+      'no-cache': { type: 'boolean' },
+    }, HELP, io);
+    if (!parsed) return 0;
     const { values, positionals } = parsed;
-    if (values.help) {
-      io.stdout(HELP + '\n');
-      return 0;
-    }
     if (positionals.length === 0) throw new UserError(`no PATH given.\n${HELP}`);
     const format = (values.format ?? 'text') as Format;
     if (!FORMATS.includes(format)) throw new UserError(`--format ${values.format}: use one of ${FORMATS.join(', ')}.`);

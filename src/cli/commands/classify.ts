@@ -1,13 +1,12 @@
 /** `stakes classify PATH... [--open FILE]... [--edited FILE]... [--json] [--config FILE]` */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { classify } from '../../core/classify';
 import type { Classification, DocumentInput } from '../../core/classify';
 import { findWorkspaceRoot, readHead, relativePath, walkFiles } from '../../core/files';
 import { recommend, ConfigError, parseStakesFile, applyLayer, defaultConfig, type StakesConfig } from '../../core/routing/config';
 import { loadConfig } from '../../core/routing/load';
-import { UserError, type CliIO } from '../io';
+import { parseCommandArgs, UserError, type CliIO } from '../io';
 
 const HELP = `usage: stakes classify PATH... [--open FILE]... [--edited FILE]... [--json] [--config FILE]
 
@@ -22,27 +21,14 @@ Exit codes: 0 success, 2 bad input.`;
 export const command = {
   summary: 'label the work and recommend a model',
   async run(argv: string[], io: CliIO): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          open: { type: 'string', multiple: true },
-          edited: { type: 'string', multiple: true },
-          json: { type: 'boolean' },
-          config: { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      });
-    } catch (e) {
-      throw new UserError(`${(e as Error).message}\n${HELP}`);
-    }
+    const parsed = parseCommandArgs(argv, {
+      open: { type: 'string', multiple: true },
+      edited: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+      config: { type: 'string' },
+    }, HELP, io);
+    if (!parsed) return 0;
     const { values, positionals } = parsed;
-    if (values.help) {
-      io.stdout(HELP + '\n');
-      return 0;
-    }
     if (positionals.length === 0) throw new UserError(`no PATH given.\n${HELP}`);
     const resolve = (p: string) => path.resolve(io.cwd, p);
     const root = findWorkspaceRoot(resolve(positionals[0]));

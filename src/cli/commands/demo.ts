@@ -5,14 +5,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { classify } from '../../core/classify';
 import type { Classification } from '../../core/classify';
 import { findWorkspaceRoot, readHead, relativePath, walkFiles } from '../../core/files';
 import { LABELS, type Label } from '../../core/labels';
 import { recommend } from '../../core/routing/config';
 import { loadConfig } from '../../core/routing/load';
-import { UserError, type CliIO } from '../io';
+import { parseCommandArgs, UserError, type CliIO } from '../io';
 
 const HELP = `usage: stakes demo [DIR] [--no-sql]
 
@@ -26,17 +25,9 @@ For an AI audit, see \`stakes audit --help\`.`;
 export const command = {
   summary: 'run every offline check on a project',
   async run(argv: string[], io: CliIO): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' }, 'no-sql': { type: 'boolean' } } });
-    } catch (e) {
-      throw new UserError(`${(e as Error).message}\n${HELP}`);
-    }
+    const parsed = parseCommandArgs(argv, { 'no-sql': { type: 'boolean' } }, HELP, io);
+    if (!parsed) return 0;
     const { values, positionals } = parsed;
-    if (values.help) {
-      io.stdout(HELP + '\n');
-      return 0;
-    }
     const dir = path.resolve(io.cwd, positionals[0] ?? 'examples/shop-api');
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UserError(`${dir} is not a directory. Give a project directory, e.g. \`stakes demo examples/shop-api\`.`);
     const root = findWorkspaceRoot(dir);

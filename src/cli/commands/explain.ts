@@ -1,8 +1,7 @@
 /** `stakes explain (--sql SQL | FILE[:LINE]) [--db URL | --schema PATH] [--rows table=N,...] [--analyze] [--format json|text]` */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { EXIT_FINDINGS, UserError, type CliIO } from '../io';
+import { parseCommandArgs, EXIT_FINDINGS, UserError, type CliIO } from '../io';
 import { SEVERITIES, severityAtLeast, type Severity } from '../../core/audit/findings';
 import type { EngineSpec, ExplainResult, ExtractedStatement } from '../../core/sql/types';
 
@@ -29,31 +28,21 @@ Exit codes: 0 done, 1 findings at/above --fail-on, 2 bad input or database error
 export const command = {
   summary: 'EXPLAIN SQL with checks and verified index suggestions',
   async run(argv: string[], io: CliIO): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          sql: { type: 'string' },
-          db: { type: 'string' },
-          schema: { type: 'string', multiple: true },
-          rows: { type: 'string', multiple: true },
-          'default-rows': { type: 'string' },
-          analyze: { type: 'boolean' },
-          'confirm-data-change': { type: 'boolean' },
-          'no-suggest': { type: 'boolean' },
-          timeout: { type: 'string' },
-          format: { type: 'string' },
-          'fail-on': { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      });
-    } catch (e) {
-      throw new UserError(`${(e as Error).message}\n${HELP}`);
-    }
+    const parsed = parseCommandArgs(argv, {
+      sql: { type: 'string' },
+      db: { type: 'string' },
+      schema: { type: 'string', multiple: true },
+      rows: { type: 'string', multiple: true },
+      'default-rows': { type: 'string' },
+      analyze: { type: 'boolean' },
+      'confirm-data-change': { type: 'boolean' },
+      'no-suggest': { type: 'boolean' },
+      timeout: { type: 'string' },
+      format: { type: 'string' },
+      'fail-on': { type: 'string' },
+    }, HELP, io);
+    if (!parsed) return 0;
     const { values, positionals } = parsed;
-    if (values.help) { io.stdout(HELP + '\n'); return 0; }
     const format = values.format ?? 'text';
     if (format !== 'text' && format !== 'json') throw new UserError(`--format must be text or json, not "${format}".`);
     if (values.sql !== undefined && positionals.length) throw new UserError('Give either --sql or FILE[:LINE], not both.');
