@@ -81,7 +81,7 @@ export const command = {
       }
       targets = chosen.map((s) => ({ sql: s.sql, source: s, label: `${path.relative(io.cwd, file) || file}:${s.range.start.line + 1}` }));
     }
-    const workspaceRoot = engine.kind === 'embedded' ? api.findWorkspaceRoot(workspaceStart) : undefined;
+    const workspaceRoot = engine.kind === 'embedded' ? api.findSchemaRoot(workspaceStart) : undefined;
     const schemaPaths = values.schema?.map((p) => path.resolve(io.cwd, p));
 
     const explainer = api.createExplainer({ cacheDir: io.env.STAKES_CACHE_DIR || api.defaultCacheDir(io.env) });

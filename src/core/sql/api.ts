@@ -30,7 +30,7 @@ export { extractStatements, statementAt, selectionStatement, codeLanguage } from
 export { nPlusOneFindings } from './loops';
 export { SqlExplainError, isSqlExplainError } from './errors';
 export { DEFAULT_ASSUMED_ROWS } from './engines/assumed-sizes';
-export { findWorkspaceRoot } from './schema';
+export { findSchemaRoot } from './schema';
 export type * from './types';
 
 /** Default cache directory outside VS Code: ~/.cache/stakes (XDG_CACHE_HOME respected). */

@@ -201,7 +201,7 @@ export function naturalCompare(a: string, b: string): number {
 }
 
 /** Nearest directory at or above `start` holding migrations (for the CLI's default workspace). */
-export function findWorkspaceRoot(start: string): string {
+export function findSchemaRoot(start: string): string {
   let dir = path.resolve(start);
   for (let i = 0; i < 8; i++) {
     for (const probe of ['migrations', 'db/migrations', 'prisma/migrations', 'db/migration', 'src/main/resources/db/migration', 'supabase/migrations', 'schema.sql', 'db/schema.sql', 'db/structure.sql']) {

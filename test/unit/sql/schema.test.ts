@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { discoverIn, findWorkspaceRoot, loadSchema } from '../../../src/core/sql/schema';
+import { discoverIn, findSchemaRoot, loadSchema } from '../../../src/core/sql/schema';
 import { SqlExplainError } from '../../../src/core/sql/errors';
 
 function tree(files: Record<string, string>): string {
@@ -66,7 +66,7 @@ describe('sql: migration discovery and ordering', () => {
     assert.equal(s.layout, 'sql-folder');
     assert.deepEqual(s.files.map((f) => path.basename(f)), ['001_a.sql', '002_b.sql', '010_c.sql']);
     assert.deepEqual(s.statements.map((x) => x.sql.replace(/^--.*\n/, '')), ['CREATE TABLE a (id int)', 'CREATE TABLE b (id int)', 'CREATE TABLE c (id int)']);
-    assert.equal(findWorkspaceRoot(path.join(root, 'src')), root);
+    assert.equal(findSchemaRoot(path.join(root, 'src')), root);
   });
 
   it('sets aside psql meta-commands, COPY data, transaction control and unavailable extensions', () => {
