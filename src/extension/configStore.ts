@@ -65,7 +65,8 @@ export class ConfigStore implements vscode.Disposable {
     this.output.warn(err.message);
     const isFile = err.file.endsWith(STAKES_FILE);
     const action = isFile ? 'Open .stakes.json' : 'Open Settings';
-    void vscode.window.showWarningMessage(`Stakes: ${err.message.split('\n').slice(0, 4).join(' ')} (using the rest of the configuration)`, action)
+    void vscode.window.showWarningMessage(
+      `Stakes: ${err.file} is not valid: ${err.problems.slice(0, 3).join('; ')}${err.problems.length > 3 ? ` (+${err.problems.length - 3} more)` : ''}. The rest of the configuration still applies.`, action)
       .then((choice) => {
         if (choice !== action) return;
         if (isFile) void vscode.window.showTextDocument(vscode.Uri.file(err.file));
