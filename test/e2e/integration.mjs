@@ -79,7 +79,8 @@ async function main() {
   const payload = [
     ['extensionDevelopmentPath', remote(extensionPath)],
     ['extensionTestsPath', remote(suiteIndex)],
-    ['extensionEnvironment', JSON.stringify({ STAKES_TEST_GREP: options.grep ?? '', STAKES_UNDER_TEST: '1', CI: process.env.CI ?? '' })],
+    // NO_COLOR: with CI set, mocha colours its output, and the log is not a terminal.
+    ['extensionEnvironment', JSON.stringify({ STAKES_TEST_GREP: options.grep ?? '', STAKES_UNDER_TEST: '1', CI: process.env.CI ?? '', NO_COLOR: '1' })],
   ];
   const url = `${server.origin}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   say('opening the workbench; the suite starts once the extension host is up');
