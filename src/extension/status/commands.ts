@@ -6,7 +6,7 @@ import { STAKES_FILE } from '../../core/routing/load';
 import { stakesFileTemplate } from '../../core/routing/schema';
 import type { Classifier } from '../classification';
 import type { ConfigStore } from '../configStore';
-import { LABEL_ICONS, type StatusController } from './statusBar';
+import { LABEL_ICONS, runnerUpText, type StatusController } from './statusBar';
 
 type Action = vscode.QuickPickItem & { run?: () => unknown };
 
@@ -86,7 +86,7 @@ export function registerStatusCommands(status: StatusController, classifier: Cla
       });
     }
     if (result.runnerUp) {
-      items.push({ label: `Runner-up: ${result.runnerUp.label}`, description: `score ${result.runnerUp.score.toFixed(2)} vs ${result.scores[result.label].toFixed(2)}` });
+      items.push({ label: runnerUpText(result).replace(/\*\*/g, '') });
     }
     for (const s of result.skipped) items.push({ label: `$(info) Not scanned: ${s}` });
     items.push({ label: 'Actions', kind: vscode.QuickPickItemKind.Separator });

@@ -125,7 +125,7 @@ export class StatusController implements vscode.Disposable {
         md.appendMarkdown(`- $(${LABEL_ICONS[reason.label]}) ${escape(reason.detail)}${link}\n`);
       }
     }
-    if (r.runnerUp) md.appendMarkdown(`\nRunner-up: **${escape(r.runnerUp.label)}** (score ${r.runnerUp.score.toFixed(2)} vs ${r.scores[r.label].toFixed(2)})\n`);
+    if (r.runnerUp) md.appendMarkdown(`\n${runnerUpText(r, escape)}\n`);
     if (r.skipped.length) md.appendMarkdown(`\nNot scanned: ${escape(r.skipped.join('; '))}\n`);
     md.appendMarkdown('\n[Details](command:stakes.showWhy) · [Routing table](command:stakes.openRoutingTable)');
     return md;
@@ -151,4 +151,15 @@ export class StatusController implements vscode.Disposable {
 
 function escape(s: string): string {
   return s.replace(/[\\`*_{}[\]()#+!|<>]/g, (c) => `\\${c}`);
+}
+
+/** The runner-up line: the score comparison, or, when a pin or a glob decided, what the signals alone say. */
+export function runnerUpText(r: Classification, fmt: (s: string) => string = (s) => s): string {
+  if (!r.runnerUp) return '';
+  if (r.override) {
+    return r.runnerUp.label === r.label
+      ? `The signals agree: **${fmt(r.label)}** (score ${r.scores[r.label].toFixed(2)})`
+      : `Without the ${r.override.source === 'pin' ? 'pin' : '.stakes.json path rule'}: **${fmt(r.runnerUp.label)}** (score ${r.runnerUp.score.toFixed(2)})`;
+  }
+  return `Runner-up: **${fmt(r.runnerUp.label)}** (score ${r.runnerUp.score.toFixed(2)} vs ${r.scores[r.label].toFixed(2)})`;
 }

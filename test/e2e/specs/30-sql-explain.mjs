@@ -96,8 +96,8 @@ step('SQL: "Explain SQL" is on the context menu of a .sql file and explains the 
   const from = ui.lineOf(MIGRATION, 'UPDATE orders o');
   await ui.selectLines(from, from + 3);
   const items = await ui.contextMenuItems();
-  expect(items.includes('Explain SQL'), `"Explain SQL" missing from the context menu: ${items.join(', ')}`);
-  await ui.contextMenu('Explain SQL');
+  expect(items.includes('Stakes: Explain SQL'), `"Stakes: Explain SQL" missing from the context menu: ${items.join(', ')}`);
+  await ui.contextMenu('Stakes: Explain SQL');
   await ui.waitTab('SQL plan');
   const tree = await ui.webviewText(/Update on orders/, { selector: '[data-testid="plan-tree"]', timeout: 60_000 });
   expect(/users/.test(tree), `the UPDATE … FROM users plan does not read users:\n${tree}`);
