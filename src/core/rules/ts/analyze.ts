@@ -625,7 +625,17 @@ function checkCall(call: TS.CallExpression, sc: Scope, fn: FnInfo, cx: FileCx): 
       if (idArg) fn.idorCall = { call, taint: taintOf(idArg, sc, cx)! };
     }
   }
+  // A data-access function imported by the handler (findOrderById(id)) looks records up by id just the same.
+  if (!recv && fn.handler && !fn.idorCall && DAO_BY_ID.test(name)) {
+    const idArg = args.find((a) => {
+      const tt = taintOf(a, sc, cx);
+      return tt && tt.origin === 'request' && !/user|session/i.test(tt.source.replace(/req(?:uest)?\.user/, ''));
+    });
+    if (idArg) fn.idorCall = { call, taint: taintOf(idArg, sc, cx)! };
+  }
 }
+
+const DAO_BY_ID = /^(?:get|find|fetch|load|read|update|delete|remove|destroy)\w*By\w*Id$/i;
 
 function isDbishCall(recv: TS.Expression | undefined, cx: FileCx): boolean {
   return !!recv && isDbReceiver(recv, cx);
