@@ -25,6 +25,12 @@ function boundedText(doc: vscode.TextDocument): string {
   return doc.getText(new vscode.Range(0, 0, MAX_SCAN_LINES, 0));
 }
 
+/** Enough of a document beside the active one to see what it is (an OpenAPI header, a Markdown title). */
+const BESIDE_HEAD_LINES = 60;
+function headText(doc: vscode.TextDocument): string {
+  return doc.getText(new vscode.Range(0, 0, Math.min(doc.lineCount, BESIDE_HEAD_LINES), 0));
+}
+
 export class Classifier implements vscode.Disposable {
   readonly activity: ActivityTracker;
 
@@ -69,7 +75,9 @@ export class Classifier implements vscode.Disposable {
       if (seen.has(key) || uri.scheme !== doc.uri.scheme) return;
       seen.add(key);
       const d = loaded.get(key);
-      out.push({ path: relativePathOf(uri), languageId: d?.languageId, content: d ? boundedText(d) : '' });
+      // Beside the active file only the kind (spec, doc) and the size matter: a head and the length,
+      // so a keystroke never copies every open document.
+      out.push({ path: relativePathOf(uri), languageId: d?.languageId, content: d ? headText(d) : '', ...(d ? { length: d.offsetAt(d.lineAt(d.lineCount - 1).range.end) } : {}) });
     };
     for (const e of vscode.window.visibleTextEditors) add(e.document.uri);
     for (const group of vscode.window.tabGroups.all) {

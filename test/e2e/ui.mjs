@@ -207,11 +207,8 @@ export class UI {
     }
   }
 
-  /**
-   * Run a command from the palette (F1) by its title, e.g. "Stakes: Show why". With `input`, type
-   * it into the quick input the command opens and press Enter.
-   */
-  async runCommand(title, { input } = {}) {
+  /** Open the command palette and type `title`; returns its input box and the row titled exactly `title`. */
+  async searchPalette(title) {
     await this.closeQuickInput();
     await this.focusWorkbench();
     await this.page.keyboard.press('F1');
@@ -219,6 +216,15 @@ export class UI {
     await box.waitFor({ state: 'visible' });
     await box.fill(`>${title}`);
     const row = this.page.locator(QUICK_ROWS).filter({ has: this.page.locator('.label-name', { hasText: exactText(title) }) }).first();
+    return { box, row };
+  }
+
+  /**
+   * Run a command from the palette (F1) by its title, e.g. "Stakes: Show why". With `input`, type
+   * it into the quick input the command opens and press Enter.
+   */
+  async runCommand(title, { input } = {}) {
+    const { box, row } = await this.searchPalette(title);
     try {
       await row.waitFor({ state: 'visible', timeout: 10_000 });
     } catch {
@@ -238,13 +244,7 @@ export class UI {
    * shows within `timeout` (filtering takes milliseconds; pair a false with a positive control).
    */
   async paletteHas(title, { timeout = 5000 } = {}) {
-    await this.closeQuickInput();
-    await this.focusWorkbench();
-    await this.page.keyboard.press('F1');
-    const box = this.page.locator(`${QUICK_INPUT} input`);
-    await box.waitFor({ state: 'visible' });
-    await box.fill(`>${title}`);
-    const row = this.page.locator(QUICK_ROWS).filter({ has: this.page.locator('.label-name', { hasText: exactText(title) }) }).first();
+    const { row } = await this.searchPalette(title);
     const found = await row.waitFor({ state: 'visible', timeout }).then(() => true, () => false);
     await this.closeQuickInput();
     return found;

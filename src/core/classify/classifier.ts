@@ -328,7 +328,7 @@ function contextSignals(active: Scan, others: Scan[], config: StakesConfig): Rea
       reasons.push({ signal: 'context.docs-beside-code', label: 'context-heavy', weight: 2, file: d.path, detail: `${kind} open beside the code (${d.path})` });
     }
   }
-  const chars = active.text.totalChars + others.reduce((s, o) => s + o.text.totalChars, 0);
+  const chars = active.text.totalChars + others.reduce((s, o) => s + (o.doc.length ?? o.text.totalChars), 0);
   const tokens = estimateTokens(chars);
   if (tokens > config.contextTokenLimit) {
     reasons.push({

@@ -46,8 +46,9 @@ export class StatusController implements vscode.Disposable {
       vscode.window.onDidChangeActiveTextEditor(() => this.refreshNow()),
       vscode.window.onDidChangeVisibleTextEditors(() => this.refreshSoon(150)),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length && vscode.window.activeTextEditor?.document === e.document) this.refreshSoon(TYPING_DEBOUNCE_MS);
-        else if (e.contentChanges.length) this.refreshSoon(TYPING_DEBOUNCE_MS * 2);
+        // Output channels and other non-file documents change constantly and never affect the label.
+        if (!e.contentChanges.length || !isClassifiable(e.document)) return;
+        this.refreshSoon(vscode.window.activeTextEditor?.document === e.document ? TYPING_DEBOUNCE_MS : TYPING_DEBOUNCE_MS * 2);
       }),
       vscode.workspace.onDidCloseTextDocument(() => this.refreshSoon(150)),
       store.onDidChange(() => this.refreshNow()),

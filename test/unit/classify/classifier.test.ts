@@ -131,6 +131,11 @@ describe('classifier: boilerplate, context and complexity', () => {
     assert.ok(signals(r).includes('context.large'));
   });
 
+  it('counts the full length of a document passed as a head', () => {
+    const r = classify({ active: doc('src/a.ts', 'export const a = 1;\n'), others: [{ path: 'src/b.ts', content: 'export const x = 1;\n', length: 400_000 }] });
+    assert.ok(signals(r).includes('context.large'), JSON.stringify(r.reasons));
+  });
+
   it('labels many files edited across modules complex', () => {
     const now = Date.now();
     const files = ['src/orders/a.ts', 'src/orders/b.ts', 'src/users/c.ts', 'src/catalog/d.ts', 'src/shipping/e.ts', 'src/shipping/f.ts', 'src/users/g.ts'];
