@@ -11,12 +11,12 @@ import { isSqlExplainError } from '../../core/sql/errors';
 import { changesData } from '../../core/sql/safety';
 import { statementAt } from '../../core/sql/extract';
 import type { EngineSpec, ExplainRequest, ExplainResult, ExtractedStatement, SqlErrorKind } from '../../core/sql/types';
-import { resultSummary } from '../../webview/planModel';
-import type { PlanSource, PlanViewData, PlanViewInbound, PlanViewOutbound } from '../../webview/planProtocol';
+import { resultSummary } from '../../core/sql/render';
+import type { PlanSource, PlanViewData, PlanViewInbound, PlanViewOutbound } from '../../protocol/planView';
 import type { Services } from '../services';
 import { SqlDiagnostics, toRange } from './diagnostics';
 import { PlanPanel } from './planPanel';
-import type { ExplainTarget } from './register';
+import type { ExplainTarget } from './targets';
 import { redactUrl } from './connectionUrl';
 import { readSqlSettings, withPassword, type SqlSettings } from './settings';
 
