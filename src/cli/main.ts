@@ -3,7 +3,7 @@ import { EXIT_USAGE, UserError, type CliIO } from './io';
 
 type Command = { summary: string; run: (argv: string[], io: CliIO) => Promise<number> };
 
-// Commands are required on demand (eslint.config.mjs allows exactly these): `stakes classify` never evaluates
+// Commands are required on demand (.eslint.config.mjs allows exactly these): `stakes classify` never evaluates
 // the audit pipeline, the SQL engines or the rules, let alone the SDKs, drivers and parsers they load.
 const COMMANDS: Record<string, () => Command> = {
   audit: () => (require('./commands/audit') as typeof import('./commands/audit')).command,

@@ -63,7 +63,7 @@ export interface ExplainOptions {
 export class SqlFeature implements vscode.Disposable {
   private explainer: Explainer | undefined;
   private embeddedStarted = false;
-  private readonly diagnostics = new SqlDiagnostics();
+  private readonly diagnostics: SqlDiagnostics;
   private readonly panel: PlanPanel;
   private last: LastRun | undefined;
   private runSeq = 0;
@@ -76,6 +76,7 @@ export class SqlFeature implements vscode.Disposable {
     /** Tells the CodeLens what the last explain of a statement found. */
     private readonly onExplained?: (uri: vscode.Uri, startOffset: number, summary: string) => void,
   ) {
+    this.diagnostics = new SqlDiagnostics(services.output);
     this.panel = new PlanPanel(context.extensionUri, (m) => this.onViewMessage(m), services.output);
   }
 

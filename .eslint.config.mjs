@@ -1,6 +1,7 @@
 // Lint for Stakes: typescript-eslint's recommended rules, plus the architecture of src/README.md
 // ("what each folder may import") as import boundaries and a dependency-cycle check.
-// `npm run lint`; .ci/run runs it. test/unit/architecture.test.ts checks the same boundaries
+// `npm run lint` (a dotfile, since the design card fixes the top level: `eslint --config .eslint.config.mjs`);
+// .ci/run runs it. test/unit/architecture/ checks the same boundaries
 // without ESLint, so a broken lint setup cannot hide a violation.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -9,7 +10,7 @@ import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 /**
  * Packages loaded with require() on first use, never at import time: SDKs, database drivers, PGlite,
  * parsers and the TypeScript compiler (src/README.md, "Activation is light"). Nothing else may be
- * require()d; test/unit/architecture.test.ts asserts none of them reaches dist/extension.js.
+ * require()d; test/unit/architecture/activation.test.ts asserts none reaches dist/extension.js.
  */
 const LAZY_PACKAGES = [
   '^openai(/helpers/zod)?$', '^@anthropic-ai/sdk(/helpers/zod)?$', '^@google/genai$',
