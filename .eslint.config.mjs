@@ -47,6 +47,7 @@ const zones = [
   { target: ['./src/core/rules', './src/core/sql'], from: ['./src/core/providers', './src/core/routing'],
     message: 'core/rules and core/sql are deterministic: no providers, no routing.' },
   { target: './src/core/rules', from: './src/core/sql', message: 'core/rules has its own SQL text checks (sql-text.ts, migrations.ts); it never imports core/sql.' },
+  { target: './src/core/rules', from: './src/core/classify', except: ['./text.ts'], message: 'core/rules shares only the bounded text scan (core/classify/text.ts) with the classifier.' },
   { target: './src/core/sql', from: ['./src/core/rules', './src/core/classify'], message: 'core/sql imports only the findings contract from the rest of core.' },
 
   // src/extension: the only code that imports vscode. Adapters over core; talks to webviews through src/protocol.
