@@ -60,6 +60,11 @@ const zones = [
   { target: './src/extension/rules', from: ['./src/extension/audit', './src/extension/sql', './src/extension/status'], message: 'extension/rules does not import another feature: share through src/extension/*.ts or src/core.' },
   { target: './src/extension/status', from: ['./src/extension/audit', './src/extension/sql', './src/extension/rules'], message: 'extension/status does not import another feature: share through src/extension/*.ts or src/core.' },
 
+  // The activation bundle's own files never import the heavy core (it would be bundled into dist/extension.js).
+  { target: ['./src/extension/*.ts', './src/extension/*/register.ts', './src/extension/status'],
+    from: ['./src/core/providers', './src/core/rules', './src/core/sql/engines', './src/core/sql/api.ts', './src/core/audit/pipeline.ts'],
+    message: 'Activation code never imports SDK adapters, engines, rule analyzers or the audit pipeline: a feature host loads them on first use.' },
+
   // src/webview: browser code (bundled into media/*.js). Core's pure modules and the protocol only.
   ...['extension', 'cli'].map((f) => ({
     target: folder('webview'), ...never(folder(f), `src/webview is browser code: it never imports src/${f}.`),
