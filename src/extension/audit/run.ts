@@ -22,7 +22,7 @@ import type { AuditPreview } from './preview';
 import type { ReportPanel } from './reportPanel';
 import type { ReportStore } from './reportStore';
 import { ruleHints, type RuleHintResult } from './ruleHints';
-import { openAuditSettings, readAuditSettings, readPricing, type AuditSettings } from './settings';
+import { readAuditSettings, readPricing, warnIgnoredSettings, type AuditSettings } from './settings';
 import { buildPlan, type AuditPlan, type ScopeRequest } from './targets';
 
 export interface RunOptions {
@@ -46,7 +46,6 @@ export interface AuditParts {
 
 export class AuditRunner {
   private active: { title: string; cancel: () => void } | undefined;
-  private warnedIgnored = false;
   /** Rule hits per plan, computed once (preview, estimate and run all send the same hints). */
   private readonly hintCache = new WeakMap<AuditPlan, Promise<RuleHintResult>>();
 
@@ -96,7 +95,7 @@ export class AuditRunner {
   private async auditOnce(request: ScopeRequest, options: RunOptions, used: { choice?: AuditModel }): Promise<void> {
     const { picker } = this.p;
     const settings = readAuditSettings();
-    this.warnIgnoredSettings(settings);
+    warnIgnoredSettings(settings, this.p.services.output);
     const plan = await buildPlan(request);
     const routing = picker.route(plan);
     let choice = used.choice = options.choice ?? await picker.routed(settings, routing);
@@ -241,18 +240,6 @@ export class AuditRunner {
     return s;
   }
 
-  private warnIgnoredSettings(settings: AuditSettings): void {
-    if (!settings.ignoredFromWorkspace.length || this.warnedIgnored) return;
-    this.warnedIgnored = true;
-    this.p.services.output.warn(`Untrusted workspace: ignoring ${settings.ignoredFromWorkspace.join(', ')} from the workspace settings.`);
-    void vscode.window.showWarningMessage(
-      `Stakes: this workspace is not trusted, so its settings ${settings.ignoredFromWorkspace.join(', ')} are ignored; your own settings apply.`,
-      'Manage Workspace Trust', 'Open settings',
-    ).then((b) => {
-      if (b === 'Manage Workspace Trust') void vscode.commands.executeCommand('workbench.trust.manage');
-      if (b === 'Open settings') void openAuditSettings();
-    });
-  }
 }
 
 function summaryLine(report: AuditReport, cached: boolean): string {

@@ -98,3 +98,19 @@ export function readPricing(): PricingTable {
   }
   return out;
 }
+
+let warnedIgnored = false;
+
+/** Once per session: say which workspace settings an untrusted workspace had ignored, with the way out. */
+export function warnIgnoredSettings(settings: AuditSettings, log: vscode.LogOutputChannel): void {
+  if (!settings.ignoredFromWorkspace.length || warnedIgnored) return;
+  warnedIgnored = true;
+  log.warn(`Untrusted workspace: ignoring ${settings.ignoredFromWorkspace.join(', ')} from the workspace settings.`);
+  void vscode.window.showWarningMessage(
+    `Stakes: this workspace is not trusted, so its settings ${settings.ignoredFromWorkspace.join(', ')} are ignored; your own settings apply.`,
+    'Manage Workspace Trust', 'Open settings',
+  ).then((b) => {
+    if (b === 'Manage Workspace Trust') void vscode.commands.executeCommand('workbench.trust.manage');
+    if (b === 'Open settings') void openAuditSettings();
+  });
+}
