@@ -37,7 +37,7 @@ const zones = [
   { target: './src/core/routing', from: ['./src/core/classify', './src/core/audit', './src/core/providers', './src/core/rules', './src/core/sql', './src/core/files.ts'],
     message: 'core/routing (the routing table) imports only core/labels: it is part of the activation bundle.' },
   { target: './src/core/classify', from: ['./src/core/audit', './src/core/providers', './src/core/rules', './src/core/sql', './src/core/files.ts'],
-    message: 'core/classify runs on every keystroke in the activation bundle: it imports only core/labels and core/routing.' },
+    message: 'core/classify runs on every keystroke (dist/classify.js): it imports only core/labels and core/routing.' },
   { target: './src/core/providers', from: ['./src/core/audit', './src/core/classify', './src/core/routing', './src/core/rules', './src/core/sql'],
     message: 'core/providers is one interface over the SDKs: it imports nothing else from core.' },
   { target: './src/core/audit', from: ['./src/core/rules', './src/core/sql'],
@@ -64,6 +64,9 @@ const zones = [
   { target: ['./src/extension/*.ts', './src/extension/*/register.ts', './src/extension/status'],
     from: ['./src/core/providers', './src/core/rules', './src/core/sql/engines', './src/core/sql/api.ts', './src/core/audit/pipeline.ts'],
     message: 'Activation code never imports SDK adapters, engines, rule analyzers or the audit pipeline: a feature host loads them on first use.' },
+  { target: ['./src/extension/*.ts', './src/extension/*/register.ts', './src/extension/status'],
+    from: ['./src/core/classify/index.ts', './src/core/classify/classifier.ts', './src/core/classify/features.ts', './src/core/classify/lexicon.ts', './src/core/classify/model.ts', './src/core/classify/rules.ts'],
+    message: 'Activation code takes the classifier from loadFeature(\'classify\') (dist/classify.js): the signal table and the learned model\'s features are not in the activation bundle.' },
 
   // src/webview: browser code (bundled into media/*.js). Core's pure modules and the protocol only.
   ...['extension', 'cli'].map((f) => ({

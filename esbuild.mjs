@@ -29,6 +29,8 @@ export const nodeBundles = [
   // Embedded PostgreSQL runs in a forked child process; the CJS build of PGlite is required (the ESM
   // build rewrites import.meta.url to {} in a CJS bundle). Its assets are copied by copySqlAssets().
   ['src/core/sql/engines/pglite-worker.ts', 'dist/pglite-worker.js', { alias: { '@electric-sql/pglite': './node_modules/@electric-sql/pglite/dist/index.cjs' } }],
+  // The classifier (signal table, learned model's features, lexicons), required on the first classification.
+  ['src/extension/classify/host.ts', 'dist/classify.js'],
   ['src/extension/audit/host.ts', 'dist/audit.js'],
   // SQL EXPLAIN in VS Code: engines (pg, mysql2, sql.js), advice and the plan panel, loaded on the first explain.
   ['src/extension/sql/host.ts', 'dist/sql.js'],

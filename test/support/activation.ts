@@ -31,6 +31,7 @@ export const HEAVY_INPUTS: Array<{ what: string; pattern: RegExp }> = [
   { what: 'SQL engines (core/sql/engines)', pattern: /^src\/core\/sql\/engines\// },
   { what: 'offline rule analyzers (core/rules)', pattern: /^src\/core\/rules\// },
   { what: 'the audit pipeline (core/audit)', pattern: /^src\/core\/audit\/pipeline\.ts$/ },
+  { what: 'the classifier and its learned model\'s features (dist/classify.js)', pattern: /^src\/core\/classify\/(classifier|features|lexicon|model|rules|prefilter|languages)\.ts$/ },
 ];
 
 export interface ActivationBundle {

@@ -8,10 +8,10 @@ describe('architecture: activation is light', function () {
   let bundle: ActivationBundle;
   before(async () => { bundle = await buildActivationBundle(); });
 
-  it('the check sees what the bundle holds (classifier, routing table, zod/mini)', () => {
+  it('the check sees what the bundle holds (bounded text scan, routing table, zod/mini)', () => {
     const inputs = Object.keys(bundle.inputs);
     assert.ok(inputs.includes('src/extension/extension.ts'), inputs.slice(0, 5).join(', '));
-    assert.ok(inputs.some((f) => f.startsWith('src/core/classify/')));
+    assert.ok(inputs.some((f) => f.startsWith('src/core/routing/')));
     assert.ok(inputs.some((f) => f.startsWith('node_modules/zod/')));
     assert.deepEqual(heavyInputs({ bytes: 0, inputs: { 'node_modules/openai/index.js': 1, 'src/core/sql/engines/postgres.ts': 1 } }),
       ['OpenAI SDK (node_modules/openai/index.js)', 'SQL engines (core/sql/engines) (src/core/sql/engines/postgres.ts)']);
