@@ -134,9 +134,15 @@ export default tseslint.config(
     },
   },
   {
-    // The CLI loads each command on first use, so `stakes classify` never evaluates the audit or SQL code.
+    // The CLI loads each command on first use, and a command its heavy half (audit → audit-model):
+    // esbuild.mjs makes each module required this way its own bundle (dist/cli-<name>.js), so
+    // `stakes classify` never parses the audit or SQL code and `stakes audit --offline` never the SDKs.
     files: ['src/cli/main.ts'],
     rules: { '@typescript-eslint/no-require-imports': ['error', { allow: [...LAZY_PACKAGES, '^\\./commands/[a-z-]+$'] }] },
+  },
+  {
+    files: ['src/cli/commands/*.ts'],
+    rules: { '@typescript-eslint/no-require-imports': ['error', { allow: [...LAZY_PACKAGES, '^\\./[a-z-]+$'] }] },
   },
   {
     // The rules bench compares with eslint-plugin-security (untyped), loaded only when that bench runs.

@@ -1,9 +1,11 @@
 // Builds every bundle Stakes ships. `node esbuild.mjs [--production] [--watch]`.
 // The activation bundle (dist/extension.js) must stay light: heavy features are separate
-// bundles that the extension require()s on first use (see src/extension/lazy.ts).
-// test/unit/architecture/activation.test.ts imports the options below to check the activation bundle.
+// bundles that the extension require()s on first use (see src/extension/lazy.ts). The CLI is split
+// the same way: dist/cli.js is only the command table, each command its own bundle (cliBundles()).
+// test/unit/architecture/ imports the options below to check the activation bundle and the CLI's split.
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const production = process.argv.includes('--production');
@@ -25,7 +27,6 @@ export const node = {
 /** Node bundles: [entry, outfile, extra options]. Add a feature bundle here, not a new build script. */
 export const nodeBundles = [
   ['src/extension/extension.ts', 'dist/extension.js'],
-  ['src/cli/main.ts', 'dist/cli.js', { banner: { js: '#!/usr/bin/env node' } }],
   // Embedded PostgreSQL runs in a forked child process; the CJS build of PGlite is required (the ESM
   // build rewrites import.meta.url to {} in a CJS bundle). Its assets are copied by copySqlAssets().
   ['src/core/sql/engines/pglite-worker.ts', 'dist/pglite-worker.js', { alias: { '@electric-sql/pglite': './node_modules/@electric-sql/pglite/dist/index.cjs' } }],
@@ -39,6 +40,63 @@ export const nodeBundles = [
   ['src/extension/rules/host.ts', 'dist/rules.js'],
   ['src/extension/rules/worker.ts', 'dist/rules-worker.js'],
 ];
+
+/**
+ * The CLI. `stakes` is one entry point (dist/cli.js, package.json "bin") holding only the command
+ * table; every module the CLI `require()`s by a relative path is a chunk of its own, dist/cli-<name>.js,
+ * built from that module and loaded only when it runs: each command (src/cli/main.ts's table), and the
+ * heavy half of a command (`stakes audit` requires its model half only when a model is asked for).
+ * A command added to the table gets its bundle from this alone. Static imports are bundled as usual.
+ */
+export const cliEntry = ['src/cli/main.ts', 'dist/cli.js'];
+const cliBanner = { js: '#!/usr/bin/env node' };
+
+/** A chunk's bundle name: src/cli/commands/audit-model.ts → cli-audit-model. */
+const chunkName = (file) => `cli-${path.basename(file).replace(/\.[cm]?[jt]s$/, '')}`;
+
+/** Marks each require('./relative') from src/cli as an external chunk and records its source in `found`. */
+function cliChunks(found, root) {
+  const cliDir = path.join(root, 'src', 'cli') + path.sep;
+  return {
+    name: 'stakes-cli-chunks',
+    setup(build) {
+      build.onResolve({ filter: /^\.\.?\// }, async (args) => {
+        if (args.kind !== 'require-call' || !args.importer.startsWith(cliDir)) return undefined;
+        const resolved = await build.resolve(args.path, { kind: 'import-statement', resolveDir: args.resolveDir, importer: args.importer });
+        if (resolved.errors.length) return { errors: resolved.errors };
+        // Only modules of the CLI itself are chunks; anything else is bundled where it is required.
+        if (!resolved.path.startsWith(cliDir)) return undefined;
+        const name = chunkName(resolved.path);
+        const other = [...found].find(([file, n]) => n === name && file !== resolved.path);
+        if (other) return { errors: [{ text: `two CLI chunks would both be dist/${name}.js: ${path.relative(root, other[0])} and ${path.relative(root, resolved.path)}; rename one.` }] };
+        found.set(resolved.path, name);
+        return { path: `./${name}.js`, external: true };
+      });
+    },
+  };
+}
+
+/**
+ * The CLI's bundles: dist/cli.js, then every chunk reachable from it (breadth-first, each chunk built
+ * once). `build(options)` runs one esbuild build (or creates a context) and returns what it returns;
+ * the chunks a build found are known when it resolves.
+ */
+export async function cliBundles(build, extra = {}, root = process.cwd()) {
+  const found = new Map();
+  const outputs = [];
+  const queue = [[path.join(root, cliEntry[0]), path.join(root, cliEntry[1])]];
+  const seen = new Set();
+  while (queue.length) {
+    const [entry, outfile] = queue.shift();
+    seen.add(entry);
+    const result = await build({ ...node, banner: cliBanner, ...extra, entryPoints: [entry], outfile, absWorkingDir: root, plugins: [cliChunks(found, root)] });
+    outputs.push({ entry, outfile, result });
+    for (const [file, name] of found) {
+      if (!seen.has(file) && !queue.some(([e]) => e === file)) queue.push([file, path.join(root, 'dist', `${name}.js`)]);
+    }
+  }
+  return outputs;
+}
 
 /** Webview bundles (browser, IIFE). */
 const webBundles = [
@@ -62,11 +120,20 @@ async function buildAll() {
       minify: production, logLevel: 'warning', entryPoints: [entry], outfile, ...(extra ?? {}),
     }));
   }
+  // The CLI's chunks are found while building: each context's first build names the next ones.
+  const cliContexts = [];
+  const cli = cliBundles(async (options) => {
+    const ctx = await esbuild.context(options);
+    cliContexts.push(ctx);
+    await ctx.rebuild();
+    return ctx;
+  });
   if (watch) {
-    await Promise.all(contexts.map((c) => c.watch()));
+    await cli;
+    await Promise.all([...contexts, ...cliContexts].map((c) => c.watch()));
   } else {
-    await Promise.all(contexts.map((c) => c.rebuild()));
-    await Promise.all(contexts.map((c) => c.dispose()));
+    await Promise.all([cli, ...contexts.map((c) => c.rebuild())]);
+    await Promise.all([...contexts, ...cliContexts].map((c) => c.dispose()));
   }
 }
 

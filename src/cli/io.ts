@@ -22,6 +22,14 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * True for a UserError from any bundle: each CLI command is its own bundle with its own copy of
+ * this class (esbuild.mjs, cliBundles), so the command table cannot use instanceof.
+ */
+export function isUserError(err: unknown): err is UserError {
+  return err instanceof Error && err.name === 'UserError' && typeof (err as UserError).exitCode === 'number';
+}
+
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 type WithHelp<O extends OptionsConfig> = O & { help: { type: 'boolean'; short: 'h' } };
 

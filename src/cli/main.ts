@@ -1,26 +1,40 @@
 /** `stakes`: the command line over src/core. Each command lives in src/cli/commands/<name>.ts. */
-import { EXIT_USAGE, UserError, type CliIO } from './io';
+import { enableCompileCache } from 'node:module';
+import { cacheLayout, stakesCacheDir } from '../core/cacheDir';
+import { EXIT_USAGE, isUserError, type CliIO } from './io';
 
 type Command = { summary: string; run: (argv: string[], io: CliIO) => Promise<number> };
 
-// Commands are required on demand (.eslint.config.mjs allows exactly these): `stakes classify` never evaluates
-// the audit pipeline, the SQL engines or the rules, let alone the SDKs, drivers and parsers they load.
-const COMMANDS: Record<string, () => Command> = {
-  audit: () => (require('./commands/audit') as typeof import('./commands/audit')).command,
-  classify: () => (require('./commands/classify') as typeof import('./commands/classify')).command,
-  demo: () => (require('./commands/demo') as typeof import('./commands/demo')).command,
-  explain: () => (require('./commands/explain') as typeof import('./commands/explain')).command,
+/**
+ * The command table. Each command is require()d when it runs, and esbuild.mjs makes every module
+ * required here its own bundle (dist/cli-<name>.js): dist/cli.js is only this table, and
+ * `stakes classify` never parses the audit pipeline, the SQL engines or the rules, let alone the
+ * SDKs, drivers and parsers they load. A command added here gets its bundle from this line alone.
+ */
+const COMMANDS: Record<string, { usage: string; load: () => Command }> = {
+  audit: {
+    usage: 'audit PATH... [--selection START:END] [--changes [BASE]] [--provider P] [--model ID] [--format json|sarif|markdown] [--fail-on SEVERITY] [--dry-run]   audit code with a model',
+    load: () => (require('./commands/audit') as typeof import('./commands/audit')).command,
+  },
+  classify: {
+    usage: 'classify PATH... [--open FILE]... [--edited FILE]... [--json]   label the work and recommend a model',
+    load: () => (require('./commands/classify') as typeof import('./commands/classify')).command,
+  },
+  demo: {
+    usage: 'demo [DIR]   run every check on a project (default: examples/shop-api) with no server and no key',
+    load: () => (require('./commands/demo') as typeof import('./commands/demo')).command,
+  },
+  explain: {
+    usage: 'explain (--sql SQL | FILE[:LINE]) [--db URL | --schema PATH] [--rows table=N,...] [--analyze] [--format json|text]   EXPLAIN SQL with checks and verified index suggestions',
+    load: () => (require('./commands/explain') as typeof import('./commands/explain')).command,
+  },
 };
 
-const SUMMARIES: Record<string, string> = {
-  audit: 'audit PATH... [--selection START:END] [--changes [BASE]] [--provider P] [--model ID] [--format json|sarif|markdown] [--fail-on SEVERITY] [--dry-run]   audit code with a model',
-  classify: 'classify PATH... [--open FILE]... [--edited FILE]... [--json]   label the work and recommend a model',
-  demo: 'demo [DIR]   run every check on a project (default: examples/shop-api) with no server and no key',
-  explain: 'explain (--sql SQL | FILE[:LINE]) [--db URL | --schema PATH] [--rows table=N,...] [--analyze] [--format json|text]   EXPLAIN SQL with checks and verified index suggestions',
-};
+/** The commands, in the order `stakes --help` lists them (tests and the bench read it). */
+export const COMMAND_NAMES = Object.keys(COMMANDS);
 
 export function usage(): string {
-  return ['usage: stakes <command> [options]', '', 'commands:', ...Object.keys(COMMANDS).map((c) => `  ${SUMMARIES[c] ?? c}`),
+  return ['usage: stakes <command> [options]', '', 'commands:', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`),
     '', 'Run `stakes <command> --help` for a command\'s options.'].join('\n');
 }
 
@@ -34,15 +48,16 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stdout(`${VERSION}\n`);
     return 0;
   }
-  const load = COMMANDS[name];
-  if (!load) {
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!entry) {
     io.stderr(`stakes: unknown command "${name}". Commands: ${Object.keys(COMMANDS).join(', ')}. Run \`stakes --help\`.\n`);
     return EXIT_USAGE;
   }
   try {
-    return await load().run(rest, io);
+    return await entry.load().run(rest, io);
   } catch (err) {
-    if (err instanceof UserError) {
+    // Not instanceof: the command's bundle has its own copy of UserError.
+    if (isUserError(err)) {
       io.stderr(`stakes ${name}: ${err.message}\n`);
       return err.exitCode;
     }
@@ -57,6 +72,9 @@ declare const STAKES_VERSION: string | undefined;
 const VERSION = typeof STAKES_VERSION === 'string' ? STAKES_VERSION : 'dev';
 
 if (require.main === module) {
+  // V8's compiled code for the command bundles, kept between runs: a warm `stakes` skips most of the
+  // parsing (a no-op when NODE_DISABLE_COMPILE_CACHE is set or the directory cannot be written).
+  enableCompileCache?.(cacheLayout(stakesCacheDir(process.env)).compileCache);
   const io: CliIO = {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),

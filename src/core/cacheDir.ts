@@ -1,6 +1,6 @@
 /**
  * Where Stakes keeps what it may throw away and rebuild: audit results, the spend ledger, raw model
- * answers kept for debugging, and the embedded PostgreSQL's template database. One decision for
+ * answers kept for debugging, the embedded PostgreSQL's template database, the CLI's compiled code. One decision for
  * the CLI and the extension: $STAKES_CACHE_DIR when set; otherwise the host's own place (VS Code:
  * the extension's global storage); otherwise $XDG_CACHE_HOME/stakes, else ~/.cache/stakes.
  */
@@ -28,6 +28,8 @@ export interface CacheLayout {
   rawResponses: string;
   /** The embedded PostgreSQL's template database (core/sql: the Explainer's cacheDir). */
   sql: string;
+  /** Node's compile cache for the CLI's bundles (V8 code cache; src/cli/main.ts). */
+  compileCache: string;
 }
 
 export function cacheLayout(root: string): CacheLayout {
@@ -37,5 +39,6 @@ export function cacheLayout(root: string): CacheLayout {
     spendLedger: path.join(root, 'audit-spend.json'),
     rawResponses: path.join(root, 'audit-raw'),
     sql: root,
+    compileCache: path.join(root, 'node-compile-cache'),
   };
 }

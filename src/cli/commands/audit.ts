@@ -2,25 +2,19 @@
  * `stakes audit PATH... [--selection START:END] [--changes [BASE]] [--provider P] [--model ID]
  *  [--base-url URL] [--format text|json|sarif|markdown] [--fail-on SEVERITY] [--dry-run] [--offline [--baseline FILE] [--write-baseline]]`
  * Exit 0: done (no finding at/above --fail-on); 1: a finding at/above --fail-on; 2: bad input or provider failure.
- * What is judged: ../audit-targets.ts; how the report prints: ../audit-output.ts; --offline: audit-offline.ts.
+ * What is judged: ../audit-targets.ts; how the report prints: ../audit-output.ts; --offline: audit-offline.ts;
+ * with a model: audit-model.ts, its own bundle (dist/cli-audit-model.js), loaded only then: `--offline` never
+ * parses the audit pipeline or the SDKs.
  */
 import * as path from 'node:path';
-import { SEVERITIES, type Finding, type Severity } from '../../core/audit/findings';
-import { describeChecked, describeUsage, payloadText, prepareAudit, runAudit } from '../../core/audit/pipeline';
-import { formatUsd } from '../../core/audit/cost';
-import { auditLabel, chooseAuditModel, labelTargets, type AuditModel } from '../../core/audit/route';
-import type { AuditRequest, AuditTarget, PreparedAudit } from '../../core/audit/types';
-import { cacheLayout, stakesCacheDir } from '../../core/cacheDir';
+import { SEVERITIES, type Severity } from '../../core/audit/findings';
 import { findWorkspaceRoot } from '../../core/files';
-import { isCloudProvider } from '../../core/providers/registry';
-import { ProviderError } from '../../core/providers/types';
-import { ConfigError, type StakesConfig } from '../../core/routing/config';
 import { loadConfig } from '../../core/routing/load';
-import { ruleHints } from '../../core/rules';
-import { emitReport, FORMATS, type Format, type OutputOptions } from '../audit-output';
+import { emitReport, FORMATS, type Format } from '../audit-output';
 import { changedTargets, fileTargets, splitChangesFlag } from '../audit-targets';
 import { parseCommandArgs, UserError, type CliIO } from '../io';
 import { runOfflineAudit } from './audit-offline';
+import type { ModelAuditOptions } from './audit-model';
 
 const HELP = `usage: stakes audit PATH... [options]
 
@@ -51,41 +45,16 @@ Keys: OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY (or GOOGLE_API_KEY), OPE
 Exit codes: 0 done, 1 a finding at or above --fail-on, 2 bad input or provider failure.`;
 
 const CLI_PROVIDERS = ['openai', 'anthropic', 'google', 'openai-compatible'] as const;
-type CliProvider = (typeof CLI_PROVIDERS)[number];
-/** Tried in this order when the routing table's provider for the label has no key in the environment. */
-const KEYED_FALLBACKS = ['openai', 'anthropic', 'google'] as const;
-
-const KEY_ENV: Record<CliProvider, string[]> = {
-  openai: ['OPENAI_API_KEY'],
-  anthropic: ['ANTHROPIC_API_KEY'],
-  google: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
-  'openai-compatible': ['OPENAI_COMPATIBLE_API_KEY'],
-};
-
-const keyFor = (provider: string, env: NodeJS.ProcessEnv): string | undefined =>
-  KEY_ENV[provider as CliProvider]?.map((k) => env[k]).find((v) => v && v.trim());
 
 /** Everything the command line says, checked. */
-interface AuditOptions extends OutputOptions {
+interface AuditOptions extends ModelAuditOptions {
   paths: string[];
   selection?: string;
   changes: boolean;
   base?: string;
-  provider?: CliProvider;
-  model?: string;
-  baseUrl?: string;
-  apiVersion?: string;
-  dryRun: boolean;
   offline: boolean;
   baseline?: string;
   writeBaseline: boolean;
-  localOnly: boolean;
-  timeoutSeconds: number;
-  perRunUsd?: number;
-  perDayUsd?: number;
-  maxInputTokens?: number;
-  maxOutputTokens?: number;
-  noCache: boolean;
 }
 
 function parseUsd(flag: string, value: string | undefined): number | undefined {
@@ -143,7 +112,7 @@ function parseAuditOptions(argv: string[], io: CliIO): AuditOptions | undefined 
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UserError(`--timeout ${values.timeout}: expected a number of seconds, e.g. --timeout 60.`);
   return {
     paths: positionals, selection: values.selection, changes: pre.changes, base: pre.base,
-    provider: values.provider as CliProvider | undefined, model: values.model, baseUrl: values['base-url'], apiVersion: values['api-version'],
+    provider: values.provider as ModelAuditOptions['provider'], model: values.model, baseUrl: values['base-url'], apiVersion: values['api-version'],
     format, output: values.output, failOn, dryRun: values['dry-run'] ?? false, offline: values.offline ?? false,
     baseline: values.baseline, writeBaseline: values['write-baseline'] ?? false, localOnly: values['local-only'] ?? false, timeoutSeconds,
     perRunUsd: parseUsd('--max-run-usd', values['max-run-usd']),
@@ -152,85 +121,6 @@ function parseAuditOptions(argv: string[], io: CliIO): AuditOptions | undefined 
     maxOutputTokens: parseTokens('--max-output-tokens', values['max-output-tokens'], 256),
     noCache: values['no-cache'] ?? false,
   };
-}
-
-/** Provider and model for these targets: the core's routing decision with the CLI's knobs and environment keys. */
-function chooseModel(targets: AuditTarget[], config: StakesConfig, o: AuditOptions, env: NodeJS.ProcessEnv): AuditModel {
-  try {
-    return chooseAuditModel({
-      config, label: auditLabel(labelTargets(targets, config)).label, provider: o.provider, model: o.model,
-      knobs: { provider: '--provider', model: '--model' }, fallbacks: KEYED_FALLBACKS, hasKey: (p) => keyFor(p, env) !== undefined,
-    });
-  } catch (e) {
-    if (e instanceof ConfigError) throw new UserError(`${e.message}\nPick a model with --model.`);
-    throw e;
-  }
-}
-
-function estimateLine(prepared: PreparedAudit): string {
-  const e = prepared.estimate;
-  return `${prepared.model.provider} ${prepared.model.id}: about ${e.inputTokens.toLocaleString('en-US')} input tokens, ` +
-    `estimated ${formatUsd(e.costUsd)} (at most ${formatUsd(e.maxCostUsd)} with ${e.maxOutputTokens} output tokens)` +
-    (e.note ? `; ${e.note}` : '');
-}
-
-/** --dry-run: the exact payload on stdout, what would happen on stderr; nothing is sent. */
-function dryRun(request: AuditRequest, choice: AuditModel, io: CliIO): number {
-  const prepared = prepareAudit(request);
-  io.stdout(payloadText(prepared));
-  io.stderr(`stakes audit: dry run, nothing sent. ${describeChecked(prepared)}\n`);
-  io.stderr(`stakes audit: model ${choice.model} because ${choice.why}. ${estimateLine(prepared)}\n`);
-  for (const e of prepared.excluded) io.stderr(`stakes audit: not sent: ${e.path}: ${e.reason}\n`);
-  if (request.localOnly && isCloudProvider(request.provider, request.settings)) {
-    io.stderr(`stakes audit: --local-only would refuse ${request.provider}${request.settings?.baseUrl ? ` at ${request.settings.baseUrl}` : ''}: a real run sends nothing.\n`);
-  }
-  if (prepared.redactions.length) io.stderr(`stakes audit: ${prepared.redactions.length} secret(s) replaced by placeholders: ${prepared.redactions.map((r) => `${r.file}:${r.line} (${r.kind})`).join(', ')}\n`);
-  return 0;
-}
-
-/** The audit with a model: rule hints, routing, then --dry-run or the real call with cache, budget and timeout. */
-async function modelAudit(targets: AuditTarget[], config: StakesConfig, o: AuditOptions, io: CliIO): Promise<number> {
-  let hints: Finding[] = [];
-  try {
-    hints = await ruleHints(targets.map((t) => ({ path: t.path, text: t.content })));
-  } catch (e) {
-    io.stderr(`stakes audit: the deterministic rules failed (${(e as Error).message}); auditing without rule hints.\n`);
-  }
-  const choice = chooseModel(targets, config, o, io.env);
-  const request: AuditRequest = {
-    targets, provider: choice.provider, model: choice.model, hints,
-    settings: {
-      apiKey: keyFor(choice.provider, io.env),
-      baseUrl: o.baseUrl ?? (choice.provider === 'openai-compatible' ? io.env.OPENAI_COMPATIBLE_BASE_URL : undefined),
-      apiVersion: o.apiVersion,
-    },
-    localOnly: o.localOnly,
-    maxInputTokens: o.maxInputTokens,
-    maxOutputTokens: o.maxOutputTokens,
-  };
-  if (o.dryRun) return dryRun(request, choice, io);
-  if (choice.provider !== 'openai-compatible' && !request.settings?.apiKey) {
-    throw new UserError(`no API key for ${choice.provider}: set ${KEY_ENV[choice.provider as CliProvider].join(' or ')}, pick another --provider, ` +
-      'or use --dry-run to see what would be sent.');
-  }
-  const cache = cacheLayout(stakesCacheDir(io.env));
-  const run = await runAudit(request, {
-    timeoutMs: o.timeoutSeconds * 1000,
-    cacheDir: o.noCache ? undefined : cache.auditResults,
-    ledgerPath: cache.spendLedger,
-    budget: { perRunUsd: o.perRunUsd, perDayUsd: o.perDayUsd },
-    rawResponseDir: cache.rawResponses,
-  });
-  const extra = [
-    run.cached ? 'Served from the cache (code, scope, model and prompt unchanged): no call was made.' : `Usage: ${describeUsage(run.report)}.`,
-    `Model ${choice.model} because ${choice.why}.`,
-    ...(run.prepared.estimate.costUsd === null ? [`Cost unknown: ${run.prepared.estimate.note}.`] : []),
-    ...run.prepared.excluded.map((e) => `Not sent: ${e.path}: ${e.reason}.`),
-    ...(run.prepared.redactions.length ? [`${run.prepared.redactions.length} secret(s) were replaced by placeholders before sending.`] : []),
-    ...(run.droppedOutsideScope ? [`${run.droppedOutsideScope} finding(s) on lines outside the audited scope were dropped.`] : []),
-    ...(run.repaired ? [`The first answer did not match the schema and was repaired; it is kept in ${run.rawResponsePath}.`] : []),
-  ];
-  return emitReport(run.report, run.checkedDescription, extra, o, io);
 }
 
 export const command = {
@@ -256,11 +146,7 @@ export const command = {
       return emitReport(offline.report, offline.checked, offline.extra, o, io);
     }
     if (o.baseline !== undefined || o.writeBaseline) throw new UserError('--baseline and --write-baseline apply to the deterministic rules: add --offline.');
-    try {
-      return await modelAudit(found.targets, loaded.config, o, io);
-    } catch (e) {
-      if (e instanceof ProviderError) throw new UserError(e.message);
-      throw e;
-    }
+    const { modelAudit } = require('./audit-model') as typeof import('./audit-model');
+    return modelAudit(found.targets, loaded.config, o, io);
   },
 };

@@ -117,7 +117,7 @@ describe('architecture: each decision once, in core', () => {
     const callers = sources().filter((f) => /\brunnableModel\(/.test(f.text) && f.file !== 'src/core/routing/config.ts').map((f) => f.file);
     assert.deepEqual(callers, ['src/core/audit/route.ts']);
     assert.deepEqual(adapters.filter((f) => /\bauditLabel\(/.test(f.text) || /\bchooseAuditModel\(/.test(f.text)).map((f) => f.file).sort(),
-      ['src/cli/commands/audit.ts', 'src/extension/audit/modelPicker.ts']);
+      ['src/cli/commands/audit-model.ts', 'src/extension/audit/modelPicker.ts']);
   });
 
   it('only core/cacheDir.ts reads STAKES_CACHE_DIR or XDG_CACHE_HOME', () => {

@@ -24,6 +24,6 @@ describe('cache directory (core/cacheDir.ts: one decision for the CLI and the ex
 
   it('lays out what lives there', () => {
     const l = cacheLayout('/c');
-    assert.deepEqual(l, { root: '/c', auditResults: path.join('/c', 'audit-cache'), spendLedger: path.join('/c', 'audit-spend.json'), rawResponses: path.join('/c', 'audit-raw'), sql: '/c' });
+    assert.deepEqual(l, { root: '/c', auditResults: path.join('/c', 'audit-cache'), spendLedger: path.join('/c', 'audit-spend.json'), rawResponses: path.join('/c', 'audit-raw'), sql: '/c', compileCache: path.join('/c', 'node-compile-cache') });
   });
 });
