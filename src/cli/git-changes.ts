@@ -4,6 +4,7 @@
  * files, which git diff does not show but which are certainly "changes".
  */
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from './io';
 
@@ -24,6 +25,14 @@ export function gitRoot(cwd: string): string {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError('--changes needs git, which is not on PATH.');
     throw new UserError(`--changes: ${cwd} is not inside a git repository. Audit files without --changes, or run it inside the repository.`);
+  }
+}
+
+/** The nearest directory at or above `dir` holding `.git` (a directory, or a file in worktrees and submodules). */
+function repositoryTop(dir: string): string | undefined {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, '.git'))) return d;
+    if (path.dirname(d) === d) return undefined;
   }
 }
 
@@ -71,8 +80,10 @@ export function gitChanges(root: string, paths: string[], base?: string): GitCha
  * Used for the `complex` signal, so it never fails a command.
  */
 export function uncommittedFiles(dir: string): string[] {
+  // The repository's top is found on disk: outside a repository no git runs at all, inside one only `git status`.
+  const top = repositoryTop(dir);
+  if (!top) return [];
   try {
-    const top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     const out = execFileSync('git', ['status', '--porcelain', '-z', '--untracked-files=normal'], { cwd: top, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 });
     const entries = out.split('\0');
     const files: string[] = [];
