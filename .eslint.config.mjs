@@ -154,7 +154,7 @@ export default tseslint.config(
     languageOptions: {
       globals: {
         process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly',
-        Buffer: 'readonly', fetch: 'readonly', AbortSignal: 'readonly', AbortController: 'readonly',
+        Buffer: 'readonly', fetch: 'readonly', AbortSignal: 'readonly', AbortController: 'readonly', WebAssembly: 'readonly', Blob: 'readonly',
       },
     },
   },

@@ -4,7 +4,8 @@
 // the same way: dist/cli.js is only the command table, each command its own bundle (cliBundles()).
 // test/unit/architecture/ imports the options below to check the activation bundle and the CLI's split.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -104,11 +105,10 @@ const webBundles = [
   ['src/webview/auditReport.ts', 'media/auditReport.js'],
 ];
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await buildAll();
 
 async function buildAll() {
   mkdirSync('dist', { recursive: true });
-  copySqlAssets();
+  const sqlAssets = copySqlAssets();
   copyRulesAssets();
   const contexts = [];
   for (const [entry, outfile, extra] of nodeBundles) {
@@ -129,22 +129,64 @@ async function buildAll() {
     return ctx;
   });
   if (watch) {
-    await cli;
+    await Promise.all([cli, sqlAssets]);
     await Promise.all([...contexts, ...cliContexts].map((c) => c.watch()));
   } else {
-    await Promise.all([cli, ...contexts.map((c) => c.rebuild())]);
+    await Promise.all([cli, sqlAssets, ...contexts.map((c) => c.rebuild())]);
     await Promise.all([...contexts, ...cliContexts].map((c) => c.dispose()));
   }
 }
 
-/** PGlite's wasm, data and contrib tarballs → media/pglite/ (gitignored); sql.js's wasm → dist/. */
-function copySqlAssets() {
+/**
+ * PGlite's wasm, data and contrib tarballs → media/pglite/ (gitignored), with an initialised data
+ * directory (ensurePgliteTemplate); sql.js's wasm → dist/.
+ */
+async function copySqlAssets() {
   const pglite = 'node_modules/@electric-sql/pglite/dist';
   mkdirSync('media/pglite', { recursive: true });
   for (const f of readdirSync(pglite)) {
-    if (f === 'pglite.wasm' || f === 'pglite.data' || f === 'initdb.wasm' || f.endsWith('.tar.gz')) copyIfChanged(`${pglite}/${f}`, `media/pglite/${f}`);
+    if (f === 'pglite.wasm' || f === 'pglite.data' || f.endsWith('.tar.gz')) copyIfChanged(`${pglite}/${f}`, `media/pglite/${f}`);
   }
+  // initdb.wasm runs here, at build time, never on a user's machine.
+  rmSync('media/pglite/initdb.wasm', { force: true });
   copyIfChanged('node_modules/sql.js/dist/sql-wasm.wasm', 'dist/sql-wasm.wasm');
+  await ensurePgliteTemplate(pglite);
+}
+
+/** What the template was made with; the worker keys its caches by this file's content. */
+const TEMPLATE_STAMP = 'media/pglite/template.json';
+const TEMPLATE_DIR = 'media/pglite/template';
+
+/**
+ * An initialised PostgreSQL data directory → media/pglite/template/, made once per PGlite version:
+ * initdb takes 2–7 s and 600+ MB, which no user's first start should pay. WAL segments of 1 MB
+ * (initdb's default is 16 MB) keep the directory, which every engine start copies, at ~30 MB.
+ */
+async function ensurePgliteTemplate(pglite) {
+  const version = JSON.parse(readFileSync('node_modules/@electric-sql/pglite/package.json', 'utf8')).version;
+  const initdbArgs = ['--wal-segsize=1'];
+  const stamp = JSON.stringify({ pglite: version, initdb: initdbArgs }, null, 1) + '\n';
+  if (existsSync(`${TEMPLATE_DIR}/PG_VERSION`) && existsSync(TEMPLATE_STAMP) && readFileSync(TEMPLATE_STAMP, 'utf8') === stamp) return;
+  const started = Date.now();
+  const { PGlite } = createRequire(import.meta.url)(`./${pglite}/index.cjs`);
+  const partial = `${TEMPLATE_DIR}.partial-${process.pid}`;
+  rmSync(partial, { recursive: true, force: true });
+  rmSync(TEMPLATE_STAMP, { force: true });
+  const read = (f) => readFileSync(`${pglite}/${f}`);
+  const db = await PGlite.create({
+    dataDir: path.resolve(partial),
+    pgliteWasmModule: await WebAssembly.compile(read('pglite.wasm')),
+    initdbWasmModule: await WebAssembly.compile(read('initdb.wasm')),
+    fsBundle: new Blob([read('pglite.data')]),
+    initDbStartParams: initdbArgs,
+  });
+  await db.exec('CHECKPOINT');
+  await db.close();
+  rmSync(`${partial}/postmaster.pid`, { force: true });
+  rmSync(TEMPLATE_DIR, { recursive: true, force: true });
+  renameSync(partial, TEMPLATE_DIR);
+  writeFileSync(TEMPLATE_STAMP, stamp);
+  console.log(`esbuild.mjs: PGlite ${version} data directory initialised in ${((Date.now() - started) / 1000).toFixed(1)} s → ${TEMPLATE_DIR}/`);
 }
 
 /** web-tree-sitter's runtime and the Python and Go grammars → dist/, next to every bundle that runs the rules. */
@@ -158,3 +200,6 @@ function copyIfChanged(from, to) {
   if (existsSync(to) && statSync(to).size === statSync(from).size && statSync(to).mtimeMs >= statSync(from).mtimeMs) return;
   copyFileSync(from, to);
 }
+
+// Last: everything above (consts included) is initialised before a build starts.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await buildAll();

@@ -208,7 +208,7 @@ function renderResult(data: PlanViewData): void {
           h('pre', { class: 'sql small' }, s.sqlPreview))))));
   }
   if (r.schema) {
-    root.append(h('p', { class: 'muted footer' }, `Schema: ${r.schema.files.length} file(s) (${r.schema.layout}), ${r.schema.statementsRun} statements in ${formatMs(r.schema.loadMs)}.`,
+    root.append(h('p', { class: 'muted footer' }, `Schema: ${r.schema.files.length} file(s) (${r.schema.layout}), ${r.schema.statementsRun} statements ${r.schema.fromCache ? '(database reused from the cache: the migrations are unchanged)' : `in ${formatMs(r.schema.loadMs)}`}.`,
       ` Timings: start ${formatMs(r.timings.startMs)}, schema ${formatMs(r.timings.schemaMs)}, explain ${formatMs(r.timings.explainMs)}, index advice ${formatMs(r.timings.adviseMs)}.`));
   } else {
     root.append(h('p', { class: 'muted footer' }, `Timings: connect ${formatMs(r.timings.startMs)}, explain ${formatMs(r.timings.explainMs)}, index advice ${formatMs(r.timings.adviseMs)}.`));

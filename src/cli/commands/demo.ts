@@ -23,7 +23,7 @@ Runs every check that needs no server and no API key on DIR (default: examples/s
   1. labels every file and recommends a model, with the main reason;
   2. runs the offline audit rules (no key, no network);
   3. EXPLAINs the SQL found in the code on an embedded PostgreSQL loaded from DIR's migrations
-     (skip with --no-sql; the first run builds a template database, ~5 s).
+     (skip with --no-sql; the first run loads the migrations, later runs reuse the database).
 For an AI audit, see \`stakes audit --help\`.`;
 
 export const command = {

@@ -85,7 +85,7 @@ export function renderFinding(f: SqlFinding): string[] {
 export function renderWorkspace(rep: WorkspaceExplainReport, relative: (file: string) => string): string {
   const out: string[] = [];
   if (rep.schema) {
-    out.push(`Schema: ${rep.schema.files.length} file(s) (${rep.schema.layout}), ${rep.schema.statementsRun} statements, ${rep.schema.skipped.length} skipped`);
+    out.push(`Schema: ${rep.schema.files.length} file(s) (${rep.schema.layout}), ${rep.schema.statementsRun} statements, ${rep.schema.skipped.length} skipped${rep.schema.fromCache ? ' (database reused from the cache: migrations unchanged)' : ''}`);
     for (const s of rep.schema.skipped.slice(0, 5)) out.push(`  skipped ${relative(s.file)}:${s.line + 1} (${s.kind}): ${s.reason}`);
   }
   let clean = 0;

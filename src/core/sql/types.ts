@@ -276,7 +276,10 @@ export interface SchemaLoadReport {
   layout: string;
   statementsRun: number;
   skipped: SkippedStatement[];
+  /** Time the statements took (0 when the database came from the cache). */
   loadMs: number;
+  /** The migrated database was reused from the cache (same migrations, same engine): nothing ran. */
+  fromCache?: boolean;
 }
 
 export interface ExplainTimings {

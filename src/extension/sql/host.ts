@@ -240,7 +240,7 @@ export class SqlFeature implements vscode.Disposable {
 
   private async runWithProgress<T>(s: SqlSettings, work: () => Promise<T>): Promise<T> {
     const title = s.kind === 'embedded' && !this.embeddedStarted
-      ? 'Starting embedded PostgreSQL (first run builds a template, ~3 s)'
+      ? 'Starting embedded PostgreSQL (after a migration changes, the first start runs them)'
       : `Stakes: explaining SQL on ${this.engineText(s)}`;
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) =>
       new Promise<T>((resolve, reject) => {

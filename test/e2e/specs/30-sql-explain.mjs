@@ -31,7 +31,7 @@ async function explainStatusQuery(ui, timeout = 60_000, { firstStart = false } =
   if (firstStart) {
     // The first explain starts the engine behind a cancellable progress notification.
     const toast = await ui.waitNotification(/Starting embedded PostgreSQL/, { timeout: 15_000 });
-    expect(/first run builds a template/.test(toast), `the start-up notification does not say why it takes time: ${toast}`);
+    expect(/first start runs them/.test(toast), `the start-up notification does not say why it takes time: ${toast}`);
     await ui.screenshot('starting-embedded');
   }
   await ui.waitTab('SQL plan', { timeout });

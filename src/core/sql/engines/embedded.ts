@@ -1,4 +1,9 @@
-/** The embedded engine: a PGlite child process loaded with the workspace schema, assumed table sizes applied per plan. */
+/**
+ * The embedded engine: a PGlite child process loaded with the workspace schema, assumed table sizes
+ * applied per plan. The migrated database is kept per schema key (pglite-store.ts): with unchanged
+ * migrations the engine starts from it and runs nothing; any change to a migration changes the key.
+ */
+import { createHash } from 'node:crypto';
 import { PgEngine } from './pg-engine';
 import { PgliteProcess, type PgliteProcessOptions } from './pglite';
 import { AssumedSizes } from './assumed-sizes';
@@ -14,15 +19,32 @@ export interface EmbeddedEngine {
   startMs: number;
 }
 
+/**
+ * What a cached database is kept under: the schema's files and contents (its fingerprint) and how
+ * they are loaded. A new loading rule must change LOADER, or old databases would be reused.
+ */
+const LOADER = 'execMany-v1';
+
+export function schemaKey(schema: LoadedSchema): string {
+  return createHash('sha256').update(`${LOADER}\0${schema.fingerprint}\0${schema.extensions.join(',')}`).digest('hex').slice(0, 24);
+}
+
 export async function startEmbedded(
   opts: Omit<PgliteProcessOptions, 'extensions'>, schema: LoadedSchema, rows: Record<string, number>, defaultRows: number,
 ): Promise<EmbeddedEngine> {
   const t0 = Date.now();
-  const proc = await PgliteProcess.start({ ...opts, extensions: schema.extensions });
+  const key = schemaKey(schema);
+  const proc = await PgliteProcess.start({ ...opts, extensions: schema.extensions, schemaKey: key });
   const startMs = Date.now() - t0;
   let report: SchemaLoadReport;
   try {
-    report = await loadInto(proc, schema);
+    const cached = proc.startInfo?.cachedReport as SchemaLoadReport | undefined;
+    if (cached) {
+      report = { ...cached, loadMs: 0, fromCache: true };
+    } else {
+      report = await loadInto(proc, schema);
+      if (schema.statements.length) await proc.saveSchema(key, report);
+    }
   } catch (e) {
     await proc.close();
     throw e;

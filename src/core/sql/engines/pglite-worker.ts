@@ -1,36 +1,53 @@
 /**
- * Entry point of dist/pglite-worker.js: embedded PostgreSQL (PGlite, ~300–700 MB) in its own process,
- * so the extension host and the CLI never carry its memory. Talks to pglite.ts over IPC:
+ * Entry point of dist/pglite-worker.js: embedded PostgreSQL (PGlite) in its own process, so the
+ * extension host and the CLI never carry its memory. Talks to pglite.ts over IPC:
  *   parent → { id, method, params }   child → { id, ok, result | error }
  * Assets are loaded explicitly from the assets directory (never resolved through import.meta/URLs:
  * install paths containing '#' or '%' break that).
+ *
+ * Storage (pglite-store.ts): every session runs on its own copy of a data directory on disk, never
+ * in memory, so the dead pages the assumed table sizes write cost disk, not RAM. The copy is of the
+ * workspace's migrated database when the cache has it (the schema loads once per fingerprint), else
+ * of the initialised template built with the assets (initdb never runs on a user's machine).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { PgliteStore, type CachedSchema, type SessionSource } from './pglite-store';
 
 interface InitParams {
   assetsDir: string;
   cacheDir: string;
   extensions: string[];
+  /** The schema's cache key (embedded.ts); absent: start from the template, cache nothing. */
+  schemaKey?: string;
 }
 
 interface WireError { message: string; code?: string; position?: number; detail?: string; hint?: string }
 
 type PGliteType = import('@electric-sql/pglite').PGlite;
 let db: PGliteType | undefined;
+let store: PgliteStore | undefined;
+let session: string | undefined;
+/** The spare copy being made for the next start (pglite-store.ts); closing waits for it. */
+let spare: Promise<void> | undefined;
 
 const loadPglite = (): typeof import('@electric-sql/pglite') => require('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
 
-async function assets(dir: string): Promise<{ pgliteWasmModule: WebAssembly.Module; initdbWasmModule: WebAssembly.Module; fsBundle: Blob }> {
-  const read = (f: string): Uint8Array<ArrayBuffer> => {
-    const p = path.join(dir, f);
-    if (!fs.existsSync(p)) throw new Error(`PGlite asset missing: ${p}. Rebuild with \`node esbuild.mjs\` (it copies the assets into media/pglite/).`);
-    const b = fs.readFileSync(p);
-    return new Uint8Array(b.buffer as ArrayBuffer, b.byteOffset, b.byteLength);
-  };
-  const [pgliteWasmModule, initdbWasmModule] = await Promise.all([WebAssembly.compile(read('pglite.wasm')), WebAssembly.compile(read('initdb.wasm'))]);
-  return { pgliteWasmModule, initdbWasmModule, fsBundle: new Blob([read('pglite.data')]) };
+/**
+ * PGlite's memory, against its defaults: shared_buffers 16 MB instead of 128 MB, which PostgreSQL
+ * touches whole at start (RSS ~285 → ~170 MB). The planner never reads shared_buffers (its cache
+ * assumption is effective_cache_size, unchanged), so plans are the same.
+ */
+const MEMORY_SETTINGS = ['-c', 'shared_buffers=16MB'];
+/** How long closing waits for a spare copy to finish (the parent kills the process after 5 s). */
+const SPARE_WAIT_MS = 4000;
+
+function readAsset(dir: string, f: string): Uint8Array<ArrayBuffer> {
+  const p = path.join(dir, f);
+  if (!fs.existsSync(p)) throw new Error(`PGlite asset missing: ${p}. Rebuild with \`node esbuild.mjs\` (it copies the assets into media/pglite/).`);
+  const b = fs.readFileSync(p);
+  return new Uint8Array(b.buffer as ArrayBuffer, b.byteOffset, b.byteLength);
 }
 
 function extensionsFor(names: string[], dir: string): Record<string, { name: string; setup: () => Promise<{ bundlePath: URL }> }> {
@@ -43,35 +60,50 @@ function extensionsFor(names: string[], dir: string): Record<string, { name: str
   return out;
 }
 
-/**
- * An initialised data directory, made once per PGlite version (initdb takes seconds) and kept as a
- * tarball in the cache; each session loads it into memory (no disk I/O per statement).
- */
-async function ensureTemplate(p: InitParams, a: Awaited<ReturnType<typeof assets>>): Promise<{ file: string; created: boolean }> {
-  const { PGlite } = loadPglite();
-  const versionTag = fs.statSync(path.join(p.assetsDir, 'pglite.wasm')).size;
-  const file = path.join(p.cacheDir, `pglite-template-${versionTag}.tar`);
-  if (fs.existsSync(file)) return { file, created: false };
-  fs.mkdirSync(p.cacheDir, { recursive: true });
-  const made = await PGlite.create({ ...a });
-  const dump = await made.dumpDataDir('none');
-  await made.close();
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
-  // Atomic: a concurrent first start either sees no template or a complete one.
-  fs.renameSync(tmp, file);
-  return { file, created: true };
-}
-
 async function init(p: InitParams): Promise<unknown> {
   const t0 = Date.now();
-  const a = await assets(p.assetsDir);
-  const template = await ensureTemplate(p, a);
-  const t1 = Date.now();
   const { PGlite } = loadPglite();
-  db = await PGlite.create({ loadDataDir: new Blob([fs.readFileSync(template.file)]), ...a, extensions: extensionsFor(p.extensions, p.assetsDir), relaxedDurability: true });
+  store = new PgliteStore(p.cacheDir, p.assetsDir);
+  const compiled = WebAssembly.compile(readAsset(p.assetsDir, 'pglite.wasm'));
+  // The copy (I/O, libuv's pool) runs while the wasm compiles (CPU).
+  const cached: CachedSchema | undefined = p.schemaKey ? store.cachedSchema(p.schemaKey) : undefined;
+  const source = cached ? store.schemaSource(cached) : store.templateSource();
+  const started = await store.newSession(source);
+  session = started.dir;
+  const pgliteWasmModule = await compiled;
+  const t1 = Date.now();
+  db = await PGlite.create({
+    dataDir: session,
+    pgliteWasmModule,
+    fsBundle: new Blob([readAsset(p.assetsDir, 'pglite.data')]),
+    extensions: extensionsFor(p.extensions, p.assetsDir),
+    relaxedDurability: true,
+    startParams: [...PGlite.defaultStartParams, ...MEMORY_SETTINGS],
+  });
   const v = await db.query<{ v: string }>('SELECT version() AS v');
-  return { templateCreated: template.created, templateMs: t1 - t0, openMs: Date.now() - t1, version: v.rows[0]?.v ?? '' };
+  // The next start from the same source takes a spare; a schema not cached yet gets one when it is saved.
+  prepareSpare(source);
+  return {
+    copyMs: t1 - t0, openMs: Date.now() - t1, version: v.rows[0]?.v ?? '', session, fromSpare: started.fromSpare,
+    ...(cached ? { cachedReport: cached.report } : {}),
+  };
+}
+
+function prepareSpare(source: SessionSource): void {
+  const previous = spare ?? Promise.resolve();
+  spare = previous.then(() => store?.prepareSpare(source));
+}
+
+/** Keeps this session's database (the migrations just run) for the next start with the same key. */
+async function saveSchema(p: { key: string; report: unknown }): Promise<unknown> {
+  if (!db || !store || !session) throw new Error('PGlite is not initialised');
+  const t0 = Date.now();
+  // Every change on disk, so the copy is a consistent database (nothing else runs meanwhile: requests are serialized).
+  await db.exec('CHECKPOINT');
+  const saved = await store.saveSchema(p.key, session, p.report);
+  const cached = store.cachedSchema(p.key);
+  if (cached) prepareSpare(store.schemaSource(cached));
+  return { saved, saveMs: Date.now() - t0 };
 }
 
 async function query(sql: string): Promise<unknown> {
@@ -108,6 +140,18 @@ function wireError(e: unknown): WireError {
   };
 }
 
+/**
+ * Closes PGlite and removes the session's directory (the parent removes it too if this process is
+ * killed). A spare still being copied is finished first, so that the next start can take it.
+ */
+async function shutdown(): Promise<void> {
+  await Promise.race([spare, new Promise((r) => setTimeout(r, SPARE_WAIT_MS))]);
+  await db?.close().catch(() => undefined);
+  db = undefined;
+  if (session) fs.rmSync(session, { recursive: true, force: true });
+  session = undefined;
+}
+
 let chain: Promise<unknown> = Promise.resolve();
 
 process.on('message', (msg: { id: number; method: string; params: unknown }) => {
@@ -118,10 +162,10 @@ process.on('message', (msg: { id: number; method: string; params: unknown }) => 
       if (msg.method === 'init') result = await init(msg.params as InitParams);
       else if (msg.method === 'query') result = await query(msg.params as string);
       else if (msg.method === 'execMany') result = await execMany(msg.params as string[]);
+      else if (msg.method === 'saveSchema') result = await saveSchema(msg.params as { key: string; report: unknown });
       else if (msg.method === 'memory') result = process.memoryUsage();
       else if (msg.method === 'close') {
-        await db?.close();
-        db = undefined;
+        await shutdown();
         result = true;
       } else throw new Error(`unknown method ${msg.method}`);
       process.send?.({ id: msg.id, ok: true, result });
@@ -134,7 +178,7 @@ process.on('message', (msg: { id: number; method: string; params: unknown }) => 
 
 process.on('disconnect', () => {
   // Parent went away: do not linger holding hundreds of MB.
-  void db?.close().finally(() => process.exit(0));
+  void shutdown().finally(() => process.exit(0));
   setTimeout(() => process.exit(0), 2000).unref();
 });
 

@@ -1,7 +1,8 @@
 /**
  * The embedded engine's parent side: forks dist/pglite-worker.js (in VS Code with process.execPath +
- * ELECTRON_RUN_AS_NODE=1), talks to it with request ids and timeouts, kills it when idle or closed,
- * The session's data lives in the child's memory: nothing to clean up on disk when it exits.
+ * ELECTRON_RUN_AS_NODE=1), talks to it with request ids and timeouts, kills it when idle or closed.
+ * The child runs on its own copy of a data directory (pglite-store.ts), which it removes when it
+ * closes; when it is killed instead, the parent removes it.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -18,15 +19,23 @@ export interface PgliteProcessOptions {
   idleTimeoutMs?: number;
   requestTimeoutMs?: number;
   extensions: string[];
+  /** Start from the database cached under this key when there is one (embedded.ts). */
+  schemaKey?: string;
   log?: (line: string) => void;
 }
 
 export interface PgliteStartInfo {
-  templateCreated: boolean;
-  templateMs: number;
+  /** Copying the data directory the session runs on. */
+  copyMs: number;
   openMs: number;
   version: string;
   forkMs: number;
+  /** The session's data directory (removed when the process stops). */
+  session: string;
+  /** It was a spare copy made ahead, taken by a rename (no copy at start). */
+  fromSpare: boolean;
+  /** Set when the session started from the cached database of `schemaKey`: its load report. */
+  cachedReport?: unknown;
 }
 
 interface Pending { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout; method: string }
@@ -98,15 +107,19 @@ export class PgliteProcess implements PgSession {
     child.on('error', (e) => this.handleExit(null, null, e));
     const info = await this.request('init', {
       assetsDir, cacheDir: this.opts.cacheDir, extensions: this.opts.extensions,
+      ...(this.opts.schemaKey ? { schemaKey: this.opts.schemaKey } : {}),
     }, Math.max(this.opts.requestTimeoutMs ?? 60_000, 120_000)) as Omit<PgliteStartInfo, 'forkMs'>;
     this.startInfo = { ...info, forkMs: Date.now() - t0 };
-    this.opts.log?.(`embedded PostgreSQL ready in ${Date.now() - t0} ms${info.templateCreated ? ' (first start: data directory initialised)' : ''}`);
+    this.opts.log?.(`embedded PostgreSQL ready in ${Date.now() - t0} ms${info.cachedReport ? ' (migrated database from the cache)' : ''}`);
   }
 
   private handleExit(code: number | null, signal: NodeJS.Signals | null, err?: Error): void {
     if (this.exited) return;
     this.exited = true;
     clearTimeout(this.idleTimer);
+    // A killed child could not remove its copy of the database.
+    const session = this.startInfo?.session;
+    if (session) void fs.promises.rm(session, { recursive: true, force: true }).catch(() => undefined);
     const why = err ? err.message : `exit code ${code ?? '?'}${signal ? `, signal ${signal}` : ''}`;
     const tail = this.stderrTail.trim() ? ` Last output: ${this.stderrTail.trim().split('\n').slice(-3).join(' | ')}` : '';
     for (const [id, p] of this.pending) {
@@ -159,6 +172,11 @@ export class PgliteProcess implements PgSession {
 
   async execMany(statements: string[]): Promise<Array<PgDbError | null>> {
     return (await this.request('execMany', statements, Math.max(this.opts.requestTimeoutMs ?? 60_000, 180_000))) as Array<PgDbError | null>;
+  }
+
+  /** Keeps the session's database (the schema just loaded) in the cache under `key`, with its load report. */
+  async saveSchema(key: string, report: unknown): Promise<{ saved: boolean; saveMs: number }> {
+    return (await this.request('saveSchema', { key, report }, Math.max(this.opts.requestTimeoutMs ?? 60_000, 120_000))) as { saved: boolean; saveMs: number };
   }
 
   async memory(): Promise<NodeJS.MemoryUsage> {

@@ -1,0 +1,259 @@
+/**
+ * The embedded engine's databases on disk (used by pglite-worker.ts, in the engine's process):
+ *
+ *   <cacheDir>/pglite/<tag>/schemas/<key>/   a migrated data directory, one per schema key (the
+ *                                            migrations' fingerprint), with its load report
+ *                                            (stakes-schema.json); the 4 most recently used are kept
+ *   <cacheDir>/pglite/<tag>/sessions/<pid>/  the running engine's own copy, removed when it stops
+ *   <cacheDir>/pglite/<tag>/spares/<source>/ a copy made ahead (of a cached schema or the template)
+ *                                            that the next start takes by renaming it: copying
+ *                                            ~1,000–2,000 files is the slowest part of a start on
+ *                                            a busy disk, so it happens after a start, not in one
+ *
+ * `tag` names the template (media/pglite/template.json: PGlite version, initdb options), so a new
+ * PGlite never opens a directory an older one wrote. Sessions copy, never link: they write to their
+ * files (the assumed sizes' dead pages, injected statistics, hint bits), and none of that may reach
+ * the cached database, or the next session's plans would depend on this one's.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** Bumped when what a cached database holds changes meaning (a new way of loading migrations). */
+const STORE_FORMAT = 1;
+const MAX_SCHEMAS = 4;
+const REPORT_FILE = 'stakes-schema.json';
+/** PostgreSQL's lock file: a copy must not claim the running server's. */
+const LOCK_FILE = 'postmaster.pid';
+
+export interface CachedSchema {
+  dir: string;
+  report: unknown;
+}
+
+/** What a session starts from: a cached schema's database, or the template. */
+export interface SessionSource {
+  /** Names its spare copy: the schema key, or "template". */
+  id: string;
+  dir: string;
+}
+
+/** Spares kept at most: the template's and the most recently used schemas'. */
+const MAX_SPARES = 3;
+
+/** Copy-on-write where the file system can (APFS, btrfs, XFS), a plain copy elsewhere. */
+const COPY = { recursive: true, mode: fs.constants.COPYFILE_FICLONE, filter: (src: string) => path.basename(src) !== LOCK_FILE };
+
+function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists, it is someone else's.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** `<name>` or `<name>.partial-<pid>`: the pid that owns a directory, if its name says. */
+function ownerPid(name: string): number | undefined {
+  const m = /(?:^|\.partial-)(\d+)$/.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
+
+export class PgliteStore {
+  readonly root: string;
+  readonly template: string;
+  private readonly base: string;
+
+  constructor(cacheDir: string, assetsDir: string) {
+    this.template = path.join(assetsDir, 'template');
+    const stampFile = path.join(assetsDir, 'template.json');
+    let stamp: string;
+    try {
+      stamp = fs.readFileSync(stampFile, 'utf8');
+    } catch {
+      throw new Error(`The embedded engine's initialised database is missing (${stampFile}). Rebuild with \`node esbuild.mjs\`: it creates media/pglite/template/.`);
+    }
+    this.base = path.join(cacheDir, 'pglite');
+    this.root = path.join(this.base, createHash('sha256').update(`${STORE_FORMAT}\0${stamp}`).digest('hex').slice(0, 12));
+  }
+
+  /** The migrated database for `key`, if a session saved it; marks it used (pruning keeps the recent ones). */
+  cachedSchema(key: string): CachedSchema | undefined {
+    const dir = path.join(this.root, 'schemas', key);
+    const reportFile = path.join(dir, REPORT_FILE);
+    try {
+      const report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as unknown;
+      const now = new Date();
+      fs.utimesSync(reportFile, now, now);
+      return { dir, report };
+    } catch {
+      return undefined;
+    }
+  }
+
+  templateSource(): SessionSource {
+    return { id: 'template', dir: this.template };
+  }
+
+  schemaSource(cached: CachedSchema): SessionSource {
+    return { id: path.basename(cached.dir), dir: cached.dir };
+  }
+
+  /**
+   * A fresh copy of `source` for this process to run on: its spare when one is ready (a rename),
+   * else a copy made now. `fromSpare` says which.
+   */
+  async newSession(source: SessionSource): Promise<{ dir: string; fromSpare: boolean }> {
+    this.sweep();
+    const dir = path.join(this.root, 'sessions', String(process.pid));
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(path.dirname(dir), { recursive: true });
+    try {
+      fs.renameSync(path.join(this.root, 'spares', source.id), dir);
+      return { dir, fromSpare: true };
+    } catch {
+      // No spare (or another process took it): copy.
+    }
+    await fs.promises.cp(source.dir, dir, COPY);
+    if (source.dir === this.template) makeWritable(dir);
+    return { dir, fromSpare: false };
+  }
+
+  /** Makes the spare of `source` for the next start, unless there is one. Failures only cost that start its head start. */
+  async prepareSpare(source: SessionSource): Promise<void> {
+    const spares = path.join(this.root, 'spares');
+    const final = path.join(spares, source.id);
+    if (fs.existsSync(final)) return;
+    const partial = `${final}.partial-${process.pid}`;
+    try {
+      fs.rmSync(partial, { recursive: true, force: true });
+      fs.mkdirSync(spares, { recursive: true });
+      await fs.promises.cp(source.dir, partial, COPY);
+      if (source.dir === this.template) makeWritable(partial);
+      fs.renameSync(partial, final);
+      this.pruneSpares(source.id);
+    } catch {
+      // Out of disk, or another process made it first: the next start copies.
+    } finally {
+      fs.rmSync(partial, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Copies a session's directory (checkpointed by the caller, nothing running) into the cache under
+   * `key`, with the load report. False when another process saved the same key first.
+   */
+  async saveSchema(key: string, sessionDir: string, report: unknown): Promise<boolean> {
+    const schemas = path.join(this.root, 'schemas');
+    const final = path.join(schemas, key);
+    const partial = `${final}.partial-${process.pid}`;
+    fs.rmSync(partial, { recursive: true, force: true });
+    fs.mkdirSync(schemas, { recursive: true });
+    try {
+      await fs.promises.cp(sessionDir, partial, COPY);
+      fs.writeFileSync(path.join(partial, REPORT_FILE), JSON.stringify(report));
+      if (fs.existsSync(final)) return false;
+      // Atomic: a concurrent start sees either no database for this key or a complete one.
+      fs.renameSync(partial, final);
+      this.prune();
+      return true;
+    } catch (e) {
+      // Another process renamed its copy into place first.
+      if (fs.existsSync(path.join(final, REPORT_FILE))) return false;
+      throw e;
+    } finally {
+      fs.rmSync(partial, { recursive: true, force: true });
+    }
+  }
+
+  /** Keeps the most recently used cached databases. */
+  private prune(): void {
+    const schemas = path.join(this.root, 'schemas');
+    const done = listDirs(schemas).filter((n) => !n.includes('.partial-'))
+      .map((n) => ({ dir: path.join(schemas, n), used: mtime(path.join(schemas, n, REPORT_FILE)) }))
+      .sort((a, b) => b.used - a.used);
+    for (const old of done.slice(MAX_SCHEMAS)) fs.rmSync(old.dir, { recursive: true, force: true });
+  }
+
+  /** Keeps the template's spare and those of the most recently used schemas (`current` among them). */
+  private pruneSpares(current: string): void {
+    const spares = path.join(this.root, 'spares');
+    const schemas = path.join(this.root, 'schemas');
+    const ranked = listDirs(spares).filter((n) => !n.includes('.partial-') && n !== 'template' && n !== current)
+      .map((n) => ({ n, used: fs.existsSync(path.join(schemas, n)) ? mtime(path.join(schemas, n, REPORT_FILE)) : -1 }))
+      .sort((a, b) => b.used - a.used);
+    const room = MAX_SPARES - 1 - (current === 'template' ? 0 : 1);
+    for (const [i, s] of ranked.entries()) {
+      if (i >= room || s.used < 0) fs.rmSync(path.join(spares, s.n), { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Removes what dead processes left (their sessions, half-written copies), caches of other
+   * templates nobody runs on, and the template tarballs earlier versions kept in the cache root.
+   */
+  private sweep(): void {
+    for (const sub of ['sessions', 'schemas', 'spares']) {
+      const dir = path.join(this.root, sub);
+      for (const name of listDirs(dir)) {
+        if (sub !== 'sessions' && !name.includes('.partial-')) continue;
+        const pid = ownerPid(name);
+        if (pid !== undefined && pid !== process.pid && !alive(pid)) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+      }
+    }
+    for (const tag of listDirs(this.base)) {
+      const other = path.join(this.base, tag);
+      if (other === this.root) continue;
+      const running = listDirs(path.join(other, 'sessions')).some((n) => alive(ownerPid(n) ?? 0));
+      if (!running) fs.rmSync(other, { recursive: true, force: true });
+    }
+    const cacheDir = path.dirname(this.base);
+    for (const f of safeList(cacheDir)) {
+      if (/^pglite-template-\d+\.tar(\.\d+\.tmp)?$/.test(f)) fs.rmSync(path.join(cacheDir, f), { force: true });
+    }
+  }
+}
+
+/** The template may come from a read-only install (a system-wide extension folder): its copy must be writable. */
+function makeWritable(dir: string): void {
+  const probe = path.join(dir, 'PG_VERSION');
+  try {
+    fs.accessSync(probe, fs.constants.W_OK);
+    return;
+  } catch { /* fix below */ }
+  const walk = (d: string): void => {
+    fs.chmodSync(d, 0o700);
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else fs.chmodSync(p, 0o600);
+    }
+  };
+  walk(dir);
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function listDirs(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  } catch {
+    return [];
+  }
+}
+
+function mtime(file: string): number {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
