@@ -204,6 +204,12 @@ export class Explainer {
     return slot?.embedded?.process.alive ? slot.embedded.process.memory() : undefined;
   }
 
+  /** How the running embedded engine started (benchmarks, logs): copy and open times, whether from a spare copy. */
+  embeddedStart(): { copyMs: number; openMs: number; forkMs: number; fromSpare: boolean; fromCache: boolean } | undefined {
+    const info = this.slots.get('embedded')?.embedded?.process.startInfo;
+    return info && { copyMs: info.copyMs, openMs: info.openMs, forkMs: info.forkMs, fromSpare: info.fromSpare, fromCache: info.cachedReport !== undefined };
+  }
+
   /** Process id of the embedded engine while it runs (status views, tests). */
   embeddedPid(): number | undefined {
     const slot = this.slots.get('embedded');

@@ -40,8 +40,8 @@ const loadPglite = (): typeof import('@electric-sql/pglite') => require('@electr
  * assumption is effective_cache_size, unchanged), so plans are the same.
  */
 const MEMORY_SETTINGS = ['-c', 'shared_buffers=16MB'];
-/** How long closing waits for a spare copy to finish (the parent kills the process after 5 s). */
-const SPARE_WAIT_MS = 4000;
+/** How long this process, once closed, lets a spare copy finish before it exits. */
+const SPARE_WAIT_MS = 3000;
 
 function readAsset(dir: string, f: string): Uint8Array<ArrayBuffer> {
   const p = path.join(dir, f);
@@ -140,16 +140,22 @@ function wireError(e: unknown): WireError {
   };
 }
 
-/**
- * Closes PGlite and removes the session's directory (the parent removes it too if this process is
- * killed). A spare still being copied is finished first, so that the next start can take it.
- */
-async function shutdown(): Promise<void> {
+/** Closes PostgreSQL and removes the session's directory (the parent removes it too if this process is killed). Once. */
+let closing: Promise<void> | undefined;
+function closeDatabase(): Promise<void> {
+  return (closing ??= (async () => {
+    await db?.close().catch(() => undefined);
+    db = undefined;
+    if (session) await fs.promises.rm(session, { recursive: true, force: true }).catch(() => undefined);
+    session = undefined;
+  })());
+}
+
+/** After closing: lets a spare copy being made finish (bounded), so that the next start can take it, then exits. */
+async function exitWhenSpared(): Promise<never> {
+  setTimeout(() => process.exit(0), SPARE_WAIT_MS + 1000).unref();
   await Promise.race([spare, new Promise((r) => setTimeout(r, SPARE_WAIT_MS))]);
-  await db?.close().catch(() => undefined);
-  db = undefined;
-  if (session) fs.rmSync(session, { recursive: true, force: true });
-  session = undefined;
+  process.exit(0);
 }
 
 let chain: Promise<unknown> = Promise.resolve();
@@ -165,11 +171,11 @@ process.on('message', (msg: { id: number; method: string; params: unknown }) => 
       else if (msg.method === 'saveSchema') result = await saveSchema(msg.params as { key: string; report: unknown });
       else if (msg.method === 'memory') result = process.memoryUsage();
       else if (msg.method === 'close') {
-        await shutdown();
+        await closeDatabase();
         result = true;
       } else throw new Error(`unknown method ${msg.method}`);
       process.send?.({ id: msg.id, ok: true, result });
-      if (msg.method === 'close') setTimeout(() => process.exit(0), 10);
+      if (msg.method === 'close') void exitWhenSpared();
     } catch (e) {
       process.send?.({ id: msg.id, ok: false, error: wireError(e) });
     }
@@ -177,9 +183,8 @@ process.on('message', (msg: { id: number; method: string; params: unknown }) => 
 });
 
 process.on('disconnect', () => {
-  // Parent went away: do not linger holding hundreds of MB.
-  void shutdown().finally(() => process.exit(0));
-  setTimeout(() => process.exit(0), 2000).unref();
+  // Parent went away (or closed us): do not linger holding the database.
+  void closeDatabase().finally(() => exitWhenSpared());
 });
 
 process.send?.({ ready: true });

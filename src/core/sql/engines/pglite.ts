@@ -191,15 +191,28 @@ export class PgliteProcess implements PgSession {
     if (!this.exited) this.child?.kill('SIGKILL');
   }
 
+  /**
+   * Stops the engine: PostgreSQL shuts down and the session's directory goes. The child may then
+   * finish the spare copy for the next start (a few seconds at most, pglite-worker.ts) on its own:
+   * nothing here waits for that, so a CLI run exits as soon as its work is done.
+   */
   async close(): Promise<void> {
-    if (this.exited) return;
-    const done = new Promise<void>((r) => this.child?.once('exit', () => r()));
+    if (this.exited || !this.child) return;
     try {
-      await Promise.race([this.request('close', null, 5000), new Promise((r) => setTimeout(r, 5000))]);
-    } catch { /* killed below */ }
-    const forced = setTimeout(() => this.kill(), 3000);
-    await Promise.race([done, new Promise((r) => setTimeout(r, 3500))]);
-    clearTimeout(forced);
-    this.kill();
+      await this.request('close', null, 5000);
+    } catch {
+      this.kill();
+      return;
+    }
+    clearTimeout(this.idleTimer);
+    const child = this.child;
+    // Its exit no longer concerns this process (it removes its own directory); the handles must not keep us alive.
+    child.removeAllListeners('exit');
+    child.on('exit', () => undefined);
+    this.exited = true;
+    this.onExit?.();
+    if (child.connected) child.disconnect();
+    child.stderr?.destroy();
+    child.unref();
   }
 }
