@@ -125,7 +125,8 @@ export class FakeProviders {
     return this.requests.filter((r) => !COUNT_WIRES.includes(wireOf(r.path)));
   }
 
-  async start(): Promise<this> {
+  /** Listens on 127.0.0.1, on `port` (default: any free one). */
+  async start(port = 0): Promise<this> {
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -135,7 +136,10 @@ export class FakeProviders {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, '127.0.0.1', resolve);
+    });
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
