@@ -3,14 +3,14 @@
 // estimate banner, findings, verified index, raw plan), copy / go back, the Problems panel, the
 // editor context menu on a migration, and ANALYZE's two confirmations on a data-changing statement.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { step } from '../harness.mjs';
 
 const REPO = 'src/orders/repository.ts';
 const STATUS_QUERY = 'WHERE o.status = $1';
 const MIGRATION = 'migrations/002_customer_email_and_webhook_log.sql';
-/** The first explain starts the embedded engine (builds its template once) and loads the migrations. */
+/** The first explain starts the embedded engine and loads the migrations (later starts reuse their database). */
 const FIRST_RUN_MS = 200_000;
 
 /** Whether PostgreSQL listens on 127.0.0.1:5432 (a one-off check from a child, skipUnless is synchronous). */
@@ -138,10 +138,13 @@ step('SQL: declining the data-change confirmation runs nothing', async (ui) => {
   expect(!/explaining SQL|Starting embedded/.test(toasts), `an explain started after declining: ${toasts}`);
 });
 
-step('SQL: cancelling the engine start-up stops it cleanly; the next explain starts it again', async (ui) => {
+step('SQL: cancelling the engine start-up stops it cleanly; the next explain starts it again', async (ui, env) => {
   await ui.openFile(REPO);
   await ui.runCommand('Stakes: Stop embedded PostgreSQL');
   await ui.waitNotification(/embedded PostgreSQL (stopped|is not running)/);
+  // With unchanged migrations the engine starts from its cached database in well under a second,
+  // too soon to click Cancel: a changed migration makes this start run them again.
+  appendFileSync(join(env.workspace, MIGRATION), '\n-- e2e: changed, so the next start runs the migrations again\n');
   await ui.goToLine(ui.lineOf(REPO, STATUS_QUERY), 15);
   await ui.runCommand('Stakes: Explain SQL');
   const toast = ui.page.locator('.notifications-toasts .notification-toast').filter({ hasText: /Starting embedded PostgreSQL/ }).first();
