@@ -463,7 +463,7 @@ export const BOOST_PER_WEIGHT = 1.5;
  * unit of weight. Neither is in the corpus, so this is set, not learned: strong enough that many
  * edits across modules make routine work complex, as the table's weights always meant.
  */
-export const SESSION_BOOST_PER_WEIGHT = 2.5;
+export const SESSION_BOOST_PER_WEIGHT = 1.5;
 function boostOf(r: Reason): number {
   return r.weight * (DECISIVE.has(r.signal) ? BOOST_PER_WEIGHT : SESSION_BOOST_PER_WEIGHT);
 }

@@ -357,8 +357,9 @@ describe('complex from the working tree', () => {
     assert.deepEqual(workingTreeSignals(changed, 'src/other/z.ts'), []);
     assert.deepEqual(workingTreeSignals(changed.slice(0, 3), 'src/orders/a.ts'), []);
   });
-  it('turns a routine file into complex work', () => {
-    const r = classify({ active: { path: 'src/orders/a.ts', content: 'export const statuses = ["new", "paid"] as const;\n' }, workingTree: changed });
+  it('turns a file with nothing else to say into complex work', () => {
+    const wide = [...changed, 'src/orders/g.ts', 'src/billing/h.ts', 'src/users/i.ts', 'lib/util/j.ts', 'api/k.ts', 'web/l.ts', 'jobs/m.ts', 'jobs/n.ts'];
+    const r = classify({ active: { path: 'src/orders/a.ts', content: 'export const statuses = ["new", "paid"] as const;\n' }, workingTree: wide });
     assert.equal(r.label, 'complex', why(r));
   });
 });
