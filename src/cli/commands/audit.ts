@@ -281,7 +281,7 @@ export const command = {
       for (const fd of parseUnifiedDiff(changes.diff)) {
         if (fd.status === 'deleted' || fd.binary || !fd.newPath) continue;
         const abs = path.join(repo, fd.newPath);
-        targets.push({ path: relativePath(root, abs), content: readText(abs, fd.newPath), scope: { kind: 'changes', base: changes.base, hunks: fd.hunks } });
+        targets.push({ path: relativePath(root, abs), content: readText(abs, fd.newPath), scope: { kind: 'changes', base: changes.base, hunks: fd.hunks }, file: abs });
       }
       for (const rel of changes.untracked) {
         const abs = path.join(repo, rel);
@@ -289,15 +289,15 @@ export const command = {
         const n = content.split('\n').length - (content.endsWith('\n') ? 1 : 0);
         if (n === 0) continue;
         const lines = content.split('\n').slice(0, n).map((text, i) => ({ kind: 'add' as const, text, oldLine: null, newLine: i + 1 }));
-        targets.push({ path: relativePath(root, abs), content, scope: { kind: 'changes', base: `${changes.base} (new, untracked file)`, hunks: [{ oldStart: 0, oldLines: 0, newStart: 1, newLines: n, lines }] } });
+        targets.push({ path: relativePath(root, abs), content, scope: { kind: 'changes', base: `${changes.base} (new, untracked file)`, hunks: [{ oldStart: 0, oldLines: 0, newStart: 1, newLines: n, lines }] }, file: abs });
       }
       if (targets.length === 0) {
         io.stderr(`stakes audit: no changes against ${changes.base} under ${positionals.join(', ')}: nothing to audit.\n`);
         return 0;
       }
       // Changes only in files that are never sent (.env, keys) are not an error in a CI gate.
-      const { excludedBy, DEFAULT_EXCLUDE_GLOBS } = require('../../core/audit/redaction') as typeof import('../../core/audit/redaction');
-      if (targets.every((t) => excludedBy(t.path, DEFAULT_EXCLUDE_GLOBS))) {
+      const { exclusionOf, DEFAULT_EXCLUDE_GLOBS } = require('../../core/audit/redaction') as typeof import('../../core/audit/redaction');
+      if (targets.every((t) => exclusionOf(t, DEFAULT_EXCLUDE_GLOBS))) {
         io.stderr(`stakes audit: the only changes are in files that are never sent (${targets.map((t) => t.path).join(', ')}): nothing to audit.\n`);
         return 0;
       }
@@ -323,8 +323,19 @@ export const command = {
         selection = parseSelection(values.selection);
       }
       for (const abs of files) {
-        targets.push({ path: relativePath(root, abs), content: readText(abs, relativePath(root, abs)), scope: selection ? { kind: 'selection', ...selection } : { kind: 'file' } });
+        const shown = relativePath(root, abs);
+        let content: string;
+        try {
+          content = readText(abs, shown);
+        } catch (e) {
+          // One unreadable file inside a walked folder costs only itself; a file named on the command line is an error.
+          if (named.has(abs) || !(e instanceof UserError)) throw e;
+          io.stderr(`stakes audit: skipped ${e.message}\n`);
+          continue;
+        }
+        targets.push({ path: shown, content, scope: selection ? { kind: 'selection', ...selection } : { kind: 'file' }, file: abs });
       }
+      if (targets.length === 0) throw new UserError(`no readable files under ${positionals.join(', ')}.`);
     }
 
     const rules = loadRules();
@@ -398,7 +409,7 @@ export const command = {
 
     try {
       if (values['dry-run']) {
-        const prepared = prepareAudit(request);
+        const prepared = await prepareAudit(request);
         io.stdout(payloadText(prepared));
         io.stderr(`stakes audit: dry run, nothing sent. ${describeChecked(prepared)}\n`);
         io.stderr(`stakes audit: model ${choice.model} because ${choice.why}. ${estimateLine(prepared)}\n`);
@@ -407,6 +418,7 @@ export const command = {
         if (request.localOnly && isCloudProvider(request.provider, request.settings)) {
           io.stderr(`stakes audit: --local-only would refuse ${request.provider}${request.settings?.baseUrl ? ` at ${request.settings.baseUrl}` : ''}: a real run sends nothing.\n`);
         }
+        for (const w of prepared.withheld) io.stderr(`stakes audit: withheld ${w.file}:${w.line} (${w.chars.toLocaleString('en-US')} characters, too long to check for secrets)\n`);
         if (prepared.redactions.length) io.stderr(`stakes audit: ${prepared.redactions.length} secret(s) replaced by placeholders: ${prepared.redactions.map((r) => `${r.file}:${r.line} (${r.kind})`).join(', ')}\n`);
         return 0;
       }
@@ -429,6 +441,7 @@ export const command = {
         ...(run.prepared.estimate.costUsd === null ? [`Cost unknown: ${run.prepared.estimate.note}.`] : []),
         ...run.prepared.excluded.map((e) => `Not sent: ${e.path}: ${e.reason}.`),
         ...(run.prepared.redactions.length ? [`${run.prepared.redactions.length} secret(s) were replaced by placeholders before sending.`] : []),
+        ...(run.prepared.withheld.length ? [`${run.prepared.withheld.length} overlong line(s) were withheld (too long to check for secrets): ${run.prepared.withheld.map((w) => `${w.file}:${w.line}`).join(', ')}.`] : []),
         ...(run.droppedOutsideScope ? [`${run.droppedOutsideScope} finding(s) on lines outside the audited scope were dropped.`] : []),
         ...(run.repaired ? [`The first answer did not match the schema and was repaired; it is kept in ${run.rawResponsePath}.`] : []),
       ];

@@ -145,7 +145,7 @@ export class AuditHost implements vscode.Disposable {
       const routing = this.route(plan);
       const choice = await this.routedChoice(settings, routing);
       const audit = await this.auditRequest(plan, choice, settings);
-      await this.showPreview(plan, prepareAudit(audit), choice, routing, settings);
+      await this.showPreview(plan, await prepareAudit(audit), choice, routing, settings);
     });
   }
 
@@ -268,14 +268,14 @@ export class AuditHost implements vscode.Disposable {
     let choice = options.choice ?? await this.routedChoice(settings, routing);
     used.choice = choice;
     let audit = await this.auditRequest(plan, choice, settings);
-    let prepared = prepareAudit(audit);
+    let prepared = await prepareAudit(audit);
 
     if (options.chooseModel) {
       const picked = await this.pickModel(prepared, settings, choice);
       if (!picked) return;
       choice = used.choice = picked;
       audit = await this.auditRequest(plan, choice, settings);
-      prepared = prepareAudit(audit);
+      prepared = await prepareAudit(audit);
     }
     // Confirm when the estimate is above the threshold (or unknown for a paid provider).
     for (;;) {
@@ -292,7 +292,7 @@ export class AuditHost implements vscode.Disposable {
       if (!picked) return;
       choice = used.choice = picked;
       audit = await this.auditRequest(plan, choice, settings);
-      prepared = prepareAudit(audit);
+      prepared = await prepareAudit(audit);
     }
     audit.settings = await this.providerSettings(choice.provider, settings);
     const run = await this.withProgress(plan, prepared, choice, settings, audit, options.refresh ?? false);
