@@ -442,6 +442,7 @@ export const command = {
         ...run.prepared.excluded.map((e) => `Not sent: ${e.path}: ${e.reason}.`),
         ...(run.prepared.redactions.length ? [`${run.prepared.redactions.length} secret(s) were replaced by placeholders before sending.`] : []),
         ...(run.prepared.withheld.length ? [`${run.prepared.withheld.length} overlong line(s) were withheld (too long to check for secrets): ${run.prepared.withheld.map((w) => `${w.file}:${w.line}`).join(', ')}.`] : []),
+        ...(run.droppedInvalid.length ? [`${run.droppedInvalid.length} finding(s) failed validation and were dropped (${run.droppedInvalid.slice(0, 3).join('; ')}); the others were kept.`] : []),
         ...(run.droppedOutsideScope ? [`${run.droppedOutsideScope} finding(s) on lines outside the audited scope were dropped.`] : []),
         ...(run.repaired ? [`The first answer did not match the schema and was repaired; it is kept in ${run.rawResponsePath}.`] : []),
       ];

@@ -17,7 +17,7 @@ import { costOf, estimateCost, formatUsd, priceFor } from './cost';
 import { groundFindings } from './grounding';
 import { mergeFindings } from './merge';
 import { buildUserPrompt, PROMPT_VERSION, SYSTEM_PROMPT } from './prompt';
-import { completeWithOneRepair } from './validation';
+import { completeWithOneRepair, salvageReview } from './validation';
 import { DEFAULT_EXCLUDE_GLOBS, exclusionOf, Redactor } from './redaction';
 import { describeTarget, intersectsJudged, judgedRanges, lineCount } from './scope';
 import { estimateTokens } from './tokens';
@@ -211,7 +211,7 @@ export async function runAudit(request: AuditRequest, options: AuditOptions = {}
   const payloadPreview = payloadText(prepared);
   const checkedDescription = describeChecked(prepared);
   const finish = (report: AuditReport, extra: Partial<AuditRun>): AuditRun => ({
-    report, cached: false, payloadPreview, prepared, droppedOutsideScope: 0, checkedDescription,
+    report, cached: false, payloadPreview, prepared, droppedOutsideScope: 0, droppedInvalid: [], checkedDescription,
     durationMs: Date.now() - started, repaired: false, ...extra,
   });
 
@@ -247,9 +247,9 @@ export async function runAudit(request: AuditRequest, options: AuditOptions = {}
   const outcome = await completeWithOneRepair(call, prepared.payload.user, {
     who: `${providerDisplayName(request.provider)} ${request.model}`, provider: request.provider,
     rawResponseDir: options.rawResponseDir ?? path.join(os.tmpdir(), 'stakes-audit'), fileKey: prepared.cacheKey, maxOutputTokens,
-    onRepair: () => progress('repairing'), onSpent: record,
+    onRepair: () => progress('repairing'), onSpent: record, salvage: salvageReview,
   });
-  const { value: review, usage, repaired, rawResponsePath } = outcome;
+  const { value: review, usage, repaired, rawResponsePath, dropped: droppedInvalid } = outcome;
 
   progress('grounding');
   const restored = review.findings.map((f) => restoreFinding(f, redactor));
@@ -272,7 +272,7 @@ export async function runAudit(request: AuditRequest, options: AuditOptions = {}
       unverified: report.unverified.map((f) => concealFinding(f, redactor)) };
     writeCachedReport(options.cacheDir, prepared.cacheKey, concealed);
   }
-  return finish(report, { rawResponsePath, droppedOutsideScope: dropped, repaired });
+  return finish(report, { rawResponsePath, droppedOutsideScope: dropped, repaired, droppedInvalid });
 }
 
 /** A one-line cost statement: "1,234 input tokens (200 cached), 345 output, $0.0123". */

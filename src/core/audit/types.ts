@@ -181,6 +181,8 @@ export interface AuditRun {
   prepared: PreparedAudit;
   /** Findings the model placed outside the judged lines (unchanged code, outside the selection): dropped. */
   droppedOutsideScope: number;
+  /** Findings that failed validation on their own and were dropped (one problem each); the valid ones were kept. */
+  droppedInvalid: string[];
   /** One sentence: which files and lines were checked, for what, by which model. */
   checkedDescription: string;
   durationMs: number;

@@ -352,6 +352,7 @@ export class AuditHost implements vscode.Disposable {
     if (run.droppedOutsideScope > 0) {
       notes.push(`${run.droppedOutsideScope} finding${run.droppedOutsideScope === 1 ? ' was' : 's were'} about code outside the judged lines (unchanged or unselected) and ${run.droppedOutsideScope === 1 ? 'was' : 'were'} dropped.`);
     }
+    if (run.droppedInvalid.length) notes.push(`${run.droppedInvalid.length} finding${run.droppedInvalid.length === 1 ? '' : 's'} failed validation and ${run.droppedInvalid.length === 1 ? 'was' : 'were'} dropped (${run.droppedInvalid.slice(0, 3).join('; ')}); the others were kept.`);
     if (run.repaired) notes.push('The first answer did not match the findings schema; the model repaired it once.');
     if (run.rawResponsePath) notes.push(`The invalid first answer is kept in ${run.rawResponsePath}.`);
     if (settings.ignoredFromWorkspace.length) {
