@@ -248,7 +248,7 @@ function scanLine(line: string, offset: number, ctx: LineContext, add: Add): voi
     // Configuration: take the rest of the line (YAML and properties values may hold spaces), minus a trailing comment.
     if (ctx.configLike && lineStart && /^\s{0,4}(?:=|:)/.test(opText)) {
       const from = bare.index;
-      let rest = line.slice(from).replace(/\s+#.*$/, '').replace(/\s+$/, '');
+      let rest = withoutComment(line.slice(from));
       if (/^["']/.test(rest)) return;
       if (/^[|>][-+]?$/.test(rest)) return; // a YAML block scalar: the value is on the next lines
       if (rest.length > 1024) rest = rest.slice(0, 1024);
@@ -333,7 +333,7 @@ function scanLine(line: string, offset: number, ctx: LineContext, add: Add): voi
     if (v && isSecretName(m[1]) && isSecretLiteral(v.value, m[1])) put(v, 'secret in a -D system property');
   });
   each(R.dockerEnv, line, (m) => {
-    const value = m[2].replace(/\s+#.*$/, '').trim().replace(/^(["'])(.*)\1$/, '$2');
+    const value = withoutComment(m[2]).trim().replace(/^(["'])(.*)\1$/, '$2');
     if (!isSecretName(m[1]) || !isSecretLiteral(value, m[1])) return;
     const at = m.index + m[0].indexOf(value, m[0].indexOf(m[1]) + m[1].length);
     add(offset + at, offset + at + value.length, 'secret in a Dockerfile ENV/ARG');
@@ -404,6 +404,12 @@ function scanLine(line: string, offset: number, ctx: LineContext, add: Add): voi
     }
   }
   void isPasswordName;
+}
+
+/** A value without its trailing ` # comment` and blanks (linear: no `\s+#.*$`, which backtracks over runs of blanks). */
+function withoutComment(v: string): string {
+  const hash = v.search(/\s#/);
+  return (hash >= 0 ? v.slice(0, hash) : v).trimEnd();
 }
 
 /** JSON/JS escapes inside a quoted literal, for checking (the span still covers the literal as written). */

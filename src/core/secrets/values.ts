@@ -147,7 +147,7 @@ export function isReadableValue(v: string): boolean {
 
 /** A value a human typed as a label or a sentence rather than a credential. */
 export function isProse(v: string): boolean {
-  return (v.match(/\s/g) ?? []).length >= 2 && /[a-z]{3,}\s+[a-z]{3,}/i.test(v);
+  return (v.match(/\s/g) ?? []).length >= 2 && /(?<![a-z])[a-z]{3,40}\s{1,8}[a-z]{3}/i.test(v);
 }
 
 /** A sentence about a password (a form label or an error), not a passphrase: "Enter your password". */
