@@ -31,9 +31,9 @@ export class Gen {
   pick(chars: string, n: number): string {
     let s = '';
     for (let i = 0; i < n; i++) s += chars[Math.floor(this.rnd() * chars.length)];
-    // Every generated token has a digit and a letter, as real ones do.
+    // Every generated token has a digit and a letter, as real ones do (hex aside: it may be all digits).
     if (n >= 8 && /[0-9]/.test(chars) && !/\d/.test(s)) s = '7' + s.slice(1);
-    if (n >= 8 && /[a-z]/i.test(chars) && !/[a-z]/i.test(s)) s = s.slice(0, -1) + 'q';
+    if (n >= 8 && /[g-z]/i.test(chars) && !/[a-z]/i.test(s)) s = s.slice(0, -1) + 'q';
     return s;
   }
   alnum(n: number): string { return this.pick(ALNUM, n); }

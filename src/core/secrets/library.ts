@@ -13,12 +13,16 @@
 import type { SecretSpan } from './context';
 
 type Core = typeof import('@secretlint/core', { with: { 'resolution-mode': 'import' } });
+type Profiler = typeof import('@secretlint/profiler', { with: { 'resolution-mode': 'import' } });
 type Preset = typeof import('@secretlint/secretlint-rule-preset-recommend', { with: { 'resolution-mode': 'import' } });
 
 let loaded: { lintSource: Core['lintSource']; config: Parameters<Core['lintSource']>[0]['options']['config'] } | null = null;
 
 function load(): NonNullable<typeof loaded> {
   if (loaded) return loaded;
+  // The profiler is on by default and leaves performance marks behind on every lint: a leak in a
+  // long-lived extension host (a million marks after a few thousand files). Off, it records nothing.
+  (require('@secretlint/profiler') as Profiler).secretLintProfiler.setEnabled(false);
   const core = require('@secretlint/core') as Core;
   const preset = require('@secretlint/secretlint-rule-preset-recommend') as Preset;
   loaded = {
