@@ -7,6 +7,10 @@ import { compareSeverity, severityAtLeast, type Finding, type Severity } from '.
 import { isRuleId, RULES, type RuleLanguage } from './catalog';
 import { hitToFinding, lineStarts, type RuleHit } from './hits';
 import { analyzeSql } from './migrations';
+// The analyzers are plain code; the parsers they use (TypeScript compiler, tree-sitter) load on first use.
+import { analyzeGo } from './go/analyze';
+import { analyzePython } from './python/analyze';
+import { analyzeTypeScript } from './ts/analyze';
 import { isSuppressed, parseSuppressions, type Suppression } from './suppress';
 
 export { RULES, ruleMeta, type RuleMeta } from './catalog';
@@ -53,15 +57,12 @@ function validateOptions(options: RuleOptions): void {
 async function hitsFor(language: RuleLanguage, path: string, text: string): Promise<RuleHit[]> {
   if (language === 'sql') return analyzeSql(text);
   if (language === 'typescript') {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require('./ts/analyze') as typeof import('./ts/analyze')).analyzeTypeScript(path, text);
+    return analyzeTypeScript(path, text);
   }
   if (language === 'go') {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require('./go/analyze') as typeof import('./go/analyze')).analyzeGo(path, text);
+    return analyzeGo(path, text);
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('./python/analyze') as typeof import('./python/analyze')).analyzePython(path, text);
+  return analyzePython(path, text);
 }
 
 /** Analyse one file. Paths are used as given in findings (pass workspace-relative paths with forward slashes). */

@@ -65,13 +65,13 @@ const HMAC_KEY_ARG = new RegExp(String.raw`\b(?:createHmac|hmac\.new|HMAC|Hmac)\
 
 // Shell and CLI flags
 const CURL_USER = /(?<![\w-])(?:-u|--user|--proxy-user)\s{1,4}["']?([^\s"':]{1,128}):([^\s"']{1,256})/g;
-const MYSQL_P = /\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlimport|mysqlshow|mysqlcheck)\b[^\n]{0,300}?\s-p(?:["']([^"'\n]{1,256})["']|([^\s"'\-][^\s"']{0,255}))/g;
+const MYSQL_P = /\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlimport|mysqlshow|mysqlcheck)\b[^\n]{0,300}?\s-p(?:["']([^"'\n]{1,256})["']|([^\s"'-][^\s"']{0,255}))/g;
 const SSHPASS = /\bsshpass\s{1,4}-p\s{0,4}(?:["']([^"'\n]{1,256})["']|(\S{1,256}))/g;
-const DOCKER_LOGIN = /\b(?:docker|podman|buildah|skopeo|helm\s+registry)\s+login\b[^\n]{0,300}?\s(?:-p|--password)(?:=|\s{1,4})(?:["']([^"'\n]{1,256})["']|([^\s"'\-]\S{0,255}))/g;
-const REDIS_CLI = /\bredis-cli\b[^\n]{0,300}?\s(?:-a|--pass)\s{1,4}(?:["']([^"'\n]{1,256})["']|([^\s"'\-]\S{0,255}))/g;
-const SHORT_PASS_FLAG = /(?<![\w-])-(?:P|pw|(?:src|dest|new)?(?:store|key)?pass(?:word|phrase|wd)?|passin|passout)\s{1,4}(?:pass:|env:(?=))?(?:["']([^"'\n]{1,256})["']|([^\s"'\-]\S{0,255}))/g;
+const DOCKER_LOGIN = /\b(?:docker|podman|buildah|skopeo|helm\s+registry)\s+login\b[^\n]{0,300}?\s(?:-p|--password)(?:=|\s{1,4})(?:["']([^"'\n]{1,256})["']|([^\s"'-]\S{0,255}))/g;
+const REDIS_CLI = /\bredis-cli\b[^\n]{0,300}?\s(?:-a|--pass)\s{1,4}(?:["']([^"'\n]{1,256})["']|([^\s"'-]\S{0,255}))/g;
+const SHORT_PASS_FLAG = /(?<![\w-])-(?:P|pw|(?:src|dest|new)?(?:store|key)?pass(?:word|phrase|wd)?|passin|passout)\s{1,4}(?:pass:|env:(?=))?(?:["']([^"'\n]{1,256})["']|([^\s"'-]\S{0,255}))/g;
 const OPENSSL_PASS = /(?<![\w-])-pass(?:in|out)?\s{1,4}pass:(?:["']([^"'\n]{1,256})["']|(\S{1,256}))/g;
-const LONG_SECRET_FLAG = /(?<![\w-])--([a-z][\w-]{1,40})(?:=|\s{1,4})(?:["']([^"'\n]{1,512})["']|([^\s"'\-][^\s"']{0,511}))/g;
+const LONG_SECRET_FLAG = /(?<![\w-])--([a-z][\w-]{1,40})(?:=|\s{1,4})(?:["']([^"'\n]{1,512})["']|([^\s"'-][^\s"']{0,511}))/g;
 const JAVA_PROPERTY = /(?<![\w-])-D([\w.-]{1,120})=(?:["']([^"'\n]{1,512})["']|([^\s"']{1,512}))/g;
 const HTPASSWD = /\bhtpasswd\s{1,4}-[a-zA-Z]{0,4}b[a-zA-Z]{0,4}\s{1,4}\S{1,256}\s{1,4}\S{1,128}\s{1,4}(?:["']([^"'\n]{1,256})["']|(\S{1,256}))/g;
 const SMB_USER = /(?<![\w-])-U\s{1,4}["']?[^\s%"']{1,128}%([^\s"']{1,256})/g;
@@ -80,11 +80,11 @@ const DOCKERFILE_ENV = /^\s{0,8}(?:ENV|ARG)\s{1,4}([A-Za-z_]\w{0,80})\s{1,4}([^\
 const SQL_PASSWORD = /\b(?:IDENTIFIED\s{1,4}(?:WITH\s{1,4}\w{1,40}\s{1,4})?BY|PASSWORD)\s{1,4}(?:=\s{0,4})?'((?:''|[^'\n]){1,256})'/gi;
 
 // Headers and connection strings
-const AUTH_HEADER = /\b(?:Proxy-)?Authorization\b["']?\s{0,4}[:=,]\s{0,4}(?:\[\s{0,4})?["'\x60]?\s{0,4}(?:(?:Basic|Bearer|Token|token|bearer|basic|Digest|Bot|SSWS|ApiKey|Key|Splunk|GenieKey|OAuth|Negotiate|AWS4-HMAC-SHA256|Klaviyo-API-Key)\s{1,4})?([A-Za-z0-9._~+/=:\-]{8,4096})/g;
-const BEARER = /\bBearer\s{1,4}([A-Za-z0-9._~+/\-]{16,4096}=*)/g;
+const AUTH_HEADER = /\b(?:Proxy-)?Authorization\b["']?\s{0,4}[:=,]\s{0,4}(?:\[\s{0,4})?["'\x60]?\s{0,4}(?:(?:Basic|Bearer|Token|token|bearer|basic|Digest|Bot|SSWS|ApiKey|Key|Splunk|GenieKey|OAuth|Negotiate|AWS4-HMAC-SHA256|Klaviyo-API-Key)\s{1,4})?([A-Za-z0-9._~+/=:-]{8,4096})/g;
+const BEARER = /\bBearer\s{1,4}([A-Za-z0-9._~+/-]{16,4096}=*)/g;
 const BASIC = /\bBasic\s{1,4}([A-Za-z0-9+/]{8,4096}={0,2})(?![A-Za-z0-9+/=])/g;
-const URL_USERINFO = /(?<![a-z0-9+.\-])([a-z][a-z0-9+.\-]{1,30}):\/\/([^\s:/@'"\x60<>]{0,256}):([^\s@'"\x60<>]{1,256})@(?=[A-Za-z0-9[\]._\-])/gi;
-const BASE64_RUN = /(?<![A-Za-z0-9+/=_\-])([A-Za-z0-9+/]{20,8192}={0,2})(?![A-Za-z0-9+/=_\-])/g;
+const URL_USERINFO = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{1,30}):\/\/([^\s:/@'"\x60<>]{0,256}):([^\s@'"\x60<>]{1,256})@(?=[A-Za-z0-9[\]._-])/gi;
+const BASE64_RUN = /(?<![A-Za-z0-9+/=_-])([A-Za-z0-9+/]{20,8192}={0,2})(?![A-Za-z0-9+/=_-])/g;
 const QUOTED_40 = /["'\x60]([A-Za-z0-9/+=]{40})["'\x60]/g;
 const AWS_KEY_ID = /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])/;
 

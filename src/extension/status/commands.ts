@@ -5,12 +5,13 @@ import { recommend } from '../../core/routing/config';
 import { STAKES_FILE } from '../../core/routing/load';
 import { stakesFileTemplate } from '../../core/routing/schema';
 import type { Classifier } from '../classification';
+import { registerCommands } from '../commands';
 import type { ConfigStore } from '../configStore';
 import { LABEL_ICONS, runnerUpText, type StatusController } from './statusBar';
 
 type Action = vscode.QuickPickItem & { run?: () => unknown };
 
-export function registerStatusCommands(status: StatusController, classifier: Classifier, store: ConfigStore): vscode.Disposable[] {
+export function registerStatusCommands(status: StatusController, classifier: Classifier, store: ConfigStore, output: vscode.LogOutputChannel): vscode.Disposable[] {
   const activeDoc = () => vscode.window.activeTextEditor?.document;
 
   const copyModelName = async () => {
@@ -107,12 +108,12 @@ export function registerStatusCommands(status: StatusController, classifier: Cla
     await pick?.run?.();
   };
 
-  return [
-    vscode.commands.registerCommand('stakes.showWhy', showWhy),
-    vscode.commands.registerCommand('stakes.copyModelName', copyModelName),
-    vscode.commands.registerCommand('stakes.pinLabel', pinLabel),
-    vscode.commands.registerCommand('stakes.openRoutingTable', openRoutingTable),
-  ];
+  return registerCommands([
+    { id: 'stakes.showWhy', run: showWhy },
+    { id: 'stakes.copyModelName', run: copyModelName },
+    { id: 'stakes.pinLabel', run: pinLabel },
+    { id: 'stakes.openRoutingTable', run: openRoutingTable },
+  ], output);
 }
 
 async function revealLine(doc: vscode.TextDocument, line: number): Promise<void> {

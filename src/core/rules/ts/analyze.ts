@@ -9,7 +9,7 @@ import { envNameFor, isSecretName, isSecretValue, isTestPath, matchTokenPattern 
 import { isWriteSql, looksLikeSql, parameterize, type PlaceholderStyle } from '../sql-text';
 import { analyzeSql } from '../migrations';
 import {
-  calleeName, identifiersIn, isRequestObject, receiverOf, Scope, skipOuter, taintOf, text, ts, type Taint, type TaintContext,
+  calleeName, identifiersIn, isRequestObject, receiverOf, Scope, skipOuter, taintOf, ts, type Taint, type TaintContext,
 } from './taint';
 
 interface FnInfo {
