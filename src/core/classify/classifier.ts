@@ -67,7 +67,7 @@ export function normalizePath(p: string): string {
 function scanDocument(doc: DocumentInput): Scan {
   const path = normalizePath(doc.path);
   const family = familyOf(path, doc.languageId);
-  const text = prepareText(doc.content);
+  const text = prepareText(doc.content, { totalChars: doc.length, totalLines: doc.totalLines });
   const isTest = DEFAULT_RULES.find((r) => r.id === 'path.test')!.path!(path.toLowerCase(), path) !== null;
   return { doc, path, family, text, isTest, isWiring: isWiringFile(path) };
 }
