@@ -109,9 +109,9 @@ export const DEFAULT_RULES: SignalRule[] = [
   { id: 'op.ownership-compare', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /\b(?:owner|user|author|creator|account|tenant|org(?:anization)?|member|customer|team|workspace|project)_?[iI]d\b\s*(?:!==?|===?|!=|==)|(?:!==?|===?|!=|==)\s*(?:current_?[uU]ser|req\.user|request\.user|ctx\.user|session\[?)/, detail: 'ownership compare: {m} (line {line})' },
   { id: 'op.access-denied', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /\b(?:403|401)\b|Forbidden|Unauthori[sz]ed|PermissionDenied|AccessDenied|NotAuthorized|NotPermitted|forbid(?:den)?!?\b|access_denied/, detail: 'access denied: {m} (line {line})' },
   { id: 'op.constant-time-compare', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /compare_digest|timingSafeEqual|hmac\.Equal|ConstantTimeCompare|secure_compare|FixedTimeEquals|constant_time_compare|MessageDigest\.isEqual|hash_equals|subtle\.ConstantTime/, detail: 'constant time compare: {m} (line {line})' },
-  { id: 'op.transaction', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /transaction\.atomic|\.transaction\s*[({]|\bBEGIN\b|@Transactional|beginTransaction|BeginTx|BeginTransaction|WithTransaction|\.Transaction\(|DB::transaction|transaction do|Repo\.transaction|Ecto\.Multi|\.commit\(\)|\.rollback\(\)|\bCOMMIT\b|\bROLLBACK\b|savepoint|\bTx\b/, detail: 'transaction: {m} (line {line})' },
+  { id: 'op.transaction', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /transaction\.atomic|\.transaction\s*[({]|\bBEGIN\b|@Transactional|beginTransaction|BeginTx|BeginTransaction|WithTransaction|\.Transaction\(|DB::transaction|transaction do|Repo\.transaction|Ecto\.Multi|\.commit\(\)|\.rollback\(\)|\bCOMMIT\b|\bROLLBACK\b|savepoint/, detail: 'transaction: {m} (line {line})' },
   { id: 'op.lock', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /FOR UPDATE|select_for_update|with_lock|\block!|pg_advisory|advisory_lock|lockForUpdate|\.lock\(\)|\bMutex\b|RwLock|sync\.Mutex|\bflock\b|SKIP LOCKED|Semaphore/, detail: 'lock: {m} (line {line})' },
-  { id: 'op.money-arithmetic', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /\b(?:amount|price|total|balance|cost|fee|tax|discount|subtotal|credit|debit|refund|payout)\w*\s*(?:[-+*/]=|=\s*[\w.()[\]]+\s*[-+*/]\s)|\bbc(?:add|sub|mul|div)\b|BigDecimal|\bDecimal\(|Money\.|\.cents\b|minor_?units?|Currency\b/, detail: 'money arithmetic: {m} (line {line})' },
+  { id: 'op.money-arithmetic', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /\b(?:amount|price|total|balance|cost|fee|tax|discount|subtotal|credit|debit|refund|payout)\w*\s*(?:[-+*/]=|=\s*[\w.()[\]]+\s*[-+*/]\s)|\b(?:bcadd|bcsub|bcmul|bcdiv)\b|BigDecimal|\bDecimal\(|Money\.|\.cents\b|minor_?units?|Currency\b/, detail: 'money arithmetic: {m} (line {line})' },
   { id: 'op.token-generation', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /randomBytes|random_bytes|SecureRandom|secrets\.token|rand\.Read|getRandomValues|RandomNumberGenerator|urandom|token_urlsafe|generate_?(?:token|secret|key|code|otp)|Generate(?:Token|Secret|Key|Code)/i, detail: 'token generation: {m} (line {line})' },
   { id: 'op.weak-random', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /Math\.random|\bmt_rand\b|\brandom\.(?:choice|randint|random)\b|math\/rand|new Random\(/, detail: 'weak random: {m} (line {line})' },
   { id: 'op.hashing', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /sha256|sha512|sha1\b|\bmd5\b|hashlib|MessageDigest|hash_hmac|createHash|createHmac|\bHmac\w*|HMAC|bcrypt|argon2|scrypt|pbkdf2|password_hash|password_verify|Digest::/i, detail: 'hashing: {m} (line {line})' },
@@ -125,7 +125,7 @@ export const DEFAULT_RULES: SignalRule[] = [
   { id: 'op.sql-built', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /(?:execute|query|raw|exec|Raw|Exec|Query)\s*\(\s*(?:f["']|["'`][^"'`]*["'`]\s*[+%]|[`"'][^`"']*(?:\$\{|#\{|%s|\{\}))/, detail: 'sql built: {m} (line {line})' },
   { id: 'op.secret-from-env', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /(?:process\.env|os\.environ|ENV\[|ENV\.fetch|getenv|Getenv|System\.getenv|\benv\()\s*[[(.]?\s*["']?\w*(?:SECRET|TOKEN|KEY|PASSWORD|PASS|CREDENTIAL)\w*/i, detail: 'secret from env: {m} (line {line})' },
   { id: 'op.password-handling', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /password(?:_digest|Hash|_hash)?\s*(?:==|!=|=)|check_?password|verify_?password|authenticate\(|has_secure_password|PasswordHasher|passwordEncoder|VerifyHashedPassword|isValidPassword|comparePassword/i, detail: 'password handling: {m} (line {line})' },
-  { id: 'op.permission-check', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /\b(?:can|cannot|authorize!?|has_?[pP]ermission|hasRole|has_role|is_?[aA]dmin|isAllowed|is_allowed|check_?[pP]ermission|require_?[pP]ermission|allowed_to\?|permitted\?|policy_scope|Gate::|->can\(|\.can\(|user_passes_test|PreAuthorize|Secured|RolesAllowed|\[Authorize)/, detail: 'permission check: {m} (line {line})' },
+  { id: 'op.permission-check', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /(?:\bcan\?|\bcannot\?|\bcan\(|\bauthorize!?|has_?[pP]ermission|hasRole|has_role|is_?[aA]dmin|isAllowed|is_allowed|check_?[pP]ermission|require_?[pP]ermission|allowed_to\?|permitted\?|policy_scope|Gate::|->can\(|\.can\(|user_passes_test|PreAuthorize|Secured|RolesAllowed|\[Authorize)/, detail: 'permission check: {m} (line {line})' },
   { id: 'op.ddl', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /\b(?:CREATE|ALTER|DROP)\s+(?:TABLE|INDEX|COLUMN|TYPE|SCHEMA|CONSTRAINT)\b|add_column|remove_column|create_table|drop_table|add_index|Schema::(?:create|table|drop)|\$table->|op\.(?:add|drop|alter|create)_|migrations\.(?:AddField|RemoveField|AlterField|CreateModel)|migrationBuilder\.|queryInterface\./, detail: 'ddl: {m} (line {line})' },
   // ───────────── sensitive: paths ─────────────
   {
@@ -227,20 +227,20 @@ export const DEFAULT_RULES: SignalRule[] = [
 
   // ───────────── sensitive: content ─────────────
   {
-    id: 'content.jwt', label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true,
+    id: 'content.jwt', decisive: true, label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true,
     // Also the token services apps wrap around the library (jwtService.signAsync, _jwtTokenGenerator.CreateToken).
     content: /\b(jwt\.(?:sign|verify|decode|encode|Parse\w*|NewWithClaims)|jwtVerify|SignJWT|jwtDecrypt|Jwts\.parser\w*|JwtSecurityTokenHandler|JWT::(?:encode|decode)|JWT\.(?:decode|encode|require)|\b_?(?:jwt|[a-z]+Jwt)\w*\.(?:[cC]reate|[gG]enerate|[sS]ign|[iI]ssue|[vV]erify|[vV]alidate|[dD]ecode)\w*(?=\s*\())/,
     detail: 'calls {m} (line {line})',
   },
   {
-    id: 'content.password-hashing', label: 'sensitive', weight: 3, families: CODE, dampInTests: true,
+    id: 'content.password-hashing', decisive: true, label: 'sensitive', weight: 3, families: CODE, dampInTests: true,
     content: /\b((?:bcrypt\w*\.(?:hash|compare|hashSync|compareSync|genSalt\w*|hashpw|checkpw|gensalt|GenerateFromPassword|CompareHashAndPassword)|argon2\.(?:hash|verify)|(?:crypto\.)?scrypt(?:Sync)?|(?:crypto\.)?pbkdf2(?:Sync)?|password_hash|password_verify|check_password|make_password|set_password|generate_password_hash|check_password_hash|BCrypt\.\w+|pwd_context\.\w+|hashlib\.pbkdf2_hmac|Hash::(?:make|check)|this->hash(?:er)?->(?:make|check|needsRehash)|_?[pP]asswordHasher\.\w+|_?[pP]assword[eE]ncoder\.(?:encode|matches)|VerifyHashedPassword|HashPassword|(?:hash|digest)_(?:api_)?(?:key|token|secret)|hash(?:Api)?(?:Key|Token|Secret))(?=\s*\()|PasswordHasher\b|has_secure_password\b)/,
     detail: 'calls {m} (line {line})',
   },
   {
     // Changing a password or issuing/revoking tokens is an account-takeover surface even when the hashing
     // lives elsewhere. Declaring a form or DTO named after it (class ResetPasswordForm(...)) is not.
-    id: 'content.credential-change', label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true, maxHits: 2,
+    id: 'content.credential-change', decisive: true, label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true, maxHits: 2,
     content: /((?:\bnew\s+|\b)(?:[uU]pdate|[cC]hange|[rR]eset)(?:User)?Password\w*(?=\s*\()|\b(?:update|change|reset)_(?:user_)?password\w*(?=\s*\()|\b(?:revoke|issue|rotate|refresh)_?(?:[aA]ccess_?|[rR]efresh_?|[aA]pi_?)?(?:[tT]okens?|[sS]ecrets?|[kK]eys?)!?(?=\s*\(|[ \t]*(?![^\n]))|\b(?:revoke|issue|rotate|refresh)(?:Access|Refresh|Api)?(?:Token|Secret|Key)s?(?=\s*\())/,
     // Declaring a type, function or constructor named after the change is not making it.
     exclude: /^\s*(?:export\s+)?(?:public\s+|abstract\s+)*(?:class|def|function|interface|type|struct)\s|^\s*(?:public|private|protected|internal)\s+[A-Z]\w*\s*\(/,
@@ -340,7 +340,7 @@ export const DEFAULT_RULES: SignalRule[] = [
     detail: 'hard-coded secret-like value: `{m}` (line {line})',
   },
   {
-    id: 'content.webhook-signature', label: 'sensitive', weight: 3, families: CODE,
+    id: 'content.webhook-signature', decisive: true, label: 'sensitive', weight: 3, families: CODE,
     content: /\b(webhooks\.constructEvent(?:Async)?|constructEvent|verifyWebhook\w*|verify_webhook\w*|validateWebhook\w*|Webhook\.construct_event|webhook\.ConstructEvent|X-Hub-Signature(?:-256)?|Stripe-Signature|X-Shopify-Hmac-Sha256|X-Slack-Signature|svix-signature|verifySignature|verify_signature|validateSignature)\b/i,
     detail: 'webhook signature check: {m} (line {line})',
   },
@@ -355,6 +355,12 @@ export const DEFAULT_RULES: SignalRule[] = [
     id: 'content.untrusted-input-sink', label: 'sensitive', weight: 2, families: CODE, maxHits: 3,
     content: /(\bres\.redirect\(\s*req\.\w+|\bres\.sendFile\(\s*req\.\w+|\bfs\.\w+\(\s*(?:req|request)\.\w+|\bpath\.(?:join|resolve)\([^)\n]*\breq\.(?:params|query|body)|\bsend_file\(\s*request\.|\bredirect\(\s*request\.(?:args|GET|params)|\bopen\(\s*request\.|\bhttp\.get\(\s*req\.|\baxios\.get\(\s*req\.|\brequests\.get\(\s*request\.|\bmulter\(|\bbusboy\b|\bformidable\(|\brequest\.files\b|\bxml2js\b|\blibxmljs\b|\betree\.(?:parse|fromstring)\(|\bDocumentBuilderFactory\b|\bXmlDocument\b)/,
     detail: 'untrusted input reaches {m} (line {line})',
+  },
+  {
+    // Where a user is sent next (returnTo, next, redirect_uri) is an open-redirect boundary: checking or building it is the work.
+    id: 'content.redirect-target', decisive: true, label: 'sensitive', weight: 2.5, families: CODE, maxHits: 3, dampInTests: true,
+    content: /\b((?:safe|valid(?:ate)?|sanitize|check|is_?safe|allowed)_?(?:[rR]eturn_?(?:[tT]o|[uU]rl)|[rR]edirect(?:_?[uU]r[il]|_?[tT]o|_?[tT]arget)?|[nN]ext_?[uU]rl)\w*|url_has_allowed_host_and_scheme|is_safe_url)\b/,
+    detail: 'checks where a user is redirected: {m} (line {line})',
   },
   {
     // Reading or changing a record by an id the client chose is where ownership checks go missing (IDOR).
@@ -451,6 +457,13 @@ export const DEFAULT_RULES: SignalRule[] = [
     content: /^\s*["']?(openapi|swagger|asyncapi)["']?\s*:\s*["']?([\d.]+)/,
     detail: '{m} spec (line {line})',
     overrides: ['kind.config'],
+  },
+  {
+    // OpenAPI split into files: a components or paths fragment has no root `openapi:` key.
+    id: 'kind.api-spec-fragment', decisive: true, label: 'context-heavy', weight: 4, families: ['config'], headLines: 60, maxHits: 1,
+    content: /^(components:\s*$|paths:\s*$|\s+["']?\$ref["']?\s*:\s*["']?#\/components\/(?:schemas|responses|parameters|requestBodies)\/)/,
+    detail: 'OpenAPI fragment: {m} (line {line})',
+    overrides: ['kind.config', 'path.dto'],
   },
   {
     id: 'kind.contract', decisive: true, label: 'context-heavy', weight: 4, families: ['spec'],

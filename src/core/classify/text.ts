@@ -32,7 +32,23 @@ function looksBinary(bytes: Uint8Array): boolean {
   return false;
 }
 
-export function prepareText(content: string | Uint8Array): ScannableText {
+/**
+ * `whole` gives the size of the whole document when `content` is only its head (a 10 MB file read up
+ * to 8 MiB): sizes, line counts and the "only the first N of M" notes then describe the whole file.
+ */
+export function prepareText(content: string | Uint8Array, whole: { totalChars?: number; totalLines?: number } = {}): ScannableText {
+  const result = prepareHead(content);
+  if (whole.totalChars !== undefined && whole.totalChars > result.totalChars) {
+    const before = fmt(result.totalChars);
+    result.skipped = result.skipped.map((s) => s.replace(` of ${before} were scanned`, ` of ${fmt(whole.totalChars!)} were scanned`));
+    if (!result.skipped.some((s) => s.includes(fmt(whole.totalChars!)))) result.skipped.push(`only the first ${before} of ${fmt(whole.totalChars)} characters were read`);
+    result.totalChars = whole.totalChars;
+  }
+  if (whole.totalLines !== undefined && whole.totalLines > result.totalLines) result.totalLines = whole.totalLines;
+  return result;
+}
+
+function prepareHead(content: string | Uint8Array): ScannableText {
   const skipped: string[] = [];
   let text: string;
   if (typeof content !== 'string') {
@@ -155,8 +171,13 @@ function clipLongLines(text: string, lineStarts: number[]): string {
   return parts.join('');
 }
 
+/** 12,345 — by hand: toLocaleString costs more than a classification on a long file. */
 export function fmt(n: number): string {
-  return n.toLocaleString('en-US');
+  const [int, frac] = String(n).split('.');
+  const sign = int.startsWith('-') ? '-' : '';
+  const digits = sign ? int.slice(1) : int;
+  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return sign + grouped + (frac ? `.${frac}` : '');
 }
 
 /** Rough token count (code averages ~3.5–4 characters per token). Used only for the context-size signal. */
