@@ -4,7 +4,9 @@
 // the same way: dist/cli.js is only the command table, each command its own bundle (cliBundles()).
 // test/unit/architecture/ imports the options below to check the activation bundle and the CLI's split.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -155,38 +157,90 @@ async function copySqlAssets() {
 
 /** What the template was made with; the worker keys its caches by this file's content. */
 const TEMPLATE_STAMP = 'media/pglite/template.json';
-const TEMPLATE_DIR = 'media/pglite/template';
+/** The data directory, as a tarball: 4.5 MB instead of 30 MB and ~1,000 files in the installed extension. */
+const TEMPLATE_ARCHIVE = 'media/pglite/template.tar.gz';
 
 /**
- * An initialised PostgreSQL data directory → media/pglite/template/, made once per PGlite version:
- * initdb takes 2–7 s and 600+ MB, which no user's first start should pay. WAL segments of 1 MB
+ * An initialised PostgreSQL data directory → media/pglite/template.tar.gz, made once per PGlite
+ * version: initdb takes 2–7 s and 600+ MB, which no user's first start should pay (the engine
+ * unpacks it into its cache once, src/core/sql/engines/pglite-store.ts). WAL segments of 1 MB
  * (initdb's default is 16 MB) keep the directory, which every engine start copies, at ~30 MB.
  */
 async function ensurePgliteTemplate(pglite) {
   const version = JSON.parse(readFileSync('node_modules/@electric-sql/pglite/package.json', 'utf8')).version;
   const initdbArgs = ['--wal-segsize=1'];
   const stamp = JSON.stringify({ pglite: version, initdb: initdbArgs }, null, 1) + '\n';
-  if (existsSync(`${TEMPLATE_DIR}/PG_VERSION`) && existsSync(TEMPLATE_STAMP) && readFileSync(TEMPLATE_STAMP, 'utf8') === stamp) return;
+  if (existsSync(TEMPLATE_ARCHIVE) && existsSync(TEMPLATE_STAMP) && readFileSync(TEMPLATE_STAMP, 'utf8') === stamp) return;
   const started = Date.now();
   const { PGlite } = createRequire(import.meta.url)(`./${pglite}/index.cjs`);
-  const partial = `${TEMPLATE_DIR}.partial-${process.pid}`;
-  rmSync(partial, { recursive: true, force: true });
+  const dir = mkdtempSync(path.join(tmpdir(), 'stakes-pglite-template-'));
   rmSync(TEMPLATE_STAMP, { force: true });
-  const read = (f) => readFileSync(`${pglite}/${f}`);
-  const db = await PGlite.create({
-    dataDir: path.resolve(partial),
-    pgliteWasmModule: await WebAssembly.compile(read('pglite.wasm')),
-    initdbWasmModule: await WebAssembly.compile(read('initdb.wasm')),
-    fsBundle: new Blob([read('pglite.data')]),
-    initDbStartParams: initdbArgs,
-  });
-  await db.exec('CHECKPOINT');
-  await db.close();
-  rmSync(`${partial}/postmaster.pid`, { force: true });
-  rmSync(TEMPLATE_DIR, { recursive: true, force: true });
-  renameSync(partial, TEMPLATE_DIR);
+  rmSync('media/pglite/template', { recursive: true, force: true }); // an earlier build's unpacked directory
+  try {
+    const read = (f) => readFileSync(`${pglite}/${f}`);
+    const db = await PGlite.create({
+      dataDir: dir,
+      pgliteWasmModule: await WebAssembly.compile(read('pglite.wasm')),
+      initdbWasmModule: await WebAssembly.compile(read('initdb.wasm')),
+      fsBundle: new Blob([read('pglite.data')]),
+      initDbStartParams: initdbArgs,
+    });
+    await db.exec('CHECKPOINT');
+    await db.close();
+    rmSync(`${dir}/postmaster.pid`, { force: true });
+    writeFileSync(`${TEMPLATE_ARCHIVE}.partial`, gzipSync(tarOf(dir), { level: 9 }));
+    renameSync(`${TEMPLATE_ARCHIVE}.partial`, TEMPLATE_ARCHIVE);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   writeFileSync(TEMPLATE_STAMP, stamp);
-  console.log(`esbuild.mjs: PGlite ${version} data directory initialised in ${((Date.now() - started) / 1000).toFixed(1)} s → ${TEMPLATE_DIR}/`);
+  console.log(`esbuild.mjs: PGlite ${version} data directory initialised in ${((Date.now() - started) / 1000).toFixed(1)} s → ${TEMPLATE_ARCHIVE}`);
+}
+
+/**
+ * A ustar archive of `dir` (directories and regular files; sorted, mtime 0, so the same directory
+ * gives the same bytes). Read back by pglite-store.ts's untar().
+ */
+export function tarOf(dir) {
+  const blocks = [];
+  const header = (name, mode, size, type) => {
+    const h = Buffer.alloc(512);
+    // ustar: names over 100 bytes are split at a slash into a prefix (≤ 155) and the rest (≤ 100).
+    const split = name.length > 100 ? name.indexOf('/', name.length - 101) : -1;
+    const [prefix, base] = split >= 0 ? [name.slice(0, split), name.slice(split + 1)] : ['', name];
+    if (base.length > 100 || prefix.length > 155) throw new Error(`tarOf: path too long for ustar: ${name}`);
+    h.write(base, 0);
+    h.write(`${(mode & 0o7777).toString(8).padStart(7, '0')}\0`, 100);
+    h.write('0000000\0', 108);
+    h.write('0000000\0', 116);
+    h.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
+    h.write('00000000000\0', 136);
+    h.write('        ', 148);
+    h.write(type, 156);
+    h.write('ustar\0', 257);
+    h.write('00', 263);
+    h.write(prefix, 345);
+    let sum = 0;
+    for (const byte of h) sum += byte;
+    h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+    return h;
+  };
+  const walk = (rel) => {
+    for (const name of readdirSync(path.join(dir, rel)).sort()) {
+      const r = rel ? `${rel}/${name}` : name;
+      const st = statSync(path.join(dir, r));
+      if (st.isDirectory()) {
+        blocks.push(header(`${r}/`, st.mode, 0, '5'));
+        walk(r);
+      } else if (st.isFile()) {
+        const data = readFileSync(path.join(dir, r));
+        blocks.push(header(r, st.mode, data.length, '0'), data, Buffer.alloc((512 - (data.length % 512)) % 512));
+      }
+    }
+  };
+  walk('');
+  blocks.push(Buffer.alloc(1024));
+  return Buffer.concat(blocks);
 }
 
 /** web-tree-sitter's runtime and the Python and Go grammars → dist/, next to every bundle that runs the rules. */

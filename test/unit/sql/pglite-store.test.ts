@@ -8,7 +8,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { PgliteStore } from '../../../src/core/sql/engines/pglite-store';
+import { ROOT } from '../../support/activation';
 
 describe('sql: the embedded engine\'s store', () => {
   let work: string;
@@ -18,20 +21,42 @@ describe('sql: the embedded engine\'s store', () => {
   /** A pid no process has: one that just exited. */
   const deadPid = (): number => spawnSync(process.execPath, ['-e', '0']).pid!;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'stakes-store-'));
     assets = path.join(work, 'assets');
     cache = path.join(work, 'cache');
-    fs.mkdirSync(path.join(assets, 'template', 'base'), { recursive: true });
-    fs.writeFileSync(path.join(assets, 'template', 'PG_VERSION'), '18\n');
-    fs.writeFileSync(path.join(assets, 'template', 'base', 'catalog'), 'template catalog');
+    // A stand-in data directory, packed by the build's own writer (esbuild.mjs), read-only as an installed extension may be.
+    const dir = path.join(work, 'template');
+    fs.mkdirSync(path.join(dir, 'base', 'a-folder-name-long-enough-that-the-archive-needs-the-ustar-prefix-field-to-hold-it'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'PG_VERSION'), '18\n');
+    fs.writeFileSync(path.join(dir, 'base', 'catalog'), 'template catalog');
+    fs.writeFileSync(path.join(dir, 'base', 'a-folder-name-long-enough-that-the-archive-needs-the-ustar-prefix-field-to-hold-it', 'relation-file-1259'), Buffer.alloc(8192, 7));
+    fs.chmodSync(path.join(dir, 'base', 'catalog'), 0o444);
+    const { tarOf } = await import(pathToFileURL(path.join(ROOT, 'esbuild.mjs')).href) as { tarOf: (d: string) => Buffer };
+    fs.mkdirSync(assets);
+    fs.writeFileSync(path.join(assets, 'template.tar.gz'), gzipSync(tarOf(dir)));
     fs.writeFileSync(path.join(assets, 'template.json'), '{"pglite":"test"}\n');
   });
   afterEach(() => fs.rmSync(work, { recursive: true, force: true }));
 
-  it('says how to get the template when the build did not make it', () => {
+  it('says how to get the template when the build did not make it', async () => {
+    fs.rmSync(path.join(assets, 'template.tar.gz'));
+    const store = new PgliteStore(cache, assets);
+    await assert.rejects(store.newSession(store.templateSource()), /initialised database is missing .*template\.tar\.gz.*node esbuild\.mjs/);
     fs.rmSync(path.join(assets, 'template.json'));
     assert.throws(() => new PgliteStore(cache, assets), /initialised database is missing .*node esbuild\.mjs/);
+  });
+
+  it('unpacks the template once, every file as it was packed and writable', async () => {
+    const store = new PgliteStore(cache, assets);
+    const s = await store.newSession(store.templateSource());
+    const deep = path.join('base', 'a-folder-name-long-enough-that-the-archive-needs-the-ustar-prefix-field-to-hold-it', 'relation-file-1259');
+    assert.deepEqual(fs.readFileSync(path.join(s.dir, deep)), Buffer.alloc(8192, 7));
+    assert.equal(fs.readFileSync(path.join(s.dir, 'base', 'catalog'), 'utf8'), 'template catalog');
+    fs.writeFileSync(path.join(s.dir, 'base', 'catalog'), 'the session writes');
+    fs.rmSync(path.join(assets, 'template.tar.gz'));
+    const again = await store.newSession(store.templateSource());
+    assert.equal(fs.readFileSync(path.join(again.dir, 'base', 'catalog'), 'utf8'), 'template catalog');
   });
 
   it('starts a session on a copy, never on the template itself, and takes the spare when there is one', async () => {
@@ -39,7 +64,7 @@ describe('sql: the embedded engine\'s store', () => {
     const first = await store.newSession(store.templateSource());
     assert.equal(first.fromSpare, false);
     fs.writeFileSync(path.join(first.dir, 'base', 'catalog'), 'changed by the session');
-    assert.equal(fs.readFileSync(path.join(assets, 'template', 'base', 'catalog'), 'utf8'), 'template catalog');
+    assert.equal(fs.readFileSync(path.join(store.template, 'base', 'catalog'), 'utf8'), 'template catalog');
     await store.prepareSpare(store.templateSource());
     fs.rmSync(first.dir, { recursive: true });
     const second = await store.newSession(store.templateSource());

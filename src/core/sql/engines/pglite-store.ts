@@ -10,6 +10,9 @@
  *                                            ~1,000–2,000 files is the slowest part of a start on
  *                                            a busy disk, so it happens after a start, not in one
  *
+ *   <cacheDir>/pglite/<tag>/template/        the initialised data directory, unpacked once from
+ *                                            media/pglite/template.tar.gz (made by esbuild.mjs)
+ *
  * `tag` names the template (media/pglite/template.json: PGlite version, initdb options), so a new
  * PGlite never opens a directory an older one wrote. Sessions copy, never link: they write to their
  * files (the assumed sizes' dead pages, injected statistics, hint bits), and none of that may reach
@@ -18,6 +21,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 
 /** Bumped when what a cached database holds changes meaning (a new way of loading migrations). */
 const STORE_FORMAT = 1;
@@ -64,19 +68,42 @@ function ownerPid(name: string): number | undefined {
 export class PgliteStore {
   readonly root: string;
   readonly template: string;
+  private readonly archive: string;
   private readonly base: string;
 
   constructor(cacheDir: string, assetsDir: string) {
-    this.template = path.join(assetsDir, 'template');
+    this.archive = path.join(assetsDir, 'template.tar.gz');
     const stampFile = path.join(assetsDir, 'template.json');
     let stamp: string;
     try {
       stamp = fs.readFileSync(stampFile, 'utf8');
     } catch {
-      throw new Error(`The embedded engine's initialised database is missing (${stampFile}). Rebuild with \`node esbuild.mjs\`: it creates media/pglite/template/.`);
+      throw new Error(`The embedded engine's initialised database is missing (${stampFile}). Rebuild with \`node esbuild.mjs\`: it creates media/pglite/template.tar.gz.`);
     }
     this.base = path.join(cacheDir, 'pglite');
     this.root = path.join(this.base, createHash('sha256').update(`${STORE_FORMAT}\0${stamp}`).digest('hex').slice(0, 12));
+    this.template = path.join(this.root, 'template');
+  }
+
+  /** Unpacks the template into the cache, once (a concurrent start unpacks its own copy and one rename wins). */
+  private async ensureTemplate(): Promise<void> {
+    if (fs.existsSync(path.join(this.template, 'PG_VERSION'))) return;
+    let packed: Buffer;
+    try {
+      packed = await fs.promises.readFile(this.archive);
+    } catch {
+      throw new Error(`The embedded engine's initialised database is missing (${this.archive}). Rebuild with \`node esbuild.mjs\`: it creates it.`);
+    }
+    const partial = `${this.template}.partial-${process.pid}`;
+    fs.rmSync(partial, { recursive: true, force: true });
+    try {
+      await untar(zlib.gunzipSync(packed), partial);
+      fs.renameSync(partial, this.template);
+    } catch (e) {
+      if (!fs.existsSync(path.join(this.template, 'PG_VERSION'))) throw e;
+    } finally {
+      fs.rmSync(partial, { recursive: true, force: true });
+    }
   }
 
   /** The migrated database for `key`, if a session saved it; marks it used (pruning keeps the recent ones). */
@@ -107,6 +134,7 @@ export class PgliteStore {
    */
   async newSession(source: SessionSource): Promise<{ dir: string; fromSpare: boolean }> {
     this.sweep();
+    if (source.dir === this.template) await this.ensureTemplate();
     const dir = path.join(this.root, 'sessions', String(process.pid));
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(path.dirname(dir), { recursive: true });
@@ -117,7 +145,6 @@ export class PgliteStore {
       // No spare (or another process took it): copy.
     }
     await fs.promises.cp(source.dir, dir, COPY);
-    if (source.dir === this.template) makeWritable(dir);
     return { dir, fromSpare: false };
   }
 
@@ -130,8 +157,8 @@ export class PgliteStore {
     try {
       fs.rmSync(partial, { recursive: true, force: true });
       fs.mkdirSync(spares, { recursive: true });
+      if (source.dir === this.template) await this.ensureTemplate();
       await fs.promises.cp(source.dir, partial, COPY);
-      if (source.dir === this.template) makeWritable(partial);
       fs.renameSync(partial, final);
       this.pruneSpares(source.id);
     } catch {
@@ -195,7 +222,7 @@ export class PgliteStore {
    * templates nobody runs on, and the template tarballs earlier versions kept in the cache root.
    */
   private sweep(): void {
-    for (const sub of ['sessions', 'schemas', 'spares']) {
+    for (const sub of ['sessions', 'schemas', 'spares', '.']) {
       const dir = path.join(this.root, sub);
       for (const name of listDirs(dir)) {
         if (sub !== 'sessions' && !name.includes('.partial-')) continue;
@@ -216,22 +243,34 @@ export class PgliteStore {
   }
 }
 
-/** The template may come from a read-only install (a system-wide extension folder): its copy must be writable. */
-function makeWritable(dir: string): void {
-  const probe = path.join(dir, 'PG_VERSION');
-  try {
-    fs.accessSync(probe, fs.constants.W_OK);
-    return;
-  } catch { /* fix below */ }
-  const walk = (d: string): void => {
-    fs.chmodSync(d, 0o700);
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else fs.chmodSync(p, 0o600);
-    }
+/**
+ * Unpacks a ustar archive (as esbuild.mjs's tarOf() writes it: directories and regular files) into
+ * `dest`. Files are made writable by their owner whatever the archive says: PostgreSQL writes to them.
+ */
+export async function untar(tar: Buffer, dest: string): Promise<void> {
+  const text = (at: number, len: number): string => {
+    const raw = tar.subarray(at, at + len);
+    const end = raw.indexOf(0);
+    return raw.subarray(0, end < 0 ? len : end).toString('utf8');
   };
-  walk(dir);
+  fs.mkdirSync(dest, { recursive: true, mode: 0o700 });
+  const root = path.resolve(dest) + path.sep;
+  for (let at = 0; at + 512 <= tar.length;) {
+    if (tar[at] === 0) break; // the two zero blocks that end an archive
+    const prefix = text(at + 345, 155);
+    const name = (prefix ? `${prefix}/` : '') + text(at, 100);
+    const size = parseInt(text(at + 124, 12).trim() || '0', 8);
+    const type = String.fromCharCode(tar[at + 156] || 48);
+    const target = path.resolve(dest, name);
+    if (!target.startsWith(root) && target !== path.resolve(dest)) throw new Error(`the template archive holds a path outside it: ${name}`);
+    at += 512;
+    if (type === '5') fs.mkdirSync(target, { recursive: true, mode: 0o700 });
+    else if (type === '0') {
+      fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+      await fs.promises.writeFile(target, tar.subarray(at, at + size), { mode: 0o600 });
+    } else throw new Error(`the template archive holds an entry of type "${type}" (${name}); rebuild it with \`node esbuild.mjs\``);
+    at += Math.ceil(size / 512) * 512;
+  }
 }
 
 function safeList(dir: string): string[] {
