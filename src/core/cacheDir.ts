@@ -26,7 +26,7 @@ export interface CacheLayout {
   spendLedger: string;
   /** A model's first answer when it failed validation and was repaired. */
   rawResponses: string;
-  /** The embedded PostgreSQL's template database (core/sql: the Explainer's cacheDir). */
+  /** The embedded PostgreSQL's databases (core/sql: the Explainer's cacheDir; engines/pglite-store.ts). */
   sql: string;
   /** Node's compile cache for the CLI's bundles (V8 code cache; src/cli/main.ts). */
   compileCache: string;

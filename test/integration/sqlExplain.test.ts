@@ -54,7 +54,7 @@ function sqlDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
 }
 
 describe('SQL EXPLAIN (embedded PostgreSQL)', function () {
-  // First start builds the PGlite template (a few seconds; more on a busy machine) and loads the migrations.
+  // The first start loads the migrations (a few seconds; more on a busy machine); later ones reuse their database.
   this.timeout(180_000);
   const files = new WorkspaceFiles();
 
