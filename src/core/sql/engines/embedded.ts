@@ -51,7 +51,10 @@ export async function startEmbedded(
       ({ report, proc } = await loadInto(proc, schema, statementTimeoutMs, () => start()));
       // Saving (a checkpoint and a copy) is part of loading the schema, once per schema key.
       const t1 = Date.now();
-      if (schema.statements.length) await proc.saveSchema(key, report);
+      if (schema.statements.length) {
+        await proc.saveSchema(key, report);
+        proc = await proc.handOver();
+      }
       report = { ...report, loadMs: report.loadMs + (Date.now() - t1) };
     }
   } catch (e) {

@@ -45,8 +45,34 @@ export interface SessionSource {
 /** Spares kept at most: the template's and the most recently used schemas'. */
 const MAX_SPARES = 3;
 
-/** Copy-on-write where the file system can (APFS, btrfs, XFS), a plain copy elsewhere. */
-const COPY = { recursive: true, mode: fs.constants.COPYFILE_FICLONE, filter: (src: string) => path.basename(src) !== LOCK_FILE };
+/** Files copied at once: a data directory is ~1,000–2,000 small files, and one at a time the disk waits on each. */
+const COPY_CONCURRENCY = 8;
+
+/**
+ * Copies a data directory (without the lock file): copy-on-write where the file system can (APFS,
+ * btrfs, XFS), else several files at a time (2–3x faster than fs.cp, which copies them one by one).
+ */
+async function copyDataDir(from: string, to: string): Promise<void> {
+  const files: Array<[string, string]> = [];
+  const walk = (src: string, dst: string): void => {
+    fs.mkdirSync(dst, { recursive: true, mode: 0o700 });
+    for (const e of fs.readdirSync(src, { withFileTypes: true })) {
+      if (e.name === LOCK_FILE) continue;
+      const a = path.join(src, e.name);
+      const b = path.join(dst, e.name);
+      if (e.isDirectory()) walk(a, b);
+      else if (e.isFile()) files.push([a, b]);
+    }
+  };
+  walk(from, to);
+  let next = 0;
+  await Promise.all(Array.from({ length: COPY_CONCURRENCY }, async () => {
+    while (next < files.length) {
+      const [a, b] = files[next++];
+      await fs.promises.copyFile(a, b, fs.constants.COPYFILE_FICLONE);
+    }
+  }));
+}
 
 function alive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -144,8 +170,19 @@ export class PgliteStore {
     } catch {
       // No spare (or another process took it): copy.
     }
-    await fs.promises.cp(source.dir, dir, COPY);
+    await copyDataDir(source.dir, dir);
     return { dir, fromSpare: false };
+  }
+
+  /** Takes over a session directory another process of this engine released (a rename: nothing is copied). */
+  adoptSession(released: string): string {
+    const dir = path.join(this.root, 'sessions', String(process.pid));
+    if (path.resolve(released) !== dir) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.renameSync(released, dir);
+    }
+    this.sweep();
+    return dir;
   }
 
   /** Makes the spare of `source` for the next start, unless there is one. Failures only cost that start its head start. */
@@ -158,7 +195,7 @@ export class PgliteStore {
       fs.rmSync(partial, { recursive: true, force: true });
       fs.mkdirSync(spares, { recursive: true });
       if (source.dir === this.template) await this.ensureTemplate();
-      await fs.promises.cp(source.dir, partial, COPY);
+      await copyDataDir(source.dir, partial);
       fs.renameSync(partial, final);
       this.pruneSpares(source.id);
     } catch {
@@ -179,7 +216,7 @@ export class PgliteStore {
     fs.rmSync(partial, { recursive: true, force: true });
     fs.mkdirSync(schemas, { recursive: true });
     try {
-      await fs.promises.cp(sessionDir, partial, COPY);
+      await copyDataDir(sessionDir, partial);
       fs.writeFileSync(path.join(partial, REPORT_FILE), JSON.stringify(report));
       if (fs.existsSync(final)) return false;
       // Atomic: a concurrent start sees either no database for this key or a complete one.

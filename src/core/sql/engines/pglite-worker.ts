@@ -21,6 +21,8 @@ interface InitParams {
   extensions: string[];
   /** The schema's cache key (embedded.ts); absent: start from the template, cache nothing. */
   schemaKey?: string;
+  /** Run on this session directory as it is: the one a previous process of the same engine released. */
+  adopt?: string;
 }
 
 interface WireError { message: string; code?: string; position?: number; detail?: string; hint?: string }
@@ -40,8 +42,8 @@ const loadPglite = (): typeof import('@electric-sql/pglite') => require('@electr
  * assumption is effective_cache_size, unchanged), so plans are the same.
  */
 const MEMORY_SETTINGS = ['-c', 'shared_buffers=16MB'];
-/** How long this process, once closed, lets a spare copy finish before it exits. */
-const SPARE_WAIT_MS = 3000;
+/** How long this process, once closed, lets the spare copies finish before it exits (nobody waits for it). */
+const SPARE_WAIT_MS = 10_000;
 
 function readAsset(dir: string, f: string): Uint8Array<ArrayBuffer> {
   const p = path.join(dir, f);
@@ -68,7 +70,7 @@ async function init(p: InitParams): Promise<unknown> {
   // The copy (I/O, libuv's pool) runs while the wasm compiles (CPU).
   const cached: CachedSchema | undefined = p.schemaKey ? store.cachedSchema(p.schemaKey) : undefined;
   const source = cached ? store.schemaSource(cached) : store.templateSource();
-  const started = await store.newSession(source);
+  const started = p.adopt ? { dir: store.adoptSession(p.adopt), fromSpare: false } : await store.newSession(source);
   session = started.dir;
   const pgliteWasmModule = await compiled;
   const t1 = Date.now();
@@ -81,8 +83,11 @@ async function init(p: InitParams): Promise<unknown> {
     startParams: [...PGlite.defaultStartParams, ...MEMORY_SETTINGS],
   });
   const v = await db.query<{ v: string }>('SELECT version() AS v');
-  // The next start from the same source takes a spare; a schema not cached yet gets one when it is saved.
-  prepareSpare(source);
+  // The next start from the same source takes a spare. A schema just saved gets its spare, then the
+  // template's, here in the process that took over its session; a start on the template that saves
+  // nothing gets the template's when it closes.
+  if (cached) prepareSpare(source);
+  if (cached && p.adopt) prepareSpare(store.templateSource());
   return {
     copyMs: t1 - t0, openMs: Date.now() - t1, version: v.rows[0]?.v ?? '', session, fromSpare: started.fromSpare,
     ...(cached ? { cachedReport: cached.report } : {}),
@@ -101,10 +106,24 @@ async function saveSchema(p: { key: string; report: unknown }): Promise<unknown>
   // Every change on disk, so the copy is a consistent database (nothing else runs meanwhile: requests are serialized).
   await db.exec('CHECKPOINT');
   const saved = await store.saveSchema(p.key, session, p.report);
-  const cached = store.cachedSchema(p.key);
-  if (cached) prepareSpare(store.schemaSource(cached));
   return { saved, saveMs: Date.now() - t0 };
 }
+
+/**
+ * Shuts PostgreSQL down and leaves the session's directory for a new process to adopt, then exits.
+ * Running the migrations grows this process by the whole schema's catalog (~320 MB for 150 tables);
+ * a fresh process on the same directory starts at ~200 MB.
+ */
+async function release(): Promise<unknown> {
+  if (!db || !session) throw new Error('PGlite is not initialised');
+  await db.close();
+  db = undefined;
+  const dir = session;
+  session = undefined;
+  released = true;
+  return dir;
+}
+let released = false;
 
 async function query(sql: string): Promise<unknown> {
   if (!db) throw new Error('PGlite is not initialised');
@@ -153,6 +172,7 @@ function closeDatabase(): Promise<void> {
 
 /** After closing: lets a spare copy being made finish (bounded), so that the next start can take it, then exits. */
 async function exitWhenSpared(): Promise<never> {
+  if (!spare && store && !released) prepareSpare(store.templateSource());
   setTimeout(() => process.exit(0), SPARE_WAIT_MS + 1000).unref();
   await Promise.race([spare, new Promise((r) => setTimeout(r, SPARE_WAIT_MS))]);
   process.exit(0);
@@ -169,6 +189,7 @@ process.on('message', (msg: { id: number; method: string; params: unknown }) => 
       else if (msg.method === 'query') result = await query(msg.params as string);
       else if (msg.method === 'execMany') result = await execMany(msg.params as string[]);
       else if (msg.method === 'saveSchema') result = await saveSchema(msg.params as { key: string; report: unknown });
+      else if (msg.method === 'release') result = await release();
       else if (msg.method === 'memory') result = process.memoryUsage();
       else if (msg.method === 'close') {
         await closeDatabase();
@@ -176,6 +197,7 @@ process.on('message', (msg: { id: number; method: string; params: unknown }) => 
       } else throw new Error(`unknown method ${msg.method}`);
       process.send?.({ id: msg.id, ok: true, result });
       if (msg.method === 'close') void exitWhenSpared();
+      if (msg.method === 'release') setTimeout(() => process.exit(0), 10);
     } catch (e) {
       process.send?.({ id: msg.id, ok: false, error: wireError(e) });
     }

@@ -21,6 +21,8 @@ export interface PgliteProcessOptions {
   extensions: string[];
   /** Start from the database cached under this key when there is one (embedded.ts). */
   schemaKey?: string;
+  /** Run on this session directory, released by an earlier process (handOver()). */
+  adopt?: string;
   log?: (line: string) => void;
 }
 
@@ -108,6 +110,7 @@ export class PgliteProcess implements PgSession {
     const info = await this.request('init', {
       assetsDir, cacheDir: this.opts.cacheDir, extensions: this.opts.extensions,
       ...(this.opts.schemaKey ? { schemaKey: this.opts.schemaKey } : {}),
+      ...(this.opts.adopt ? { adopt: this.opts.adopt } : {}),
     }, Math.max(this.opts.requestTimeoutMs ?? 60_000, 120_000)) as Omit<PgliteStartInfo, 'forkMs'>;
     this.startInfo = { ...info, forkMs: Date.now() - t0 };
     this.opts.log?.(`embedded PostgreSQL ready in ${Date.now() - t0} ms${info.cachedReport ? ' (migrated database from the cache)' : ''}`);
@@ -185,6 +188,24 @@ export class PgliteProcess implements PgSession {
   /** Keeps the session's database (the schema just loaded) in the cache under `key`, with its load report. */
   async saveSchema(key: string, report: unknown): Promise<{ saved: boolean; saveMs: number }> {
     return (await this.request('saveSchema', { key, report }, Math.max(this.opts.requestTimeoutMs ?? 60_000, 120_000))) as { saved: boolean; saveMs: number };
+  }
+
+  /**
+   * The same database in a fresh process: this one shuts PostgreSQL down and exits, the new one
+   * runs on the directory as it is (no copy). After the migrations run, this returns their memory
+   * (PostgreSQL's catalog caches of the whole schema) to the system.
+   */
+  async handOver(): Promise<PgliteProcess> {
+    const dir = (await this.request('release', null, 30_000)) as string;
+    // The directory is the next process's now: this one's exit must not remove it.
+    if (this.startInfo) this.startInfo = { ...this.startInfo, session: '' };
+    const exited = new Promise<void>((r) => (this.exited ? r() : this.child?.once('exit', () => r())));
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+    this.kill();
+    const next = await PgliteProcess.start({ ...this.opts, adopt: dir });
+    // Whoever followed this process (the Explainer's slot) follows the new one.
+    next.onExit = this.onExit;
+    return next;
   }
 
   async memory(): Promise<NodeJS.MemoryUsage> {
