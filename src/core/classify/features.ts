@@ -171,7 +171,6 @@ function identifiersOf(chunk: string, pos: Position, line: number, counter: Coun
     if (id.length > MAX_IDENT) continue;
     const words = splitIdentifier(id);
     if (!words.length) continue;
-    const site = { line, text: id };
     counter.run(words, pos, line, id);
     if (tag) counter.concepts(words, tag, line, id);
   }
