@@ -53,9 +53,10 @@ function ignoredBy(layers: IgnoreLayer[], abs: string, isDir: boolean): boolean 
 
 /**
  * Expand files and directories into a sorted list of files. Directories are walked respecting
- * .gitignore files from `root` down. Missing paths throw an Error naming them.
+ * .gitignore files from `root` down. Missing paths throw an Error naming them. Walking stops once
+ * more than `maxFiles` files were found (so a caller sees there were more), in a stable order.
  */
-export function walkFiles(inputs: string[], root: string, cwd = process.cwd()): string[] {
+export function walkFiles(inputs: string[], root: string, cwd = process.cwd(), maxFiles = Infinity): string[] {
   const out = new Set<string>();
   const rootLayers: IgnoreLayer[] = [];
   // .gitignore files between the root and each input directory apply too.
@@ -85,6 +86,7 @@ export function walkFiles(inputs: string[], root: string, cwd = process.cwd()): 
     }
     entries.sort((a, b) => a.name.localeCompare(b.name));
     for (const e of entries) {
+      if (out.size > maxFiles) return;
       if (ALWAYS_SKIPPED.has(e.name)) continue;
       const abs = path.join(dir, e.name);
       if (e.isSymbolicLink()) continue;
