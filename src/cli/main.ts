@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Command> = {
   classify: () => (require('./commands/classify') as typeof import('./commands/classify')).command,
   demo: () => (require('./commands/demo') as typeof import('./commands/demo')).command,
   explain: () => (require('./commands/explain') as typeof import('./commands/explain')).command,
+  mcp: () => (require('./commands/mcp') as typeof import('./commands/mcp')).command,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -17,6 +18,7 @@ const SUMMARIES: Record<string, string> = {
   classify: 'classify PATH... [--open FILE]... [--edited FILE]... [--json]   label the work and recommend a model',
   demo: 'demo [DIR]   run every check on a project (default: examples/shop-api) with no server and no key',
   explain: 'explain (--sql SQL | FILE[:LINE]) [--db URL | --schema PATH] [--rows table=N,...] [--analyze] [--format json|text]   EXPLAIN SQL with checks and verified index suggestions',
+  mcp: 'mcp [--root DIR]... [--db URL] [--schema PATH]...   serve the agent tools over the Model Context Protocol (stdio), read-only',
 };
 
 export function usage(): string {
