@@ -57,9 +57,7 @@ const Suggestion = z.strictObject({
   method: z.enum(['hypopg', 'trial-index']).describe('How it was verified: a hypothetical index, or a real one inside a transaction that was rolled back.'),
 });
 
-const ErrorOut = z.strictObject({
-  code: z.string(), message: z.string(), action: z.string(), retryable: z.boolean(), details: z.record(z.string(), z.unknown()).optional(),
-});
+const ErrorOut = z.strictObject({ code: z.string(), message: z.string(), action: z.string(), retryable: z.boolean() });
 
 const StatementOut = z.strictObject({
   location: z.strictObject({ path: z.string(), line: z.int().min(1), via: z.string() }).nullable(),
@@ -226,7 +224,7 @@ function statementOut(location: Target['location'], r: ExplainResult): Out['stat
 function failedStatement(location: Target['location'], sql: string, error: ToolErrorBody): Out['statements'][number] {
   return {
     location, sql: clip(sql, 4000), totalCost: null, plan: [], planNodesOmitted: 0, findings: [], suggestions: [], assumedRows: null,
-    parameterMode: 'none', warnings: [], error: { code: error.code, message: error.message, action: error.action, retryable: error.retryable, ...(error.details ? { details: error.details } : {}) },
+    parameterMode: 'none', warnings: [], error: { code: error.code, message: error.message, action: error.action, retryable: error.retryable },
   };
 }
 

@@ -32,11 +32,28 @@ export interface ToolListing {
   annotations: { title: string; readOnlyHint: true; destructiveHint: false; idempotentHint: true; openWorldHint: boolean };
 }
 
-/** JSON Schema (draft-07, as MCP clients and VS Code read it) of a zod schema. */
+/**
+ * JSON Schema (draft-07, as MCP clients and VS Code read it) of a zod schema, in the most portable
+ * spelling: one `type` per schema (a nullable field is `anyOf` a type and null), since clients that
+ * map tool schemas onto single-type dialects (Gemini's function declarations) drop type arrays.
+ */
 export function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const out = z.toJSONSchema(schema, { target: 'draft-7', io, unrepresentable: 'any' }) as Record<string, unknown>;
+  const out = singleTypes(z.toJSONSchema(schema, { target: 'draft-7', io, unrepresentable: 'any' })) as Record<string, unknown>;
   delete out.$schema;
   return out;
+}
+
+const ANNOTATIONS = new Set(['description', 'title', 'default', 'examples', '$comment']);
+
+function singleTypes(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(singleTypes);
+  if (node === null || typeof node !== 'object') return node;
+  const entries = Object.entries(node as Record<string, unknown>).map(([k, v]) => [k, singleTypes(v)] as const);
+  const obj = Object.fromEntries(entries) as Record<string, unknown>;
+  if (!Array.isArray(obj.type)) return obj;
+  const keep = Object.fromEntries(Object.entries(obj).filter(([k]) => ANNOTATIONS.has(k)));
+  const constraints = Object.fromEntries(Object.entries(obj).filter(([k]) => k !== 'type' && !ANNOTATIONS.has(k)));
+  return { ...keep, anyOf: (obj.type as string[]).map((t) => (t === 'null' ? { type: 'null' } : { type: t, ...constraints })) };
 }
 
 export function listTools(ctx: AgentContext): ToolListing[] {
