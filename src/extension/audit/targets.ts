@@ -87,7 +87,7 @@ async function documentTarget(request: Extract<ScopeRequest, { kind: 'file' | 's
   if (request.kind === 'file') {
     return {
       request, title: file, uris, skipped: [],
-      targets: [{ path: file, content: document.getText(), languageId: document.languageId, scope: { kind: 'file' } }],
+      targets: [{ path: file, content: document.getText(), languageId: document.languageId, scope: { kind: 'file' }, ...diskFile(uri) }],
       classifyOn: [{ document }],
     };
   }
@@ -101,7 +101,7 @@ async function documentTarget(request: Extract<ScopeRequest, { kind: 'file' | 's
     skipped: [],
     targets: [{
       path: file, content: document.getText(), languageId: document.languageId,
-      scope: { kind: 'selection', startLine: request.startLine, endLine },
+      scope: { kind: 'selection', startLine: request.startLine, endLine }, ...diskFile(uri),
     }],
     classifyOn: [{ document, range }],
   };
@@ -165,7 +165,7 @@ async function diffPlan(request: Extract<ScopeRequest, { kind: 'changes' | 'bran
       continue;
     }
     uris.set(file, uri);
-    targets.push({ path: file, content: read.text, languageId: languageOf(uri), scope: changesScopeFromDiff(fd, base) });
+    targets.push({ path: file, content: read.text, languageId: languageOf(uri), scope: changesScopeFromDiff(fd, base), file: uri.fsPath });
   }
   for (const abs of diff.untracked) {
     const uri = vscode.Uri.file(abs);
@@ -178,7 +178,7 @@ async function diffPlan(request: Extract<ScopeRequest, { kind: 'changes' | 'bran
     if (read.text.trim() === '') continue;
     uris.set(file, uri);
     // A new, never committed file: every line is a change.
-    targets.push({ path: file, content: read.text, languageId: languageOf(uri), scope: { kind: 'file' } });
+    targets.push({ path: file, content: read.text, languageId: languageOf(uri), scope: { kind: 'file' }, file: abs });
   }
 
   const where = path.basename(diff.root);
@@ -198,6 +198,11 @@ async function diffPlan(request: Extract<ScopeRequest, { kind: 'changes' | 'bran
     ? `uncommitted changes in ${where} (${targets.length} file${targets.length === 1 ? '' : 's'})`
     : `branch ${where} against ${diff.baseLabel} (${targets.length} file${targets.length === 1 ? '' : 's'})`;
   return { request, title, targets, uris, classifyOn, skipped };
+}
+
+/** The file on disk behind a document, so the core's exclusions can follow symlinks to their target. */
+function diskFile(uri: vscode.Uri): { file?: string } {
+  return uri.scheme === 'file' ? { file: uri.fsPath } : {};
 }
 
 /** The language id VS Code gave the file when it is open; the core infers it from the path otherwise. */

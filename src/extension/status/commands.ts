@@ -75,9 +75,20 @@ export function registerStatusCommands(status: StatusController, classifier: Cla
     items.push({ label: 'Why', kind: vscode.QuickPickItemKind.Separator });
     items.push({
       label: `$(${LABEL_ICONS[result.label]}) ${result.label} → ${rec?.name ?? 'no model (all excluded)'}`,
-      description: `confidence ${Math.round(result.confidence * 100)}%`,
+      description: `confidence ${Math.round(result.confidence * 100)}%${result.evidence ? ` · ${result.evidence.detail}` : ''}`,
       detail: rec?.why,
     });
+    // Actions first: the list is virtualised, and they must not fall below a long list of evidence.
+    items.push({ label: 'Actions', kind: vscode.QuickPickItemKind.Separator });
+    if (rec) items.push({ label: `$(copy) Copy model name`, description: rec.model, run: copyModelName });
+    items.push({ label: '$(pin) Pin a label for this file…', run: pinLabel });
+    items.push({ label: '$(settings) Open the routing table', description: STAKES_FILE, run: openRoutingTable });
+    const commands = await vscode.commands.getCommands(true);
+    if (commands.includes('stakes.audit.file')) items.push({ label: '$(search) Audit this file', run: () => vscode.commands.executeCommand('stakes.audit.file') });
+    if (commands.includes('stakes.sql.explain') && (doc.languageId === 'sql' || /\.sql$/i.test(doc.uri.path))) {
+      items.push({ label: '$(database) Explain the SQL under the cursor', run: () => vscode.commands.executeCommand('stakes.sql.explain') });
+    }
+    items.push({ label: 'Evidence', kind: vscode.QuickPickItemKind.Separator });
     for (const reason of result.reasons.slice(0, 20)) {
       items.push({
         label: `$(${LABEL_ICONS[reason.label]}) ${reason.detail}`,
@@ -90,15 +101,6 @@ export function registerStatusCommands(status: StatusController, classifier: Cla
       items.push({ label: runnerUpText(result).replace(/\*\*/g, '') });
     }
     for (const s of result.skipped) items.push({ label: `$(info) Not scanned: ${s}` });
-    items.push({ label: 'Actions', kind: vscode.QuickPickItemKind.Separator });
-    if (rec) items.push({ label: `$(copy) Copy model name`, description: rec.model, run: copyModelName });
-    items.push({ label: '$(pin) Pin a label for this file…', run: pinLabel });
-    items.push({ label: '$(settings) Open the routing table', description: STAKES_FILE, run: openRoutingTable });
-    const commands = await vscode.commands.getCommands(true);
-    if (commands.includes('stakes.audit.file')) items.push({ label: '$(search) Audit this file', run: () => vscode.commands.executeCommand('stakes.audit.file') });
-    if (commands.includes('stakes.sql.explain') && (doc.languageId === 'sql' || /\.sql$/i.test(doc.uri.path))) {
-      items.push({ label: '$(database) Explain the SQL under the cursor', run: () => vscode.commands.executeCommand('stakes.sql.explain') });
-    }
     const pick = await vscode.window.showQuickPick(items, {
       title: `Stakes: ${vscode.workspace.asRelativePath(doc.uri)}`,
       placeHolder: 'Pick a reason to jump to its line, or an action',
