@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { notARegularFile } from '../files';
 import { AgentError } from './errors';
 
 export interface Root {
@@ -85,9 +86,8 @@ export class Workspace {
       const root = this.rootOf(real);
       if (!root) throw this.outside(input, field, true);
       const st = fs.statSync(real);
-      if (!st.isDirectory() && !st.isFile()) {
-        throw new AgentError('INVALID_PATH', `${field}: ${input} is not a regular file or directory (a FIFO, socket or device is never read)`, { field, path: input });
-      }
+      const why = st.isDirectory() ? null : notARegularFile(st);
+      if (why) throw new AgentError('INVALID_PATH', `${field}: ${input} ${why}; only files and directories are read`, { field, path: input });
       return { abs: real, root, rel: toPosix(path.relative(root.real, real)), isDirectory: st.isDirectory() };
     }
     throw new AgentError('INVALID_PATH', `${field}: no such file or directory: ${input}`, { field, path: input, roots: this.describeRoots() });
@@ -122,7 +122,8 @@ export class Workspace {
     }
     try {
       const st = fs.fstatSync(fd);
-      if (!st.isFile()) throw new AgentError('INVALID_PATH', `${this.display(file.abs)} is not a regular file`, { path: this.display(file.abs) });
+      const why = notARegularFile(st);
+      if (why) throw new AgentError('INVALID_PATH', `${this.display(file.abs)} ${why}`, { path: this.display(file.abs) });
       const opened = openedPath(fd);
       if (opened !== undefined && !this.rootOf(opened)) throw this.outside(this.display(file.abs), 'path', true);
       const n = Math.min(st.size, maxBytes);
