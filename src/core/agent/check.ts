@@ -66,6 +66,7 @@ const FILES_PER_CALL = 200;
 export const checkTool: ToolDefinition<typeof CheckInput, typeof CheckOutput> = {
   name: 'stakes_check',
   title: 'Stakes: offline rules on code or a diff',
+  summary: 'Run Stakes\' offline security rules on files, a diff or uncommitted changes.',
   description: 'Run Stakes\' deterministic security rules (SQL/NoSQL/command injection, IDOR, path traversal, SSRF, open redirect, hard-coded secrets, ' +
     'weak crypto, unsafe JWT verification, risky migrations…) over TypeScript/JavaScript, Python, Go and SQL. Give paths, a unified diff, or base "HEAD" ' +
     'for uncommitted changes: with a diff or base only findings on changed lines are reported. Each finding has rule id, CWE, location, evidence and a fix when mechanical. ' +

@@ -59,6 +59,7 @@ type Out = z.input<typeof ClassifyOutput>;
 export const classifyTool: ToolDefinition<typeof ClassifyInput, typeof ClassifyOutput> = {
   name: 'stakes_classify',
   title: 'Stakes: what is at stake in this code',
+  summary: 'Label code or a diff (sensitive, complex, context-heavy, boilerplate) with evidence and the model it calls for.',
   description: 'Label code as sensitive (auth, permissions, money, secrets, personal data, migrations), complex, context-heavy or boilerplate, ' +
     'with confidence, line-level evidence and the model the team\'s routing table recommends for that work, with the reason. ' +
     'Call it before editing (paths) and after (diff, or base "HEAD"). Local and deterministic: nothing is sent anywhere.',

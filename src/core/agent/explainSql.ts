@@ -90,6 +90,7 @@ type Out = z.input<typeof ExplainOutput>;
 export const explainSqlTool: ToolDefinition<typeof ExplainInput, typeof ExplainOutput> = {
   name: 'stakes_explain_sql',
   title: 'Stakes: EXPLAIN a SQL query',
+  summary: 'EXPLAIN a query on the configured database (embedded PostgreSQL by default) with verified index suggestions.',
   description: 'EXPLAIN one SQL statement, or the query at path:line (TypeScript/JavaScript, Python, Go or .sql), on the database the user configured for Stakes ' +
     '(by default an embedded PostgreSQL built from the workspace\'s migrations, with assumed table sizes). Returns the plan, findings (sequential scans on big tables, ' +
     'non-sargable predicates, N+1 queries in loops…) and index suggestions verified by re-planning. Never runs ANALYZE and never changes data; ' +

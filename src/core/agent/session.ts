@@ -88,12 +88,13 @@ export function describeEngine(spec: EngineSpec): string {
   switch (spec.kind) {
     case 'embedded': return 'embedded PostgreSQL (PGlite) loaded with the workspace\'s migrations; it holds no data, so costs are estimates from assumed table sizes';
     case 'sqlite': return `SQLite file ${spec.file} (an in-memory copy; the file is never changed)`;
-    case 'postgres': return `PostgreSQL at ${redacted(spec.url)}, configured by the user (read-only transactions)`;
-    case 'mysql': return `MySQL/MariaDB at ${redacted(spec.url)}, configured by the user (read-only transactions)`;
+    case 'postgres': return `PostgreSQL at ${redactedUrl(spec.url)}, configured by the user (read-only transactions)`;
+    case 'mysql': return `MySQL/MariaDB at ${redactedUrl(spec.url)}, configured by the user (read-only transactions)`;
   }
 }
 
-function redacted(url: string): string {
+/** A database URL safe to show: password masked, query parameters dropped. */
+export function redactedUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';

@@ -34,6 +34,8 @@ export interface SqlOptions {
 export interface ToolDefinition<I extends z.ZodType, O extends z.ZodType> {
   name: string;
   title: string;
+  /** One line for people (VS Code's tool picker). */
+  summary: string;
   /** What the tool does and when to call it, written for a model. */
   description: string;
   input: I;
