@@ -17,7 +17,7 @@ export const ERROR_CODES = {
   CONFIG_INVALID: { retryable: false, action: 'Fix the configuration file the message names (.stakes.json); the rest of the request is fine.' },
   NO_SQL_FOUND: { retryable: false, action: 'Point at the line where the query starts, or pass the SQL text itself.' },
   SQL_SYNTAX: { retryable: false, action: 'Fix the SQL at the position given and call again.' },
-  SQL_NOT_EXPLAINABLE: { retryable: false, action: 'Only one SELECT, INSERT, UPDATE, DELETE, MERGE or VALUES statement can be explained; DDL and transaction control cannot.' },
+  SQL_NOT_EXPLAINABLE: { retryable: false, action: 'Explain one SELECT, INSERT, UPDATE, DELETE, MERGE or VALUES statement; DDL, transaction control and statements whose effects a rollback cannot undo are refused.' },
   SCHEMA_MISSING: { retryable: false, action: 'The engine does not know a table or column: add the migration that creates it, or ask the user to configure the schema or a database.' },
   DB_NOT_CONFIGURED: { retryable: false, action: 'The database the user configured cannot be used as given; ask the user to fix the connection setting.' },
   DB_UNREACHABLE: { retryable: true, action: 'The database did not answer or refused the connection; retry later or ask the user to check that it is running.' },

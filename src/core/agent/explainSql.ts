@@ -240,7 +240,8 @@ export function sqlError(e: unknown): AgentError {
   if (err.code === '42P01' || err.code === '42703' || err.code === '42883') return new AgentError('SCHEMA_MISSING', message, details);
   switch (err.kind) {
     case 'syntax': return new AgentError('SQL_SYNTAX', message, details);
-    case 'unsafe': return new AgentError('SQL_NOT_EXPLAINABLE', message);
+    case 'unsafe':
+    case 'unsupported': return new AgentError('SQL_NOT_EXPLAINABLE', message);
     case 'timeout': return new AgentError('DB_TIMEOUT', message);
     case 'schema': return new AgentError('SCHEMA_MISSING', message);
     case 'config': return new AgentError('DB_NOT_CONFIGURED', message);

@@ -132,6 +132,7 @@ describe('stakes mcp over stdio (MCP SDK client)', function () {
     const missing = toolError(await call('stakes_explain_sql', { sql: 'SELECT * FROM invoices' }));
     assert.equal(missing.code, 'SCHEMA_MISSING');
     assert.match(missing.action, /migration/);
+    assert.equal(toolError(await call('stakes_explain_sql', { sql: 'DROP TABLE orders' })).code, 'SQL_NOT_EXPLAINABLE');
   });
 
   it('bad input and unknown tools are errors with a code and what to do', async () => {
