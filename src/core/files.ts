@@ -126,6 +126,18 @@ export function notARegularFile(st: fs.Stats): string | null {
   return 'is not a regular file';
 }
 
+/** The first `n` bytes of an open file (fewer when it is shorter). */
+export function readStart(fd: number, n: number): Buffer {
+  const buf = Buffer.alloc(n);
+  let read = 0;
+  while (read < n) {
+    const r = fs.readSync(fd, buf, read, n - read, read);
+    if (r === 0) break;
+    read += r;
+  }
+  return buf.subarray(0, read);
+}
+
 /**
  * Read at most `maxBytes` of a file (huge files are classified from their head), with the size and
  * line count of the whole file (counted past the head in 1 MiB chunks, without keeping them).
@@ -137,14 +149,8 @@ export function readHead(file: string, maxBytes = 8 * 1024 * 1024): { bytes: Uin
   const fd = fs.openSync(file, 'r');
   try {
     const size = fs.fstatSync(fd).size;
-    const n = Math.min(size, maxBytes);
-    const buf = Buffer.alloc(n);
-    let read = 0;
-    while (read < n) {
-      const r = fs.readSync(fd, buf, read, n - read, read);
-      if (r === 0) break;
-      read += r;
-    }
+    const buf = readStart(fd, Math.min(size, maxBytes));
+    const read = buf.length;
     let lines = read === 0 ? 0 : 1;
     for (let i = buf.indexOf(10, 0); i !== -1 && i < read; i = buf.indexOf(10, i + 1)) lines++;
     if (size > read) {

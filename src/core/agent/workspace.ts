@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { notARegularFile } from '../files';
+import { notARegularFile, readStart } from '../files';
 import { AgentError } from './errors';
 
 export interface Root {
@@ -126,15 +126,7 @@ export class Workspace {
       if (why) throw new AgentError('INVALID_PATH', `${this.display(file.abs)} ${why}`, { path: this.display(file.abs) });
       const opened = openedPath(fd);
       if (opened !== undefined && !this.rootOf(opened)) throw this.outside(this.display(file.abs), 'path', true);
-      const n = Math.min(st.size, maxBytes);
-      const buf = Buffer.alloc(n);
-      let read = 0;
-      while (read < n) {
-        const r = fs.readSync(fd, buf, read, n - read, read);
-        if (r === 0) break;
-        read += r;
-      }
-      return { bytes: buf.subarray(0, read), size: st.size };
+      return { bytes: readStart(fd, Math.min(st.size, maxBytes)), size: st.size };
     } finally {
       fs.closeSync(fd);
     }

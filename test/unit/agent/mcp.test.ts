@@ -12,16 +12,9 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { runCli } from '../../support/cli';
 import { FakeProviders } from '../../support/fake-providers';
 import { CLI, startStakesMcp, toolError, type StakesMcp } from '../../support/mcp';
-import { needPostgres, POSTGRES_URL, runScopedName } from '../../support/services';
+import { needPostgres, runScopedName, scratchPostgres } from '../../support/services';
+import { INJECTABLE_HANDLER } from '../../support/agentFixtures';
 
-const USERS = [
-  "import { db } from './db';",
-  'export async function getUser(req, res) {',
-  '  const rows = await db.query("SELECT * FROM users WHERE id = " + req.params.id);',
-  '  res.json(rows);',
-  '}',
-  '',
-].join('\n');
 const ORDERS = [
   "import { db } from './db';",
   'export async function ordersOf(customerId: number) {',
@@ -48,7 +41,7 @@ describe('stakes mcp over stdio (MCP SDK client)', function () {
     root = path.join(base, 'api');
     fs.mkdirSync(path.join(root, 'src'), { recursive: true });
     fs.mkdirSync(path.join(root, 'migrations'));
-    fs.writeFileSync(path.join(root, 'src/users.ts'), USERS);
+    fs.writeFileSync(path.join(root, 'src/users.ts'), INJECTABLE_HANDLER);
     fs.writeFileSync(path.join(root, 'src/orders.ts'), ORDERS);
     fs.writeFileSync(path.join(root, 'migrations/001_init.sql'), MIGRATION);
     fs.writeFileSync(path.join(base, 'secret.env'), 'PASSWORD=hunter2\n');
@@ -231,31 +224,21 @@ describe('stakes mcp: process and arguments', function () {
 
 describe('stakes mcp --db: the configured database, read-only', function () {
   this.timeout(120_000);
-  const db = runScopedName('stakes_mcp');
-  let admin: import('pg').Client;
+  let pg: Awaited<ReturnType<typeof scratchPostgres>> | undefined;
   let server: StakesMcp | undefined;
   let dir: string;
 
   before(async function () {
     await needPostgres(this);
-    const pg = await import('pg');
-    admin = new pg.Client({ connectionString: POSTGRES_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${db}`);
-    const c = new pg.Client({ connectionString: POSTGRES_URL.replace(/\/[^/]*$/, `/${db}`) });
-    await c.connect();
-    await c.query('CREATE TABLE accounts (id int PRIMARY KEY, balance int NOT NULL)');
-    await c.query('INSERT INTO accounts SELECT g, 100 FROM generate_series(1, 1000) g');
-    await c.end();
+    pg = await scratchPostgres(runScopedName('stakes_mcp'));
+    await pg.client.query('CREATE TABLE accounts (id int PRIMARY KEY, balance int NOT NULL)');
+    await pg.client.query('INSERT INTO accounts SELECT g, 100 FROM generate_series(1, 1000) g');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stakes-mcp-db-'));
-    server = await startStakesMcp(['--root', dir, '--db', POSTGRES_URL.replace(/\/[^/]*$/, `/${db}`)]);
+    server = await startStakesMcp(['--root', dir, '--db', pg.url]);
   });
   after(async () => {
     await server?.close();
-    if (admin) {
-      await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => undefined);
-      await admin.end();
-    }
+    await pg?.drop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -265,13 +248,9 @@ describe('stakes mcp --db: the configured database, read-only', function () {
     const s = r.structuredContent as { engine: { kind: string; description: string; estimate: boolean }; statements: Array<{ plan: Array<{ nodeType: string }> }> };
     assert.equal(s.engine.kind, 'postgres');
     assert.equal(s.engine.estimate, false);
-    assert.match(s.engine.description, new RegExp(db));
+    assert.match(s.engine.description, new RegExp(new URL(pg!.url).pathname.slice(1)));
     assert.ok(s.statements[0].plan.some((n) => /Delete/.test(n.nodeType)), JSON.stringify(s.statements[0].plan));
-    const pg = await import('pg');
-    const c = new pg.Client({ connectionString: POSTGRES_URL.replace(/\/[^/]*$/, `/${db}`) });
-    await c.connect();
-    const { rows } = await c.query('SELECT count(*)::int AS n FROM accounts');
-    await c.end();
+    const { rows } = await pg!.client.query('SELECT count(*)::int AS n FROM accounts');
     assert.equal(rows[0].n, 1000, 'no row was deleted');
     const { tools } = await server!.client.listTools();
     assert.equal(tools.find((t) => t.name === 'stakes_explain_sql')?.annotations?.openWorldHint, true);

@@ -11,15 +11,8 @@ import * as path from 'node:path';
 import { AgentSession } from '../../../src/core/agent/session';
 import { callTool, listTools, readResource, type ToolOutcome } from '../../../src/core/agent/tools';
 import { ERROR_CODE_NAMES } from '../../../src/core/agent/errors';
+import { INJECTABLE_HANDLER } from '../../support/agentFixtures';
 
-const HANDLER = [
-  "import { db } from './db';",
-  'export async function getUser(req, res) {',
-  '  const rows = await db.query("SELECT * FROM users WHERE id = " + req.params.id);',
-  '  res.json(rows);',
-  '}',
-  '',
-].join('\n');
 
 const README = '# Demo\n\nA small service.\n';
 
@@ -51,7 +44,7 @@ describe('agent tools (core/agent)', function () {
     outside = path.join(base, 'outside');
     fs.mkdirSync(path.join(root, 'src'), { recursive: true });
     fs.mkdirSync(outside);
-    fs.writeFileSync(path.join(root, 'src/users.ts'), HANDLER);
+    fs.writeFileSync(path.join(root, 'src/users.ts'), INJECTABLE_HANDLER);
     fs.writeFileSync(path.join(root, 'README.md'), README);
     fs.writeFileSync(path.join(outside, 'secret.ts'), "export const KEY = 'sk_live_0123456789abcdef0123456789';\n");
     fs.symlinkSync(path.join(outside, 'secret.ts'), path.join(root, 'src/link-out.ts'));
