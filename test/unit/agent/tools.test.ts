@@ -255,6 +255,21 @@ describe('agent tools (core/agent)', function () {
     assert.equal(readResource('stakes://nothing', session.context()), undefined);
   });
 
+  it('several roots: relative paths are tried in each, results name files absolutely; base outside git is NOT_A_GIT_REPOSITORY', async () => {
+    const second = path.join(base, 'second');
+    fs.mkdirSync(path.join(second, 'lib'), { recursive: true });
+    fs.writeFileSync(path.join(second, 'lib/util.ts'), 'export const add = (a: number, b: number) => a + b;\n');
+    const multi = new AgentSession({ roots: [root, second], explainer: { cacheDir: path.join(base, 'cache') } });
+    try {
+      const r = ok(await callTool('stakes_classify', { paths: ['lib/util.ts', 'src/users.ts'] }, multi.context()));
+      assert.deepEqual(r.files.map((f: { path: string }) => f.path), [path.join(second, 'lib/util.ts'), path.join(root, 'src/users.ts')]);
+      const e = err(await callTool('stakes_check', { base: 'HEAD', paths: [second] }, multi.context()));
+      assert.equal(e.code, 'NOT_A_GIT_REPOSITORY');
+    } finally {
+      await multi.dispose();
+    }
+  });
+
   it('explain_sql input errors are refused before any engine starts', async () => {
     assert.equal(err(await call('stakes_explain_sql', {})).code, 'INVALID_INPUT');
     assert.equal(err(await call('stakes_explain_sql', { sql: 'select 1', path: 'a.sql' })).code, 'INVALID_INPUT');
