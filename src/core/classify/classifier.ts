@@ -477,11 +477,21 @@ function learnedDecision(active: Scan, reasons: Reason[], session: Reason[], vie
   const f = featuresOf(active, reasons);
   const z = logits(view, f.x);
   // Team rules (.stakes.json), decisive rules and session signals are not learned: they add their table weight.
-  const boosts = [...reasons.filter((r) => !isBuiltIn(r.signal) || DECISIVE.has(r.signal)), ...session];
-  for (const b of boosts) z[view.labels.indexOf(b.label)] += boostOf(b);
-  const probs = softmax(z, view.temperature);
-  const p = Object.fromEntries(view.labels.map((l, k) => [l, probs[k]])) as Record<Label, number>;
-  const label = decideByCost(p, config.sensitiveMissCost ?? missCostOf(view));
+  const fileBoosts = reasons.filter((r) => !isBuiltIn(r.signal) || DECISIVE.has(r.signal));
+  const boosts = [...fileBoosts, ...session];
+  for (const b of fileBoosts) z[view.labels.indexOf(b.label)] += boostOf(b);
+  const missCost = config.sensitiveMissCost ?? missCostOf(view);
+  const asProbs = (logit: Float64Array) => {
+    const probs = softmax(logit, view.temperature);
+    return Object.fromEntries(view.labels.map((l, k) => [l, probs[k]])) as Record<Label, number>;
+  };
+  // Precedence: what the session adds (docs open beside, edits across modules) never takes
+  // sensitive work away from `sensitive`; it decides among the other labels.
+  const fileOnly = asProbs(z);
+  for (const b of session) z[view.labels.indexOf(b.label)] += boostOf(b);
+  const withSession = asProbs(z);
+  const p = decideByCost(fileOnly, missCost) === 'sensitive' ? fileOnly : withSession;
+  const label = decideByCost(p, missCost);
   const ranked = [...LABELS].sort((a, b) => p[b] - p[a]);
   const runner = ranked.find((l) => l !== label)!;
 

@@ -5,7 +5,7 @@ import { recommend } from '../../core/routing/config';
 import { STAKES_FILE } from '../../core/routing/load';
 import { stakesFileTemplate } from '../../core/routing/schema';
 import type { Classifier } from '../classification';
-import { registerCommands } from '../commands';
+import { registerCommands, testCommands } from '../commands';
 import type { ConfigStore } from '../configStore';
 import { LABEL_ICONS, runnerUpText, type StatusController } from './statusBar';
 
@@ -115,6 +115,7 @@ export function registerStatusCommands(status: StatusController, classifier: Cla
     { id: 'stakes.copyModelName', run: copyModelName },
     { id: 'stakes.pinLabel', run: pinLabel },
     { id: 'stakes.openRoutingTable', run: openRoutingTable },
+    ...testCommands([{ id: 'stakes.testClearActivity', run: () => { classifier.activity.clear(); status.refreshNow(); } }]),
   ], output);
 }
 

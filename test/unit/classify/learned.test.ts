@@ -346,6 +346,28 @@ describe('learned label model: the patterns the blind evaluation listed', () => 
   }
 });
 
+describe('session signals and precedence', () => {
+  const login = [
+    "import bcrypt from 'bcrypt';",
+    "import { users } from './db';",
+    'export async function login(email: string, password: string) {',
+    '  const user = await users.findByEmail(email);',
+    '  if (!user || !(await bcrypt.compare(password, user.passwordHash))) throw new Error("invalid credentials");',
+    '  return user;',
+    '}',
+  ].join('\n');
+  const spec = { path: 'openapi.yaml', content: 'openapi: 3.1.0\ninfo:\n  title: Shop\n', length: 400_000 };
+  it('docs open beside and a large context never take sensitive work away from sensitive', () => {
+    const r = classify({ active: { path: 'src/auth/login.ts', content: login }, others: [spec, { path: 'docs/design.md', content: '# Design\n' }] });
+    assert.equal(r.label, 'sensitive', why(r));
+    assert.ok(r.reasons.some((x) => /spec open beside the code/.test(x.detail)), 'the session evidence is still shown');
+  });
+  it('they decide among the other labels', () => {
+    const r = classify({ active: { path: 'src/orders/handlers.ts', content: 'export const list = (svc) => (req, res) => res.json(svc.list());\n' }, others: [spec] });
+    assert.equal(r.label, 'context-heavy', why(r));
+  });
+});
+
 describe('complex from the working tree', () => {
   const changed = ['src/orders/a.ts', 'src/orders/b.ts', 'src/billing/c.ts', 'src/users/d.ts', 'lib/util/e.ts', 'api/f.ts'];
   it('counts many uncommitted files across modules when the active file is among them', () => {
