@@ -35,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): StakesTestApi {
     config: () => store.forUri(vscode.window.activeTextEditor?.document.uri),
     onDidChangeConfig: store.onDidChange,
     sqlConfiguration: (uri) => configuredSql(uri, context.secrets),
+    explainSql: () => Promise.reject(new Error('the SQL feature did not start (see the Stakes log)')),
   };
   registerFeatures(context, services);
 

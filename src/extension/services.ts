@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { Classification } from '../core/classify/types';
 import type { StakesConfig } from '../core/routing/config';
+import type { ExplainRequest, ExplainResult } from '../core/sql/types';
 
 export interface Services {
   output: vscode.LogOutputChannel;
@@ -13,6 +14,11 @@ export interface Services {
   onDidChangeConfig: vscode.Event<StakesConfig>;
   /** The database the user configured for EXPLAIN (stakes.sql.*, workspace trust applied), for other features (the agent tools). */
   sqlConfiguration(uri?: vscode.Uri): Promise<ConfiguredSql>;
+  /**
+   * EXPLAIN on the SQL feature's engines, so the editor keeps one embedded PostgreSQL, warm, for
+   * every feature. Set by the SQL feature's register(); until then it fails with a reason.
+   */
+  explainSql: (req: ExplainRequest) => Promise<ExplainResult>;
 }
 
 /** The SQL settings as plain data (it crosses to worker threads and child processes). */

@@ -12,7 +12,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { AgentSession } from '../../core/agent/session';
 import { AGENT_INSTRUCTIONS } from '../../core/agent/instructions';
-import { callTool, listTools, readResource, RESOURCES } from '../../core/agent/tools';
+import { callTool, listTools, readResource, RESOURCES, TOOLS } from '../../core/agent/tools';
 import { cacheLayout, stakesCacheDir } from '../../core/cacheDir';
 import { parseEngineUrl, isSqlExplainError, type EngineSpec } from '../../core/sql/api';
 import { parseCommandArgs, UserError, type CliIO } from '../io';
@@ -93,6 +93,10 @@ async function serve(session: AgentSession, io: CliIO): Promise<number> {
   );
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listTools(session.context()) }));
   server.setRequestHandler(CallToolRequestSchema, async (req, extra): Promise<CallToolResult> => {
+    // An unknown tool is a protocol error (the MCP spec); bad arguments are the model's to correct, so they are results.
+    if (!TOOLS.some((t) => t.name === req.params.name)) {
+      throw new McpError(ErrorCode.InvalidParams, `Unknown tool ${req.params.name}. Stakes' tools: ${TOOLS.map((t) => t.name).join(', ')}.`);
+    }
     const outcome = await callTool(req.params.name, req.params.arguments ?? {}, session.context(extra.signal));
     if (outcome.ok) return { content: [{ type: 'text', text: JSON.stringify(outcome.value) }], structuredContent: outcome.value };
     // Errors carry no structuredContent (it would have to match the output schema): the code is in the text, as JSON.

@@ -18,8 +18,10 @@ export interface AgentSessionOptions {
   /** The engine the user configured (default: the embedded PostgreSQL). */
   engine?: EngineSpec;
   sql?: SqlOptions;
-  /** Where the embedded engine's template lives and how its child process starts. */
-  explainer: ExplainerOptions;
+  /** Where the embedded engine's template lives and how its child process starts (the session's own engines). */
+  explainer?: ExplainerOptions;
+  /** EXPLAIN on engines someone else keeps (the editor's SQL feature) instead of the session's own. */
+  explainWith?: (req: ExplainRequest) => Promise<ExplainResult>;
   now?: () => number;
 }
 
@@ -71,9 +73,12 @@ export class AgentSession {
   }
 
   private explain(req: Omit<ExplainRequest, 'engine' | 'analyze' | 'confirmDataChange'>): Promise<ExplainResult> {
-    this.explainer ??= createExplainer(this.options.explainer);
     // Plain EXPLAIN only: analyze is never set, so nothing the statement would do is executed.
-    return this.explainer.explainStatement({ ...req, engine: this.engine, analyze: false, confirmDataChange: false });
+    const full: ExplainRequest = { ...req, engine: this.engine, analyze: false, confirmDataChange: false };
+    if (this.options.explainWith) return this.options.explainWith(full);
+    if (!this.options.explainer) throw new Error('AgentSession needs explainer options or explainWith');
+    this.explainer ??= createExplainer(this.options.explainer);
+    return this.explainer.explainStatement(full);
   }
 
   /** Stops the embedded engine's child process and closes database connections. */

@@ -56,13 +56,20 @@ function singleTypes(node: unknown): unknown {
   return { ...keep, anyOf: (obj.type as string[]).map((t) => (t === 'null' ? { type: 'null' } : { type: t, ...constraints })) };
 }
 
+const schemas = new Map<string, { input: Record<string, unknown>; output: Record<string, unknown> }>();
+
 export function listTools(ctx: AgentContext): ToolListing[] {
-  return TOOLS.map((t) => ({
+  return TOOLS.map((t) => {
+    let s = schemas.get(t.name);
+    if (!s) schemas.set(t.name, s = { input: jsonSchema(t.input, 'input'), output: jsonSchema(t.output, 'output') });
+    return { t, s };
+  }).map(({ t, s }) => ({
     name: t.name,
     title: t.title,
     description: t.description,
-    inputSchema: jsonSchema(t.input, 'input'),
-    outputSchema: jsonSchema(t.output, 'output'),
+    // Copies: a client adapter may annotate what it sends.
+    inputSchema: structuredClone(s.input),
+    outputSchema: structuredClone(s.output),
     annotations: { title: t.title, readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: t.openWorld(ctx) },
   }));
 }

@@ -12,12 +12,12 @@ import { clientSnippets } from '../../core/agent/clientConfig';
 import type { ToolErrorBody } from '../../core/agent/errors';
 import { redactedUrl } from '../../core/agent/session';
 import type { ToolOutcome } from '../../core/agent/tools';
-import { parseEngineUrl, type EngineSpec } from '../../core/sql/api';
+import { isSqlExplainError, parseEngineUrl, type EngineSpec, type ExplainRequest, type SqlExplainError } from '../../core/sql/api';
 import type { ConfiguredSql, Services } from '../services';
 import { agentRoots } from './roots';
-import type { AgentWorkerRequest, AgentWorkerResponse, WorkerSessionOptions } from './worker';
+import type { AgentWorkerRequest, AgentWorkerResponse, ExplainFailure, WorkerSessionOptions } from './worker';
 
-/** Generous: the first EXPLAIN starts the embedded PostgreSQL; a busy machine can be slow. A hang beyond this restarts the worker. */
+/** Generous: the first EXPLAIN starts the embedded PostgreSQL (in the SQL feature); a busy machine can be slow. A hang beyond this restarts the worker. */
 const CALL_TIMEOUT_MS = 180_000;
 /** The worker (and the embedded engine it may hold) stops after this long without calls. */
 const IDLE_MS = 5 * 60_000;
@@ -90,7 +90,6 @@ export class AgentHost implements vscode.Disposable {
   }
 
   private sessionOptions(roots: string[], sql: ConfiguredSql, folder: vscode.Uri | undefined): WorkerSessionOptions {
-    const distDir = path.join(this.context.extensionPath, 'dist');
     return {
       roots,
       routingSettings: vscode.workspace.getConfiguration('stakes', folder).get<unknown>('routing'),
@@ -98,14 +97,6 @@ export class AgentHost implements vscode.Disposable {
       sql: {
         ...(sql.schemaPaths ? { schemaPaths: sql.schemaPaths } : {}),
         rows: sql.assumedRows, defaultRows: sql.defaultAssumedRows, statementTimeoutMs: sql.statementTimeoutMs, suggestIndexes: true,
-      },
-      explainer: {
-        // The SQL feature's cache: one PGlite template for the editor.
-        cacheDir: this.context.globalStorageUri.fsPath,
-        execPath: process.execPath,
-        env: { ELECTRON_RUN_AS_NODE: '1' },
-        workerPath: path.join(distDir, 'pglite-worker.js'),
-        assetsDir: path.join(this.context.extensionPath, 'media', 'pglite'),
       },
     };
   }
@@ -122,7 +113,7 @@ export class AgentHost implements vscode.Disposable {
     const w = new Worker(path.join(__dirname, 'agent-worker.js'));
     w.unref(); // never keeps VS Code (or a test run) alive
     w.on('message', (msg: AgentWorkerResponse) => {
-      if (msg.kind === 'log') { this.services.output.info(`[agent] ${msg.line}`); return; }
+      if (msg.kind === 'explain') { this.explainFor(w, msg.id, msg.req); return; }
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
@@ -141,6 +132,21 @@ export class AgentHost implements vscode.Disposable {
     w.on('exit', (code) => { if (code !== 0) failAll(`the Stakes tools worker exited with code ${code}`); else if (this.worker === w) this.worker = undefined; });
     this.worker = w;
     return w;
+  }
+
+  /** The worker's EXPLAIN, on the SQL feature's engines; the answer (or the failure, as plain data) goes back. */
+  private explainFor(w: Worker, id: number, req: ExplainRequest): void {
+    this.services.explainSql(req).then(
+      (result) => w.postMessage(JSON.parse(JSON.stringify({ kind: 'explained', id, result })) as AgentWorkerRequest),
+      (err: unknown) => {
+        const e = err as Partial<SqlExplainError> & Error;
+        const error: ExplainFailure = {
+          message: e?.message ?? String(err),
+          ...(isSqlExplainError(err) ? { kind: err.kind, ...(err.code ? { code: err.code } : {}), ...(err.hint ? { hint: err.hint } : {}), ...(err.position ? { position: err.position } : {}) } : {}),
+        };
+        w.postMessage({ kind: 'explained', id, error } satisfies AgentWorkerRequest);
+      },
+    );
   }
 
   private restartWorker(): void {
