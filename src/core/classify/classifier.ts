@@ -190,7 +190,7 @@ const DENSE_SHARE = 0.2;
  * long file is decided by what it is about, which its first few thousand lines show, and the cost
  * of a keystroke must not grow with the file. The learned model's features sample the rest.
  */
-export const RULE_SCAN_CHARS = 160_000;
+export const RULE_SCAN_CHARS = 120_000;
 function ruleScanEnd(scan: Scan): number {
   const { text, lineStarts } = scan.text;
   if (text.length <= RULE_SCAN_CHARS) return text.length;

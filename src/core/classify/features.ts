@@ -34,8 +34,8 @@ export interface Features {
 }
 
 /** Lines read in full from the top of a file; beyond that an even sample up to SAMPLE_LINES in all. */
-const HEAD_LINES = 800;
-const SAMPLE_LINES = 1_200;
+const HEAD_LINES = 700;
+const SAMPLE_LINES = 1_000;
 /** Identifiers longer than this are data (hashes, base64), not names. */
 const MAX_IDENT = 64;
 
@@ -83,17 +83,37 @@ export function splitIdentifier(id: string): string[] {
   return words;
 }
 
+/** Feature names per word and position, built once: a keystroke must not allocate a string per word. */
+const keyCache = new Map<string, Partial<Record<string, string>>>();
+function keyOf(prefix: string, w: string): string {
+  let m = keyCache.get(w);
+  if (!m) {
+    if (keyCache.size > 100_000) keyCache.clear();
+    keyCache.set(w, (m = {}));
+  }
+  return (m[prefix] ??= `${prefix}:${w}`);
+}
+/** `k:<concept>:<position>`, built once per pair. */
+const conceptKeys = new Map<string, string>();
+function conceptKey(c: Concept, pos: string): string {
+  const k = c + pos;
+  let v = conceptKeys.get(k);
+  if (!v) conceptKeys.set(k, (v = `k:${c}:${pos}`));
+  return v;
+}
+
 class Counter {
   readonly counts = new Map<string, number>();
   readonly at = new Map<string, FeatureSite>();
   words = 0;
   private readonly lex = lexiconIndex();
 
-  add(name: string, site: FeatureSite, by = 1): void {
+  /** Count a feature; where it was first seen is kept (the site is only built then). */
+  add(name: string, line: number | undefined, text: string, by = 1): void {
     const n = this.counts.get(name);
     if (n === undefined) {
       this.counts.set(name, by);
-      this.at.set(name, site);
+      this.at.set(name, line === undefined ? { text } : { line, text });
     } else this.counts.set(name, n + by);
   }
 
@@ -102,13 +122,13 @@ class Counter {
    * (`l`: calls, assignments, returns). `password` in `if (!verifyPassword(…))` is the work itself;
    * `password: string` in a DTO is not.
    */
-  concepts(words: string[], tag: 'f' | 'l', site: FeatureSite): void {
+  concepts(words: string[], tag: 'f' | 'l', line: number, text: string): void {
     for (let i = 0; i < words.length; i++) {
       const cs = this.lex.single.get(words[i]);
-      if (cs) for (const c of cs) this.hit(c, tag, site, 1);
+      if (cs) for (const c of cs) this.hit(c, tag, line, text, 1);
       if (i + 1 < words.length) {
         const pc = this.lex.pairs.get(words[i])?.get(words[i + 1]);
-        if (pc) for (const c of pc) this.hit(c, tag, site, 2);
+        if (pc) for (const c of pc) this.hit(c, tag, line, text, 2);
       }
     }
   }
@@ -116,26 +136,29 @@ class Counter {
   /** Per declared unit (function, method, class): concept hits on acting lines, for the unit-level maximum. */
   unit = new Map<string, number>();
   readonly unitMax = new Map<string, { n: number; site: FeatureSite }>();
-  private hit(c: Concept, tag: 'f' | 'l', site: FeatureSite, by: number): void {
-    this.add(`k:${c}:${tag}`, site, by);
+  private hit(c: Concept, tag: 'f' | 'l', line: number, text: string, by: number): void {
+    this.add(conceptKey(c, tag), line, text, by);
     const n = (this.unit.get(c) ?? 0) + by;
     this.unit.set(c, n);
     const best = this.unitMax.get(c);
-    if (!best || n > best.n) this.unitMax.set(c, { n, site });
+    if (!best) this.unitMax.set(c, { n, site: { line, text } });
+    else if (n > best.n) {
+      best.n = n;
+      best.site = { line, text };
+    }
   }
 
   /** A run of words that belong together (one identifier, one string, one comment). */
-  run(words: string[], pos: Position, site: FeatureSite): void {
+  run(words: string[], pos: Position, line: number | undefined, text: string): void {
     for (let i = 0; i < words.length; i++) {
       const w = words[i];
       this.words++;
-      this.add(`${pos}:${w}`, site);
+      this.add(keyOf(pos, w), line, text);
       const cs = this.lex.single.get(w);
-      if (cs) for (const c of cs) this.add(`k:${c}:${pos}`, site);
+      if (cs) for (const c of cs) this.add(conceptKey(c, pos), line, text);
       if (i + 1 < words.length) {
-        const b = words[i + 1];
-        const pc = this.lex.pairs.get(w)?.get(b);
-        if (pc) for (const c of pc) this.add(`k:${c}:${pos}`, site, 2);
+        const pc = this.lex.pairs.get(w)?.get(words[i + 1]);
+        if (pc) for (const c of pc) this.add(conceptKey(c, pos), line, text, 2);
       }
     }
   }
@@ -149,8 +172,8 @@ function identifiersOf(chunk: string, pos: Position, line: number, counter: Coun
     const words = splitIdentifier(id);
     if (!words.length) continue;
     const site = { line, text: id };
-    counter.run(words, pos, site);
-    if (tag) counter.concepts(words, tag, site);
+    counter.run(words, pos, line, id);
+    if (tag) counter.concepts(words, tag, line, id);
   }
 }
 
@@ -164,7 +187,7 @@ function proseOf(chunk: string, line: number, counter: Counter): void {
   for (let m = IDENT.exec(chunk); m; m = IDENT.exec(chunk)) {
     if (m[0].length <= MAX_IDENT) for (const w of splitIdentifier(m[0])) words.push(w);
   }
-  if (words.length) counter.run(words, 't', { line, text: chunk.trim().slice(0, 60) });
+  if (words.length) counter.run(words, 't', line, chunk.trim().slice(0, 60));
 }
 
 /** The lines to read: all of a short file; the head and an even sample of a long one. */
@@ -200,15 +223,15 @@ export function extractFeatures(input: FeatureInput): Features {
   const stem = base.replace(/\.[^.]*$/, '').replace(/\.(test|spec)$/, '');
   for (const seg of [...segs.slice(-4), stem]) {
     const words = splitIdentifier(seg.replace(/[-.]/g, '_'));
-    if (words.length) counter.run(words, 'p', { text: seg });
+    if (words.length) counter.run(words, 'p', undefined, seg);
   }
 
   // Imports: the words of each module name (`golang.org/x/crypto/bcrypt`, `@stripe/stripe-js`, `ring::hmac`).
   for (const imp of input.imports.slice(0, 200)) {
     const words = splitIdentifier(imp.module.replace(/[-./@:\\]+/g, '_'));
-    if (words.length) counter.run(words, 'i', { line: imp.line, text: imp.module });
+    if (words.length) counter.run(words, 'i', imp.line, imp.module);
   }
-  if (input.imports.length) counter.add('imports', { text: '' }, input.imports.length);
+  if (input.imports.length) counter.add('imports', undefined, '', input.imports.length);
 
   let linesRead = 0;
   let decls = 0;
@@ -300,7 +323,7 @@ export function extractFeatures(input: FeatureInput): Features {
             decls++;
             // A new unit starts: the sensitive work of one function is not diluted by the rest of the file.
             counter.unit = new Map();
-            counter.run(words, 'd', { line: ln, text: last });
+            counter.run(words, 'd', ln, last);
           }
         }
       }

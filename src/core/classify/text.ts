@@ -171,8 +171,13 @@ function clipLongLines(text: string, lineStarts: number[]): string {
   return parts.join('');
 }
 
+/** 12,345 — by hand: toLocaleString costs more than a classification on a long file. */
 export function fmt(n: number): string {
-  return n.toLocaleString('en-US');
+  const [int, frac] = String(n).split('.');
+  const sign = int.startsWith('-') ? '-' : '';
+  const digits = sign ? int.slice(1) : int;
+  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return sign + grouped + (frac ? `.${frac}` : '');
 }
 
 /** Rough token count (code averages ~3.5–4 characters per token). Used only for the context-size signal. */
