@@ -50,6 +50,16 @@ const zones = [
   { target: './src/core/rules', from: './src/core/classify', except: ['./text.ts'], message: 'core/rules shares only the bounded text scan (core/classify/text.ts) with the classifier.' },
   { target: './src/core/sql', from: ['./src/core/rules', './src/core/classify'], message: 'core/sql imports only the findings contract from the rest of core.' },
 
+  // core/agent: the agent tools (stakes mcp, VS Code's language-model tools) compose the core through its entry points,
+  // and never reach a provider or the audit pipeline: nothing is sent anywhere and nothing costs money.
+  { target: './src/core/agent', from: ['./src/core/providers', './src/core/audit'], except: ['./route.ts', './scope.ts', './diff.ts', './findings.ts', './types.ts'],
+    message: 'core/agent never calls a model provider or the audit pipeline; it may use the audit\'s routing decision, scope and diff parsing only.' },
+  { target: './src/core/agent', from: './src/core/rules', except: ['./index.ts'], message: 'core/agent calls the offline rules through their public entry point (core/rules/index.ts).' },
+  { target: './src/core/agent', from: './src/core/sql', except: ['./api.ts'], message: 'core/agent calls SQL EXPLAIN through its public entry point (core/sql/api.ts).' },
+  { target: './src/core/agent', from: './src/core/classify', except: ['./index.ts'], message: 'core/agent calls the classifier through core/classify/index.ts.' },
+  { target: ['./src/core/labels.ts', './src/core/routing', './src/core/classify', './src/core/audit', './src/core/providers', './src/core/rules', './src/core/sql', './src/core/files.ts', './src/core/git.ts', './src/core/cacheDir.ts'],
+    from: './src/core/agent', message: 'Nothing in core depends on core/agent: it is the top layer, used by the MCP server and the editor\'s tools.' },
+
   // src/extension: the only code that imports vscode. Adapters over core; talks to webviews through src/protocol.
   { target: folder('extension'), ...never(folder('cli'), 'src/extension never imports the CLI: put what both need in src/core.') },
   { target: folder('extension'), ...never(folder('webview'), 'src/extension never imports webview code: shared messages live in src/protocol, shared helpers in src/core.') },
@@ -132,6 +142,12 @@ export default tseslint.config(
         patterns: [{ regex: '(^|/)host$', allowTypeImports: true, message: 'Activation code imports a feature host only as a type; take the value from loadFeature().' }],
       }],
     },
+  },
+  {
+    // The MCP SDK is for `stakes mcp` only: no other command, and never the extension, loads it.
+    files: ['src/**/*.ts'],
+    ignores: ['src/cli/commands/mcp.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['@modelcontextprotocol/*'], message: 'Only src/cli/commands/mcp.ts imports the MCP SDK (other commands and the extension never load it).' }] }] },
   },
   {
     // The CLI loads each command on first use, and a command its heavy half (audit → audit-model):

@@ -42,6 +42,9 @@ export const nodeBundles = [
   // thread; the grammar wasm is copied next to the worker by copyRulesAssets().
   ['src/extension/rules/host.ts', 'dist/rules.js'],
   ['src/extension/rules/worker.ts', 'dist/rules-worker.js'],
+  // Agent tools (Copilot's language-model tools): a light host and the tools themselves (core/agent) in a worker.
+  ['src/extension/agent/host.ts', 'dist/agent.js'],
+  ['src/extension/agent/worker.ts', 'dist/agent-worker.js'],
 ];
 
 /**

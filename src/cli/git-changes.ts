@@ -1,101 +1,36 @@
 /**
- * `git` for `stakes audit --changes [BASE]`: the unified diff of the working tree against HEAD
- * (uncommitted changes) or against the merge base with BASE (a branch's changes), plus untracked
- * files, which git diff does not show but which are certainly "changes".
+ * `git` for `stakes audit --changes [BASE]` and `stakes classify` (core/git.ts does the work):
+ * git's failures become UserErrors that name the flag and what to do.
  */
-import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import * as core from '../core/git';
 import { UserError } from './io';
 
-function git(cwd: string, args: string[]): string {
-  try {
-    return execFileSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException & { stderr?: string };
-    if (err.code === 'ENOENT') throw new UserError('--changes needs git, which is not on PATH. Install git or audit files without --changes.');
-    throw new UserError(`git ${args[0]} failed: ${(err.stderr ?? err.message).toString().trim().split('\n')[0]}`);
+export { isRevision, uncommittedFiles, type GitChanges } from '../core/git';
+
+function forUser(e: unknown, cwd: string): unknown {
+  if (!(e instanceof core.GitError)) return e;
+  switch (e.kind) {
+    case 'missing': return new UserError('--changes needs git, which is not on PATH. Install git or audit files without --changes.');
+    case 'not-a-repository': return new UserError(`--changes: ${cwd} is not inside a git repository. Audit files without --changes, or run it inside the repository.`);
+    case 'bad-revision': return new UserError(`--changes ${e.revision}: not a branch, tag or commit in this repository.`);
+    default: return new UserError(e.message);
   }
 }
 
 /** The repository's top-level directory, or a clear error when `cwd` is not in one. */
 export function gitRoot(cwd: string): string {
   try {
-    return execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    return core.gitRoot(cwd);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError('--changes needs git, which is not on PATH.');
-    throw new UserError(`--changes: ${cwd} is not inside a git repository. Audit files without --changes, or run it inside the repository.`);
+    throw forUser(e, cwd);
   }
-}
-
-/** The nearest directory at or above `dir` holding `.git` (a directory, or a file in worktrees and submodules). */
-function repositoryTop(dir: string): string | undefined {
-  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-    if (fs.existsSync(path.join(d, '.git'))) return d;
-    if (path.dirname(d) === d) return undefined;
-  }
-}
-
-/** True when `ref` names a commit (branch, tag, sha). */
-export function isRevision(cwd: string, ref: string): boolean {
-  try {
-    execFileSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd, stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export interface GitChanges {
-  /** Unified diff text (paths relative to the repository root). */
-  diff: string;
-  /** Untracked, not ignored files (relative to the repository root). */
-  untracked: string[];
-  /** What the diff is against, for messages. */
-  base: string;
 }
 
 /** Changes under `paths` (absolute) against HEAD or the merge base with `base`. */
-export function gitChanges(root: string, paths: string[], base?: string): GitChanges {
-  const hasHead = isRevision(root, 'HEAD');
-  let against: string;
-  let label: string;
-  if (base) {
-    if (!isRevision(root, base)) throw new UserError(`--changes ${base}: not a branch, tag or commit in this repository.`);
-    against = hasHead ? git(root, ['merge-base', base, 'HEAD']).trim() : base;
-    label = `${base} (merge base ${against.slice(0, 8)})`;
-  } else {
-    // A repository without commits: everything is new; diff against the empty tree.
-    against = hasHead ? 'HEAD' : git(root, ['hash-object', '-t', 'tree', '/dev/null']).trim();
-    label = hasHead ? 'HEAD' : 'an empty repository';
-  }
-  const diff = git(root, ['diff', '--no-color', '--no-ext-diff', '--unified=0', against, '--', ...paths]);
-  const untracked = git(root, ['ls-files', '--others', '--exclude-standard', '-z', '--', ...paths]).split('\0').filter(Boolean);
-  return { diff, untracked, base: label };
-}
-
-/**
- * Files with uncommitted changes (modified, staged, untracked, renamed) under the repository that
- * holds `dir`, as absolute paths; empty when `dir` is not in a repository or git is missing.
- * Used for the `complex` signal, so it never fails a command.
- */
-export function uncommittedFiles(dir: string): string[] {
-  // The repository's top is found on disk: outside a repository no git runs at all, inside one only `git status`.
-  const top = repositoryTop(dir);
-  if (!top) return [];
+export function gitChanges(root: string, paths: string[], base?: string): core.GitChanges {
   try {
-    const out = execFileSync('git', ['status', '--porcelain', '-z', '--untracked-files=normal'], { cwd: top, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 });
-    const entries = out.split('\0');
-    const files: string[] = [];
-    for (let i = 0; i < entries.length; i++) {
-      const e = entries[i];
-      if (e.length < 4) continue;
-      files.push(path.join(top, e.slice(3)));
-      // A rename is followed by its old path, which is not a changed file of the working tree.
-      if (e[0] === 'R' || e[0] === 'C') i++;
-    }
-    return files;
-  } catch {
-    return [];
+    return core.gitChanges(root, paths, base);
+  } catch (e) {
+    throw forUser(e, root);
   }
 }

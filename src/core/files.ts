@@ -54,9 +54,10 @@ function ignoredBy(layers: IgnoreLayer[], abs: string, isDir: boolean): boolean 
 
 /**
  * Expand files and directories into a sorted list of files. Directories are walked respecting
- * .gitignore files from `root` down. Missing paths throw an Error naming them.
+ * .gitignore files from `root` down. Missing paths throw an Error naming them. Walking stops once
+ * more than `maxFiles` files were found (so a caller sees there were more), in a stable order.
  */
-export function walkFiles(inputs: string[], root: string, cwd = process.cwd()): string[] {
+export function walkFiles(inputs: string[], root: string, cwd = process.cwd(), maxFiles = Infinity): string[] {
   const out = new Set<string>();
   const rootLayers: IgnoreLayer[] = [];
   // .gitignore files between the root and each input directory apply too.
@@ -86,6 +87,7 @@ export function walkFiles(inputs: string[], root: string, cwd = process.cwd()): 
     }
     entries.sort((a, b) => a.name.localeCompare(b.name));
     for (const e of entries) {
+      if (out.size > maxFiles) return;
       if (ALWAYS_SKIPPED.has(e.name)) continue;
       const abs = path.join(dir, e.name);
       if (e.isSymbolicLink()) continue;
@@ -124,6 +126,18 @@ export function notARegularFile(st: fs.Stats): string | null {
   return 'is not a regular file';
 }
 
+/** The first `n` bytes of an open file (fewer when it is shorter). */
+export function readStart(fd: number, n: number): Buffer {
+  const buf = Buffer.alloc(n);
+  let read = 0;
+  while (read < n) {
+    const r = fs.readSync(fd, buf, read, n - read, read);
+    if (r === 0) break;
+    read += r;
+  }
+  return buf.subarray(0, read);
+}
+
 /**
  * Read at most `maxBytes` of a file (huge files are classified from their head), with the size and
  * line count of the whole file (counted past the head in 1 MiB chunks, without keeping them).
@@ -135,14 +149,8 @@ export function readHead(file: string, maxBytes = 8 * 1024 * 1024): { bytes: Uin
   const fd = fs.openSync(file, 'r');
   try {
     const size = fs.fstatSync(fd).size;
-    const n = Math.min(size, maxBytes);
-    const buf = Buffer.alloc(n);
-    let read = 0;
-    while (read < n) {
-      const r = fs.readSync(fd, buf, read, n - read, read);
-      if (r === 0) break;
-      read += r;
-    }
+    const buf = readStart(fd, Math.min(size, maxBytes));
+    const read = buf.length;
     let lines = read === 0 ? 0 : 1;
     for (let i = buf.indexOf(10, 0); i !== -1 && i < read; i = buf.indexOf(10, i + 1)) lines++;
     if (size > read) {

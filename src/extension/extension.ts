@@ -9,6 +9,8 @@ import { ConfigStore } from './configStore';
 import type { Services } from './services';
 import { register as registerRules } from './rules/register';
 import { register as registerSql } from './sql/register';
+import { configuredSql } from './sql/settings';
+import { register as registerAgent } from './agent/register';
 import { registerStatusCommands } from './status/commands';
 import { StatusController, type StatusSnapshot } from './status/statusBar';
 
@@ -32,6 +34,8 @@ export function activate(context: vscode.ExtensionContext): StakesTestApi {
     classifyDocument: (doc, range) => classifier.classify(doc, range),
     config: () => store.forUri(vscode.window.activeTextEditor?.document.uri),
     onDidChangeConfig: store.onDidChange,
+    sqlConfiguration: (uri) => configuredSql(uri, context.secrets),
+    explainSql: () => Promise.reject(new Error('the SQL feature did not start (see the Stakes log)')),
   };
   registerFeatures(context, services);
 
@@ -51,6 +55,7 @@ function registerFeatures(context: vscode.ExtensionContext, services: Services):
     ['audit', registerAudit],
     ['sql', registerSql],
     ['rules', registerRules],
+    ['agent tools', registerAgent],
   ];
   for (const [name, register] of features) {
     try {

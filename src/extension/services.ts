@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { Classification } from '../core/classify/types';
 import type { StakesConfig } from '../core/routing/config';
+import type { ExplainRequest, ExplainResult } from '../core/sql/types';
 
 export interface Services {
   output: vscode.LogOutputChannel;
@@ -11,4 +12,27 @@ export interface Services {
   config(): StakesConfig;
   /** Fires after settings or .stakes.json changed and the configuration was reloaded. */
   onDidChangeConfig: vscode.Event<StakesConfig>;
+  /** The database the user configured for EXPLAIN (stakes.sql.*, workspace trust applied), for other features (the agent tools). */
+  sqlConfiguration(uri?: vscode.Uri): Promise<ConfiguredSql>;
+  /**
+   * EXPLAIN on the SQL feature's engines, so the editor keeps one embedded PostgreSQL, warm, for
+   * every feature. Set by the SQL feature's register(); until then it fails with a reason.
+   */
+  explainSql: (req: ExplainRequest) => Promise<ExplainResult>;
+}
+
+/** The SQL settings as plain data (it crosses to worker threads and child processes). */
+export interface ConfiguredSql {
+  /** '' for the embedded engine; otherwise the URL without a password (sqlite: paths absolute). */
+  connection: string;
+  kind: 'embedded' | 'postgres' | 'mysql' | 'sqlite';
+  /** The password stored for the connection in SecretStorage; never logged or shown. */
+  password?: string;
+  /** Schema file or migrations folder for the embedded engine, when set. */
+  schemaPaths?: string[];
+  assumedRows: Record<string, number>;
+  defaultAssumedRows: number;
+  statementTimeoutMs: number;
+  /** Set when stakes.sql.connection cannot be used; the message says what to do. */
+  problem?: string;
 }

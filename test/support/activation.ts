@@ -31,6 +31,8 @@ export const HEAVY_INPUTS: Array<{ what: string; pattern: RegExp }> = [
   { what: 'SQL engines (core/sql/engines)', pattern: /^src\/core\/sql\/engines\// },
   { what: 'offline rule analyzers (core/rules)', pattern: /^src\/core\/rules\// },
   { what: 'the audit pipeline (core/audit)', pattern: /^src\/core\/audit\/pipeline\.ts$/ },
+  { what: 'MCP SDK', pattern: /^node_modules\/@modelcontextprotocol\// },
+  { what: 'the agent tools (core/agent, dist/agent-worker.js)', pattern: /^src\/core\/agent\// },
   { what: 'the classifier and its learned model\'s features (dist/classify.js)', pattern: /^src\/core\/classify\/(classifier|features|lexicon|model|rules|prefilter|languages)\.ts$/ },
 ];
 

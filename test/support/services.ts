@@ -40,3 +40,22 @@ export async function needMariadb(ctx: Mocha.Context, url = MARIADB_URL): Promis
   const u = new URL(url);
   if (!(await portOpen(u.hostname, Number(u.port || 3306)))) missingService(ctx, `MariaDB/MySQL at ${u.hostname}:${u.port || 3306}`, 'start it (.ci/services.sh) or set STAKES_TEST_MYSQL_URL');
 }
+
+/** A database of its own on the test PostgreSQL, connected; `drop()` disconnects and removes it. */
+export async function scratchPostgres(name: string): Promise<{ url: string; client: import('pg').Client; drop(): Promise<void> }> {
+  const pg = await import('pg');
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = POSTGRES_URL.replace(/\/[^/]*$/, `/${name}`);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return {
+    url, client,
+    async drop() {
+      await client.end().catch(() => undefined);
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+      await admin.end();
+    },
+  };
+}

@@ -141,7 +141,7 @@ function splitFileLine(arg: string, cwd: string): { file: string; line?: number 
   return { file: whole };
 }
 
-function parseRows(specs: string[]): Record<string, number> {
+export function parseRows(specs: string[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const spec of specs) {
     for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
@@ -156,7 +156,7 @@ function parseRows(specs: string[]): Record<string, number> {
   return out;
 }
 
-function positiveInt(v: string, flag: string): number {
+export function positiveInt(v: string, flag: string): number {
   const n = Number(v.replace(/_/g, ''));
   if (!Number.isInteger(n) || n <= 0) throw new UserError(`${flag} expects a positive whole number, not "${v}".`);
   return n;

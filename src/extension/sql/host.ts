@@ -99,6 +99,11 @@ export class SqlFeature implements vscode.Disposable {
     return this.explainer;
   }
 
+  /** EXPLAIN for another feature (the agent tools) on this feature's engines; no UI. */
+  explainRequest(req: ExplainRequest): Promise<ExplainResult> {
+    return this.getExplainer().explainStatement(req);
+  }
+
   /** Kills the embedded engine's child process and closes server pools. */
   async stopEngines(): Promise<void> {
     const e = this.explainer;

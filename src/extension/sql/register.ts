@@ -22,6 +22,8 @@ export function register(context: vscode.ExtensionContext, services: Services): 
     return feature;
   };
   context.subscriptions.push({ dispose: () => { void feature?.dispose(); } });
+  // Other features (the agent tools) explain on this feature's engines: one embedded PostgreSQL per editor.
+  services.explainSql = (req) => getFeature().explainRequest(req);
 
   const explain = async (arg: unknown, analyze: boolean): Promise<void> => {
     const target = await resolveTarget(arg);

@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { ConfiguredSql } from '../services';
 import { connectionKind, effectiveConnection, passwordKey, type ConnectionKind } from './connectionUrl';
 
 export interface SqlSettings {
@@ -77,4 +78,21 @@ export async function withPassword(url: string, secrets: vscode.SecretStorage): 
   const u = new URL(url);
   u.password = encodeURIComponent(password);
   return u.toString();
+}
+
+/** The settings and the stored password as plain data, for features other than EXPLAIN (Services.sqlConfiguration). */
+export async function configuredSql(uri: vscode.Uri | undefined, secrets: vscode.SecretStorage): Promise<ConfiguredSql> {
+  let s: SqlSettings;
+  try {
+    s = readSqlSettings(uri);
+  } catch (e) {
+    return { connection: '', kind: 'embedded', assumedRows: {}, defaultAssumedRows: 100000, statementTimeoutMs: 10000, problem: (e as Error).message };
+  }
+  const key = s.kind === 'postgres' || s.kind === 'mysql' ? passwordKey(s.connection) : undefined;
+  const password = key ? await secrets.get(key) : undefined;
+  const schemaPaths = s.schemaFile ? [s.schemaFile] : s.migrationsPath ? [s.migrationsPath] : undefined;
+  return {
+    connection: s.connection, kind: s.kind, ...(password ? { password } : {}), ...(schemaPaths ? { schemaPaths } : {}),
+    assumedRows: s.assumedRows, defaultAssumedRows: s.defaultAssumedRows, statementTimeoutMs: s.statementTimeoutMs,
+  };
 }

@@ -143,3 +143,36 @@ describe('architecture: one shape for every editor feature', () => {
     assert.deepEqual(missing, []);
   });
 });
+
+/** Every module `from` reaches through imports (type-only and lazy ones included), and the packages they name. */
+function closure(files: SourceFile[], from: string): Set<string> {
+  const known = new Set(files.map((f) => f.file));
+  const byFile = new Map(files.map((f) => [f.file, f]));
+  const seen = new Set<string>();
+  const todo = [from];
+  while (todo.length) {
+    const file = todo.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const src = byFile.get(file);
+    if (src) for (const imp of importsOf(src, known)) todo.push(imp.to);
+  }
+  return seen;
+}
+
+describe('architecture: the agent tools are safe by construction', () => {
+  const files = sources();
+
+  it('core/agent reaches no provider, SDK or audit pipeline, so no tool can send code or spend money', () => {
+    const reached = [...closure(files, 'src/core/agent/tools.ts')];
+    assert.ok(reached.includes('src/core/rules/index.ts') && reached.includes('src/core/sql/api.ts'), 'the closure is not blind');
+    const forbidden = reached.filter((f) => /^src\/core\/providers\/(?!types\.ts$)|^src\/core\/audit\/(pipeline|prompt|redaction|cache|budget)\.ts$|^(openai|@anthropic-ai\/sdk|@google\/genai)(\/|$)/.test(f));
+    assert.deepEqual(forbidden, []);
+  });
+
+  it('only src/cli/commands/mcp.ts imports the MCP SDK', () => {
+    const known = new Set(files.map((f) => f.file));
+    const importers = files.filter((f) => importsOf(f, known).some((i) => i.to.startsWith('@modelcontextprotocol/'))).map((f) => f.file);
+    assert.deepEqual(importers, ['src/cli/commands/mcp.ts']);
+  });
+});
