@@ -104,6 +104,11 @@ const COMMANDS = [
   { match: /^stakes explain .*--db mysql:/, where: 'example', codes: [0, 1], needs: ['mariadb'] },
   { match: /^stakes explain .*--db sqlite:/, where: 'example', codes: [0, 1], needs: ['sqlite'] },
   { match: /^stakes explain /, where: 'example', codes: [0, 1] },
+  // With stdin closed (no client), the MCP server starts, sees the client gone and exits 0.
+  { match: /^stakes mcp .*--db postgres:/, where: 'example', needs: ['postgres'] },
+  { match: /^stakes mcp( |$)/, where: 'example' },
+  { match: /^claude mcp add /, skip: 'Claude Code is not installed here; the server it registers runs above as stakes mcp, and test/unit/agent drives it with the MCP SDK client and the Inspector CLI' },
+  { match: 'node /path/to/stakes/dist/cli.js mcp', skip: 'a template for the path of your clone; the same server runs above as stakes mcp' },
 ];
 
 const ruleFor = (text) => COMMANDS.find((c) => (typeof c.match === 'string' ? c.match === text : c.match.test(text)));
