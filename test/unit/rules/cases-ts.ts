@@ -116,7 +116,9 @@ export const TS_CASES: RuleCase[] = [
     code: `const delay = 100 + Math.random() * 50;\nconst color = colors[Math.floor(Math.random() * colors.length)];` },
 
   // jwt-unsafe-verify
-  { name: 'verify without algorithms', rule: 'jwt-unsafe-verify', vulnerable: true, fix: "jwt.verify(token, process.env.JWT_SECRET, { algorithms: ['HS256'] })",
+  { name: 'verify with a public key and no algorithms (algorithm confusion)', rule: 'jwt-unsafe-verify', vulnerable: true, fix: "jwt.verify(token, publicKey, { algorithms: ['RS256'] })",
+    code: `const jwt = require('jsonwebtoken');\nconst publicKey = fs.readFileSync('jwt.pub');\nexport const check = (token) => jwt.verify(token, publicKey);` },
+  { name: 'verify with a string secret and no algorithms (only HS* can verify)', rule: 'jwt-unsafe-verify', vulnerable: false,
     code: `const jwt = require('jsonwebtoken');\nexport const check = (token) => jwt.verify(token, process.env.JWT_SECRET);` },
   { name: "algorithms include 'none'", rule: 'jwt-unsafe-verify', vulnerable: true,
     code: `import jwt from 'jsonwebtoken';\nexport const check = (t) => jwt.verify(t, key, { algorithms: ['HS256', 'none'] });` },
