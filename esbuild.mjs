@@ -1,13 +1,15 @@
 // Builds every bundle Stakes ships. `node esbuild.mjs [--production] [--watch]`.
 // The activation bundle (dist/extension.js) must stay light: heavy features are separate
 // bundles that the extension require()s on first use (see src/extension/lazy.ts).
+// test/unit/architecture/activation.test.ts imports the options below to check the activation bundle.
 import * as esbuild from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-const node = {
+export const node = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -21,12 +23,14 @@ const node = {
 };
 
 /** Node bundles: [entry, outfile, extra options]. Add a feature bundle here, not a new build script. */
-const nodeBundles = [
+export const nodeBundles = [
   ['src/extension/extension.ts', 'dist/extension.js'],
   ['src/cli/main.ts', 'dist/cli.js', { banner: { js: '#!/usr/bin/env node' } }],
   // Embedded PostgreSQL runs in a forked child process; the CJS build of PGlite is required (the ESM
   // build rewrites import.meta.url to {} in a CJS bundle). Its assets are copied by copySqlAssets().
   ['src/core/sql/engines/pglite-worker.ts', 'dist/pglite-worker.js', { alias: { '@electric-sql/pglite': './node_modules/@electric-sql/pglite/dist/index.cjs' } }],
+  // The classifier (signal table, learned model's features, lexicons), required on the first classification.
+  ['src/extension/classify/host.ts', 'dist/classify.js'],
   ['src/extension/audit/host.ts', 'dist/audit.js'],
   // SQL EXPLAIN in VS Code: engines (pg, mysql2, sql.js), advice and the plan panel, loaded on the first explain.
   ['src/extension/sql/host.ts', 'dist/sql.js'],
@@ -42,24 +46,28 @@ const webBundles = [
   ['src/webview/auditReport.ts', 'media/auditReport.js'],
 ];
 
-mkdirSync('dist', { recursive: true });
-copySqlAssets();
-copyRulesAssets();
-const contexts = [];
-for (const [entry, outfile, extra] of nodeBundles) {
-  contexts.push(await esbuild.context({ ...node, entryPoints: [entry], outfile, ...(extra ?? {}) }));
-}
-for (const [entry, outfile, extra] of webBundles) {
-  contexts.push(await esbuild.context({
-    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production,
-    minify: production, logLevel: 'warning', entryPoints: [entry], outfile, ...(extra ?? {}),
-  }));
-}
-if (watch) {
-  await Promise.all(contexts.map((c) => c.watch()));
-} else {
-  await Promise.all(contexts.map((c) => c.rebuild()));
-  await Promise.all(contexts.map((c) => c.dispose()));
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await buildAll();
+
+async function buildAll() {
+  mkdirSync('dist', { recursive: true });
+  copySqlAssets();
+  copyRulesAssets();
+  const contexts = [];
+  for (const [entry, outfile, extra] of nodeBundles) {
+    contexts.push(await esbuild.context({ ...node, entryPoints: [entry], outfile, ...(extra ?? {}) }));
+  }
+  for (const [entry, outfile, extra] of webBundles) {
+    contexts.push(await esbuild.context({
+      bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production,
+      minify: production, logLevel: 'warning', entryPoints: [entry], outfile, ...(extra ?? {}),
+    }));
+  }
+  if (watch) {
+    await Promise.all(contexts.map((c) => c.watch()));
+  } else {
+    await Promise.all(contexts.map((c) => c.rebuild()));
+    await Promise.all(contexts.map((c) => c.dispose()));
+  }
 }
 
 /** PGlite's wasm, data and contrib tarballs → media/pglite/ (gitignored); sql.js's wasm → dist/. */

@@ -4,6 +4,7 @@
  * files, which git diff does not show but which are certainly "changes".
  */
 import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
 import { UserError } from './io';
 
 function git(cwd: string, args: string[]): string {
@@ -62,4 +63,28 @@ export function gitChanges(root: string, paths: string[], base?: string): GitCha
   const diff = git(root, ['diff', '--no-color', '--no-ext-diff', '--unified=0', against, '--', ...paths]);
   const untracked = git(root, ['ls-files', '--others', '--exclude-standard', '-z', '--', ...paths]).split('\0').filter(Boolean);
   return { diff, untracked, base: label };
+}
+
+/**
+ * Files with uncommitted changes (modified, staged, untracked, renamed) under the repository that
+ * holds `dir`, as absolute paths; empty when `dir` is not in a repository or git is missing.
+ * Used for the `complex` signal, so it never fails a command.
+ */
+export function uncommittedFiles(dir: string): string[] {
+  try {
+    const top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const out = execFileSync('git', ['status', '--porcelain', '-z', '--untracked-files=normal'], { cwd: top, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 });
+    const entries = out.split('\0');
+    const files: string[] = [];
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i];
+      if (e.length < 4) continue;
+      files.push(path.join(top, e.slice(3)));
+      // A rename is followed by its old path, which is not a changed file of the working tree.
+      if (e[0] === 'R' || e[0] === 'C') i++;
+    }
+    return files;
+  } catch {
+    return [];
+  }
 }

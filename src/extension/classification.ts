@@ -1,10 +1,12 @@
 /** Adapts VS Code documents to the core classifier: paths, open documents, edits, pins. */
 import * as vscode from 'vscode';
-import { classify } from '../core/classify';
+import type * as ClassifyHost from './classify/host';
 import type { Classification, DocumentInput } from '../core/classify/types';
 import { isLabel, type Label } from '../core/labels';
 import { MAX_SCAN_LINES } from '../core/classify/text';
 import { ActivityTracker } from './activity';
+import { uncommittedUris } from './gitState';
+import { loadFeature } from './lazy';
 import type { ConfigStore } from './configStore';
 
 const PINS_KEY = 'stakes.pins';
@@ -59,8 +61,11 @@ export class Classifier implements vscode.Disposable {
       content: boundedText(doc),
       ...(range ? { selection: { startLine: range.start.line + 1, endLine: range.end.line + 1 } } : {}),
     };
-    return classify(
-      { active, others: this.openBeside(doc), activity: this.activity.recent(), now: Date.now() },
+    return loadFeature<typeof ClassifyHost>('classify').classify(
+      {
+        active, others: this.openBeside(doc), activity: this.activity.recent(), now: Date.now(),
+        workingTree: [...new Set(uncommittedUris().map(relativePathOf))],
+      },
       { config: this.store.forUri(doc.uri), pinned: range ? undefined : this.pinned(doc) },
     );
   }

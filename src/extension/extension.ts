@@ -25,7 +25,7 @@ export function activate(context: vscode.ExtensionContext): StakesTestApi {
   const store = new ConfigStore(output);
   const classifier = new Classifier(store, context.workspaceState);
   const status = new StatusController(classifier, store, output);
-  context.subscriptions.push(output, store, classifier, status, ...registerStatusCommands(status, classifier, store));
+  context.subscriptions.push(output, store, classifier, status, ...registerStatusCommands(status, classifier, store, output));
 
   const services: Services = {
     output,

@@ -4,7 +4,7 @@
  * it is only ever put into the page with textContent, never parsed as HTML.
  */
 import type { Finding, FindingSource, Severity } from '../core/audit/findings';
-import type { HostMessage, ReportStateMessage, WebviewMessage } from './auditReport/protocol';
+import type { HostMessage, ReportStateMessage, WebviewMessage } from '../protocol/auditReport';
 import { formatUsd } from '../core/audit/cost';
 import {
   buildView, formatTokens, nothingFoundText, NO_FILTERS, SEVERITY_ORDER, SOURCE_LABEL, SOURCE_ORDER,

@@ -359,13 +359,3 @@ export function savingText(costBefore: number, costAfter: number): string {
   if (!(costBefore > 0)) return '';
   return `−${Math.round((1 - costAfter / costBefore) * 100)}%`;
 }
-
-/** "2 problems · 1 verified index · estimate": what a statement's CodeLens says after an explain. */
-export function resultSummary(result: Pick<ExplainResult, 'findings' | 'suggestions' | 'estimate'>): string {
-  const n = result.findings.length;
-  const parts = [n === 0 ? 'no problems' : `${n} problem${n === 1 ? '' : 's'}`];
-  const k = result.suggestions.length;
-  if (k) parts.push(`${k} verified index${k === 1 ? '' : 'es'}`);
-  if (result.estimate) parts.push('estimate');
-  return parts.join(' · ');
-}

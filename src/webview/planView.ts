@@ -6,7 +6,7 @@
  */
 import type { CandidateOutcome, ExplainResult, SqlFinding } from '../core/sql/types';
 import { ancestorIds, flattenPlan, formatCost, formatCount, formatMs, planHeader, savingText, visibleRows, type PlanRow } from './planModel';
-import type { PlanViewData, PlanViewInbound, PlanViewOutbound } from './planProtocol';
+import type { PlanViewData, PlanViewInbound, PlanViewOutbound } from '../protocol/planView';
 
 interface VsCodeApi {
   postMessage(msg: PlanViewInbound): void;

@@ -8,6 +8,7 @@ async function main(): Promise<void> {
   for (const f of files) {
     const name = f.replace(/\.js$/, '');
     if (only && only !== name) continue;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- each bench module is found on disk, then loaded
     const mod = require(path.join(__dirname, f)) as { run?: () => Promise<void> };
     if (typeof mod.run !== 'function') continue;
     console.log(`\n=== bench: ${name} ===`);

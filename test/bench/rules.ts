@@ -82,9 +82,7 @@ async function stakes(corpus: Corpus): Promise<{ ms: number; cpuMs: number; find
 }
 
 async function eslintSecurity(corpus: Corpus): Promise<{ ms: number; cpuMs: number; findings: string[]; parseErrors: number }> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { ESLint } = require('eslint') as typeof import('eslint');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const security = require('eslint-plugin-security');
   const eslint = new ESLint({
     overrideConfigFile: true,

@@ -109,7 +109,7 @@ function keepLogs(server, workbenchLog) {
   return dir;
 }
 
-let exitCode = 1;
+let exitCode;
 try {
   exitCode = await main();
 } catch (error) {

@@ -158,7 +158,7 @@ async function recover(ui) {
   }
 }
 
-let exitCode = 1;
+let exitCode;
 try {
   exitCode = await main();
 } catch (error) {

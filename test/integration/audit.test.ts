@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AuditReport } from '../../src/core/audit/findings';
-import type { ReportScope } from '../../src/webview/auditReport/protocol';
+import type { ReportScope } from '../../src/protocol/auditReport';
 import { FakeProviders, reviewText } from '../support/fake-providers';
 import { closeAllEditors, openFile, stakes, waitFor, withSetting, workspaceRoot, WorkspaceFiles } from './helpers';
 

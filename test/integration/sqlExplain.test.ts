@@ -9,7 +9,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExplainResult } from '../../src/core/sql/types';
-import type { PlanViewOutbound } from '../../src/webview/planProtocol';
+import type { PlanViewOutbound } from '../../src/protocol/planView';
 import { MARIADB_URL, needMariadb, needPostgres, POSTGRES_URL, runScopedName } from '../support/services';
 import { closeAllEditors, openFile, stakes, WorkspaceFiles, workspaceRoot } from './helpers';
 

@@ -8,7 +8,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AuditReport, Finding } from '../../core/audit/findings';
+import { mergeFindings } from '../../core/audit/merge';
+import { intersectsJudged, judgedRanges } from '../../core/audit/scope';
 import type { AuditTarget } from '../../core/audit/types';
+import * as rules from '../../core/rules';
 import { UserError } from '../io';
 
 export const DEFAULT_BASELINE = '.stakes-baseline.json';
@@ -31,12 +34,7 @@ export interface OfflineResult {
   wroteBaseline?: string;
 }
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 export async function runOfflineAudit(targets: AuditTarget[], opts: OfflineOptions): Promise<OfflineResult> {
-  const rules = require('../../core/rules') as typeof import('../../core/rules');
-  const { judgedRanges, intersectsJudged } = require('../../core/audit/scope') as typeof import('../../core/audit/scope');
-  const { mergeFindings } = require('../../core/audit/merge') as typeof import('../../core/audit/merge');
-
   const findings: Finding[] = [];
   let suppressed = 0;
   let analysed = 0;

@@ -6,6 +6,7 @@ import type { Classification, DocumentInput } from '../../core/classify';
 import { findWorkspaceRoot, readHead, relativePath, walkFiles } from '../../core/files';
 import { recommend, ConfigError, parseStakesFile, applyLayer, defaultConfig, type StakesConfig } from '../../core/routing/config';
 import { loadConfig } from '../../core/routing/load';
+import { uncommittedFiles } from '../git-changes';
 import { parseCommandArgs, UserError, type CliIO } from '../io';
 
 const HELP = `usage: stakes classify PATH... [--open FILE]... [--edited FILE]... [--json] [--config FILE]
@@ -48,15 +49,25 @@ export const command = {
       return { path: relativePath(root, abs), at: now, size: 0 };
     });
 
+    // Many uncommitted files across modules make the work complex, whether or not an editor saw the edits.
+    const workingTree = uncommittedFiles(root).map((f) => relativePath(root, f));
     for (const file of files) {
       const doc = loadDoc(file, root, 'PATH');
-      const result = classify({ active: doc, others: open, activity, now }, { config });
-      io.stdout(values.json ? JSON.stringify(toJson(result, config)) + '\n' : toText(result, config));
+      const result = classify({ active: doc, others: open, activity, now, workingTree }, { config });
+      // Paths are printed the way git and eslint print them: relative to where the command runs.
+      const shown = { ...result, file: displayPath(io.cwd, file) };
+      io.stdout(values.json ? JSON.stringify(toJson(shown, config)) + '\n' : toText(shown, config));
     }
     if (files.length === 0) io.stderr('stakes classify: no files found (everything was ignored by .gitignore or the directory is empty)\n');
     return 0;
   },
 };
+
+/** A path relative to the current directory (absolute when that is shorter to read, outside it). */
+export function displayPath(cwd: string, abs: string): string {
+  const rel = path.relative(cwd, abs);
+  return (rel === '' ? path.basename(abs) : rel.startsWith('..' + path.sep + '..' + path.sep + '..') || path.isAbsolute(rel) ? abs : rel).split(path.sep).join('/');
+}
 
 function readConfig(root: string, explicit?: string): StakesConfig {
   if (explicit) {
@@ -99,6 +110,8 @@ export function toJson(r: Classification, config: StakesConfig) {
     recommendation: rec ? { name: rec.name, provider: rec.provider, model: rec.model } : null,
     reasons: r.reasons.map((x) => ({ signal: x.signal, detail: x.detail, file: x.file ?? null, line: x.line ?? null })),
     runnerUp: r.runnerUp,
+    ...(r.evidence ? { evidence: r.evidence } : {}),
+    ...(r.modelError ? { modelError: r.modelError } : {}),
     ...(r.override ? { override: r.override } : {}),
     ...(r.skipped.length ? { skipped: r.skipped } : {}),
   };
@@ -107,10 +120,12 @@ export function toJson(r: Classification, config: StakesConfig) {
 export function toText(r: Classification, config: StakesConfig): string {
   const rec = recommend(config, r.label);
   const lines = [
-    `${r.file}: ${r.label} (confidence ${r.confidence.toFixed(2)}) → ${rec ? `${rec.name} (${rec.provider})` : 'no model: every candidate is excluded'}`,
+    `${r.file}: ${r.label}${r.evidence ? '?' : ''} (confidence ${r.confidence.toFixed(2)}) → ${rec ? `${rec.name} (${rec.provider})` : 'no model: every candidate is excluded'}`,
   ];
+  if (r.evidence) lines.push(`    ${r.evidence.detail}`);
   for (const reason of r.reasons.slice(0, 6)) lines.push(`    - [${reason.label}] ${reason.detail}`);
   if (r.runnerUp) lines.push(`    runner-up: ${r.runnerUp.label} (${r.runnerUp.score.toFixed(2)})`);
   for (const s of r.skipped) lines.push(`    skipped: ${s}`);
+  if (r.modelError) lines.push(`    note: the learned model could not be read (${r.modelError}); the signal table's own weights decided`);
   return lines.join('\n') + '\n';
 }

@@ -7,6 +7,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { classify } from '../../core/classify';
 import type { Classification } from '../../core/classify';
+import { cacheLayout, stakesCacheDir } from '../../core/cacheDir';
+import * as rules from '../../core/rules';
+import { createExplainer, isSqlExplainError } from '../../core/sql/api';
+import { renderWorkspace } from '../../core/sql/render';
 import { findWorkspaceRoot, readHead, relativePath, walkFiles } from '../../core/files';
 import { LABELS, type Label } from '../../core/labels';
 import { recommend } from '../../core/routing/config';
@@ -57,9 +61,7 @@ export const command = {
   },
 };
 
-/* eslint-disable @typescript-eslint/no-require-imports */
 async function offlineRules(files: string[], root: string, io: CliIO): Promise<void> {
-  const rules = require('../../core/rules') as typeof import('../../core/rules');
   io.stdout('\n2. Offline audit rules (no key, no network)\n\n');
   const inputs = files
     .filter((f) => rules.languageOf(f) !== null)
@@ -76,17 +78,15 @@ async function offlineRules(files: string[], root: string, io: CliIO): Promise<v
 }
 
 async function explainSql(dir: string, root: string, io: CliIO): Promise<void> {
-  const api = require('../../core/sql/api') as typeof import('../../core/sql/api');
-  const { renderWorkspace } = require('../../core/sql/render') as typeof import('../../core/sql/render');
   io.stdout('\n3. SQL in the code, EXPLAINed on an embedded PostgreSQL built from the migrations\n\n');
-  const explainer = api.createExplainer({ cacheDir: api.defaultCacheDir(io.env) });
+  const explainer = createExplainer({ cacheDir: cacheLayout(stakesCacheDir(io.env)).sql });
   try {
     const report = await explainer.explainWorkspace(dir);
     io.stdout(renderWorkspace(report, (file) => relativePath(root, file)).replace(/^/gm, '  '));
     io.stdout('\n  Costs on the embedded engine assume table sizes (default 100,000 rows a table): they are estimates.\n' +
       '  For real plans: stakes explain FILE:LINE --db postgres://USER@HOST/DB\n');
   } catch (e) {
-    if (api.isSqlExplainError(e)) throw new UserError(`EXPLAIN failed: ${e.message}`);
+    if (isSqlExplainError(e)) throw new UserError(`EXPLAIN failed: ${e.message}`);
     throw e;
   } finally {
     await explainer.dispose();

@@ -3,6 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseCommandArgs, EXIT_FINDINGS, UserError, type CliIO } from '../io';
 import { SEVERITIES, severityAtLeast, type Severity } from '../../core/audit/findings';
+import { cacheLayout, stakesCacheDir } from '../../core/cacheDir';
+import * as api from '../../core/sql/api';
+import * as render from '../../core/sql/render';
 import type { EngineSpec, ExplainResult, ExtractedStatement } from '../../core/sql/types';
 
 const HELP = `usage: stakes explain (--sql SQL | FILE[:LINE]) [--db URL | --schema PATH] [options]
@@ -54,13 +57,11 @@ export const command = {
     const defaultRows = values['default-rows'] !== undefined ? positiveInt(values['default-rows'], '--default-rows') : undefined;
     const timeout = values.timeout !== undefined ? positiveInt(values.timeout, '--timeout') : undefined;
 
-    const api = require('../../core/sql/api') as typeof import('../../core/sql/api');
-    const render = require('../../core/sql/render') as typeof import('../../core/sql/render');
     let engine: EngineSpec;
     try {
       engine = values.db ? api.parseEngineUrl(values.db, io.cwd) : { kind: 'embedded' };
     } catch (e) {
-      throw toUserError(e, api);
+      throw toUserError(e);
     }
 
     // What to explain: --sql, or the statement(s) of a file.
@@ -84,7 +85,7 @@ export const command = {
     const workspaceRoot = engine.kind === 'embedded' ? api.findSchemaRoot(workspaceStart) : undefined;
     const schemaPaths = values.schema?.map((p) => path.resolve(io.cwd, p));
 
-    const explainer = api.createExplainer({ cacheDir: io.env.STAKES_CACHE_DIR || api.defaultCacheDir(io.env) });
+    const explainer = api.createExplainer({ cacheDir: cacheLayout(stakesCacheDir(io.env)).sql });
     const results: Array<{ label?: string; result: ExplainResult }> = [];
     try {
       for (const t of targets) {
@@ -97,7 +98,7 @@ export const command = {
           });
           results.push({ ...(t.label ? { label: t.label } : {}), result });
         } catch (e) {
-          throw toUserError(e, api, t.source, t.label);
+          throw toUserError(e, t.source, t.label);
         }
       }
     } finally {
@@ -148,7 +149,7 @@ function positiveInt(v: string, flag: string): number {
   return n;
 }
 
-function toUserError(e: unknown, api: typeof import('../../core/sql/api'), source?: ExtractedStatement, label?: string): Error {
+function toUserError(e: unknown, source?: ExtractedStatement, label?: string): Error {
   if (!api.isSqlExplainError(e)) return e as Error;
   let where = '';
   if (source && e.position) {

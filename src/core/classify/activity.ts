@@ -43,3 +43,24 @@ export function activitySignals(events: EditEvent[], now: number, windowMinutes:
   }
   return reasons;
 }
+
+/** Uncommitted files across modules that make the work at hand `complex` (from git status). */
+export const WORKING_TREE_FILES = 6;
+export const WORKING_TREE_MODULES = 3;
+
+/**
+ * `complex` from the working tree: many uncommitted files across several modules mean a change in
+ * progress that spans the codebase, whether or not the edits were seen in this editor session.
+ * Only counts when the active file is part of that change.
+ */
+export function workingTreeSignals(changed: string[], activePath: string): Reason[] {
+  if (changed.length < WORKING_TREE_FILES) return [];
+  const files = [...new Set(changed.map((p) => p.replace(/\\/g, '/')))];
+  if (!files.includes(activePath)) return [];
+  const modules = new Set(files.map(moduleOf));
+  if (files.length < WORKING_TREE_FILES || modules.size < WORKING_TREE_MODULES) return [];
+  return [{
+    signal: 'activity.working-tree', label: 'complex', weight: 4 + Math.min(2, (files.length - WORKING_TREE_FILES) * 0.1),
+    detail: `${fmt(files.length)} uncommitted files across ${modules.size} modules (git status), this one among them`,
+  }];
+}

@@ -9,7 +9,11 @@ import { activitySignals } from './activity';
 import { extractImports, familyOf, isCode, isCommentLine, type Family } from './languages';
 import { anchorsOf, buildAnchorIndex, type AnchorIndex } from './prefilter';
 import { compileCustomRules, DEFAULT_RULES, isWiringFile, UNCORROBORATED_FACTOR, WIRING_FACTOR, type SignalRule } from './rules';
+import { conceptOf, extractFeatures, POSITION_NAMES, type Features, type FeatureSite, type Position } from './features';
+import type { Concept } from './lexicon';
+import { decideByCost, loadModel, logits, softmax, type ModelView } from './model';
 import { estimateTokens, fmt, lineOf, lineText, prepareText, type ScannableText } from './text';
+import { workingTreeSignals } from './activity';
 import type { Classification, ClassifyInput, DocumentInput, Reason } from './types';
 
 /** A sensitive score at or above this wins outright: being wrong there costs the most. */
@@ -29,6 +33,8 @@ export interface ClassifierOptions {
   pinned?: Label;
   /** Extra compiled rules (tests); config.rules are compiled automatically. */
   extraRules?: SignalRule[];
+  /** The learned model to use (tests, the trainer); default: the shipped one. `null` uses the signal table's weights. */
+  model?: ModelView | null;
 }
 
 interface Scan {
@@ -168,7 +174,7 @@ function anchorPositions(rule: SignalRule, scan: Scan): number[] | undefined {
   const a = anchoredRules();
   const slot = a.slot.get(rule);
   if (slot === undefined) return undefined;
-  scan.anchorHits ??= a.index.hits(scan.text.text);
+  scan.anchorHits ??= a.index.hits(scan.text.text.length > RULE_SCAN_CHARS ? scan.text.text.slice(0, ruleScanEnd(scan)) : scan.text.text);
   return scan.anchorHits.get(slot) ?? [];
 }
 
@@ -179,9 +185,22 @@ const WINDOW_LINES_AFTER = 2;
 /** When the literals are on more than this share of the lines, one full scan is cheaper than windows. */
 const DENSE_SHARE = 0.2;
 
+/**
+ * Content rules read at most this much of a file (from the top, cut at a line end): the label of a
+ * long file is decided by what it is about, which its first few thousand lines show, and the cost
+ * of a keystroke must not grow with the file. The learned model's features sample the rest.
+ */
+export const RULE_SCAN_CHARS = 160_000;
+function ruleScanEnd(scan: Scan): number {
+  const { text, lineStarts } = scan.text;
+  if (text.length <= RULE_SCAN_CHARS) return text.length;
+  return lineStarts[lineOf(lineStarts, RULE_SCAN_CHARS)] ?? text.length;
+}
+
 function contentHits(rule: SignalRule, scan: Scan): Array<{ m: string; line: number }> {
   const { text, lineStarts } = scan.text;
-  const limit = rule.headLines ? (lineStarts[rule.headLines] ?? text.length) : text.length;
+  const end = ruleScanEnd(scan);
+  const limit = rule.headLines ? Math.min(end, lineStarts[rule.headLines] ?? text.length) : end;
   const sel = scan.doc.selection;
   const from = sel ? (lineStarts[sel.startLine - 1] ?? text.length) : 0;
   const to = sel ? Math.min(limit, lineStarts[sel.endLine] ?? text.length) : limit;
@@ -257,7 +276,7 @@ function corroborate(reasons: Reason[], rules: SignalRule[]): void {
   const backed = new Set<string>();
   for (const r of reasons) {
     const rule = byId.get(r.signal);
-    if (rule && !rule.corroborate && (rule.content || rule.imports) && r.weight >= 1) backed.add(r.label);
+    if (rule && !rule.corroborate && !rule.featureOnly && (rule.content || rule.imports) && r.weight >= 1) backed.add(r.label);
   }
   for (const r of reasons) {
     if (byId.get(r.signal)?.corroborate && !backed.has(r.label) && r.weight > 0) {
@@ -352,12 +371,12 @@ function squash(raw: number): number {
   return Math.round((1 - Math.exp(-raw / 4)) * 1000) / 1000;
 }
 
-export function classify(input: ClassifyInput, options: ClassifierOptions = {}): Classification {
-  const config = options.config ?? defaultConfig();
-  const active = scanDocument(input.active);
-  const others = (input.others ?? []).filter((d) => normalizePath(d.path) !== active.path).map(scanDocument);
-  const rules = rulesFor(config, options.extraRules);
-
+/**
+ * The file's own evidence: the signal table's reasons (rules and shape), in the order they fired.
+ * Everything here belongs to the file; what belongs to the session (open documents, recent edits)
+ * is added by `classify`.
+ */
+function fileEvidence(active: Scan, rules: SignalRule[]): Reason[] {
   let reasons: Reason[] = [];
   const overridden = new Set<string>();
   for (const rule of rules) {
@@ -368,9 +387,268 @@ export function classify(input: ClassifyInput, options: ClassifierOptions = {}):
   if (overridden.size) reasons = reasons.filter((r) => !overridden.has(r.signal));
   corroborate(reasons, rules);
   reasons.push(...shapeSignals(active));
-  reasons.push(...contextSignals(active, others, config));
-  reasons.push(...activitySignals(input.activity ?? [], input.now ?? Date.now(), config.activityWindowMinutes));
+  return reasons;
+}
 
+/** A built-in rule's feature value: how many times its weight it contributed (damping included). */
+function ruleFeatures(reasons: Reason[], x: Map<string, number>): void {
+  const base = new Map(DEFAULT_RULES.map((r) => [r.id, r.weight]));
+  const add = (k: string, v: number) => x.set(k, (x.get(k) ?? 0) + v);
+  for (const r of reasons) {
+    const w = base.get(r.signal) ?? (r.signal.startsWith('shape.') ? 3 : undefined);
+    if (w === undefined) continue;
+    if (DECISIVE.has(r.signal)) {
+      if (/^kind\.migration\./.test(r.signal)) x.set('kind:migration', 1);
+      continue;
+    }
+    add(`r:${r.signal}`, r.weight / w);
+    // Rules of one kind (the twelve migration layouts) share what they teach the model.
+    const group = /^kind\.migration\./.test(r.signal) ? 'kind.migration' : undefined;
+    if (group) add(`r:${group}`, r.weight / w);
+    if (group || r.signal === 'path.migrations') x.set('kind:migration', 1);
+    if (r.signal === 'kind.api-spec' || r.signal === 'kind.contract' || r.signal === 'kind.json-schema') x.set('kind:spec', 1);
+    // The signal table's own verdict, per label, is one more feature: the model learns how far to trust it.
+    if (!FEATURE_ONLY.has(r.signal)) add(`rs:${r.label}`, r.weight / 4);
+  }
+  for (const l of LABELS) if (x.has(`rs:${l}`)) x.set(`rs:${l}`, Math.min(3, x.get(`rs:${l}`)!));
+}
+
+function featuresOf(active: Scan, reasons: Reason[]): Features {
+  const f = extractFeatures({ path: active.path, family: active.family, text: active.text, isTest: active.isTest, imports: imports(active) });
+  ruleFeatures(reasons, f.x);
+  return f;
+}
+
+/**
+ * The model's input for one document, exactly as `classify` computes it (the trainer calls this):
+ * the features, and the fixed logit offsets of the decisive rules (per label, LABELS order).
+ */
+export function featurize(doc: DocumentInput): { x: Map<string, number>; offset: number[] } {
+  const active = scanDocument(doc);
+  const reasons = fileEvidence(active, DEFAULT_RULES);
+  const offset = LABELS.map(() => 0);
+  for (const b of reasons) if (DECISIVE.has(b.signal)) offset[LABELS.indexOf(b.label)] += b.weight * BOOST_PER_WEIGHT;
+  return { x: featuresOf(active, reasons).x, offset };
+}
+
+export function classify(input: ClassifyInput, options: ClassifierOptions = {}): Classification {
+  const config = options.config ?? defaultConfig();
+  const active = scanDocument(input.active);
+  const others = (input.others ?? []).filter((d) => normalizePath(d.path) !== active.path).map(scanDocument);
+  const rules = rulesFor(config, options.extraRules);
+  const reasons = fileEvidence(active, rules);
+  const session = [
+    ...contextSignals(active, others, config),
+    ...activitySignals(input.activity ?? [], input.now ?? Date.now(), config.activityWindowMinutes),
+    ...workingTreeSignals(input.workingTree ?? [], active.path),
+  ];
+  const skipped = [...active.text.skipped.map((s) => `${active.path}: ${s}`)];
+  if (!active.text.contentOff && active.text.text.length > RULE_SCAN_CHARS) {
+    skipped.push(`${active.path}: content rules read the first ${fmt(lineOf(active.text.lineStarts, ruleScanEnd(active)))} lines; the rest was sampled`);
+  }
+  for (const o of others) if (o.text.skipped.length && !o.text.skipped.includes('empty file')) skipped.push(`${o.path}: ${o.text.skipped.join('; ')}`);
+
+  const model = options.model === undefined ? loadModel() : { view: options.model };
+  const result = model.view
+    ? learnedDecision(active, reasons, session, model.view, config)
+    : { ...handDecision(active, [...reasons, ...session]), ...(model.error ? { modelError: model.error } : {}) };
+  result.skipped = skipped;
+  return applyOverrides(result, config, options.pinned);
+}
+
+/** What a session or team signal adds to its label's logit, per unit of its table weight. */
+export const BOOST_PER_WEIGHT = 1.5;
+/**
+ * What a session signal (open documents, recent edits, the working tree) or a team rule adds per
+ * unit of weight. Neither is in the corpus, so this is set, not learned: strong enough that many
+ * edits across modules make routine work complex, as the table's weights always meant.
+ */
+export const SESSION_BOOST_PER_WEIGHT = 2.5;
+function boostOf(r: Reason): number {
+  return r.weight * (DECISIVE.has(r.signal) ? BOOST_PER_WEIGHT : SESSION_BOOST_PER_WEIGHT);
+}
+/** Evidence lines shown for a label (strongest first). */
+const MAX_EVIDENCE = 8;
+/** Below this probability for the chosen label, or this much evidence, the label is shown as a guess. */
+export const THIN_PROBABILITY = 0.6;
+export const THIN_EVIDENCE = 1.5;
+
+function learnedDecision(active: Scan, reasons: Reason[], session: Reason[], view: ModelView, config: StakesConfig): Classification {
+  const f = featuresOf(active, reasons);
+  const z = logits(view, f.x);
+  // Team rules (.stakes.json), decisive rules and session signals are not learned: they add their table weight.
+  const boosts = [...reasons.filter((r) => !isBuiltIn(r.signal) || DECISIVE.has(r.signal)), ...session];
+  for (const b of boosts) z[view.labels.indexOf(b.label)] += boostOf(b);
+  const probs = softmax(z, view.temperature);
+  const p = Object.fromEntries(view.labels.map((l, k) => [l, probs[k]])) as Record<Label, number>;
+  const label = decideByCost(p, config.sensitiveMissCost ?? missCostOf(view));
+  const ranked = [...LABELS].sort((a, b) => p[b] - p[a]);
+  const runner = ranked.find((l) => l !== label)!;
+
+  const { shown, support } = explain(f, reasons, view, label, runner);
+  // Session and team signals are always shown, whichever label they speak for: they are what the user did.
+  for (const b of boosts) shown.push({ ...b, weight: round(boostOf(b)) });
+  const reasonsShown = dedupe(shown.filter((r) => r.weight > 0).sort((a, b) => b.weight - a.weight)).slice(0, MAX_EVIDENCE);
+  // A few lines for the runner-up, so the tooltip says what pulled the other way.
+  const against = dedupe(explain(f, reasons, view, runner, label).shown.sort((a, b) => b.weight - a.weight))
+    .filter((r) => !reasonsShown.some((x) => x.detail === r.detail)).slice(0, MAX_AGAINST);
+  reasonsShown.push(...against);
+
+  const thin = p[label] < THIN_PROBABILITY || support < THIN_EVIDENCE;
+  const result: Classification = {
+    file: active.path,
+    label,
+    confidence: Math.round(p[label] * 100) / 100,
+    scores: Object.fromEntries(LABELS.map((l) => [l, Math.round(p[l] * 1000) / 1000])) as Record<Label, number>,
+    reasons: reasonsShown,
+    runnerUp: { label: runner, score: Math.round(p[runner] * 1000) / 1000 },
+    skipped: [],
+  };
+  if (thin) {
+    result.evidence = {
+      thin: true,
+      linesRead: f.linesRead,
+      detail: `little evidence: ${fmt(f.linesRead)} line${f.linesRead === 1 ? '' : 's'} read, ${support < THIN_EVIDENCE ? 'no strong signal' : `${label} only ${Math.round(p[label] * 100)}% likely`}`,
+    };
+  }
+  return result;
+}
+
+/** Evidence lines shown for the runner-up label. */
+const MAX_AGAINST = 3;
+
+/**
+ * What pushed `label` above `other`, as reasons a reviewer can check: each feature's share of the
+ * logit difference, attached to where it was seen. A rule's share goes to the rule's own evidence
+ * lines; the signal table's per-label sum (rs:*) is shared among the rules that made it; kind and
+ * size features shape the prior but are not shown.
+ */
+function explain(f: Features, reasons: Reason[], view: ModelView, label: Label, other: Label): { shown: Reason[]; support: number } {
+  const li = view.labels.indexOf(label);
+  const oi = view.labels.indexOf(other);
+  const byRule = new Map<string, number>();
+  let support = 0;
+  const shown: Reason[] = [];
+  const file = reasons[0]?.file;
+  for (const [name, v] of f.x) {
+    const w = view.weights.get(name);
+    if (!w || name === 'bias') continue;
+    const c = v * (w[li] - w[oi]);
+    if (c <= 0) continue;
+    if (!isStructural(name)) support += c;
+    if (name.startsWith('r:')) {
+      byRule.set(name.slice(2), (byRule.get(name.slice(2)) ?? 0) + c);
+    } else if (name.startsWith('rs:')) {
+      const of = reasons.filter((r) => r.label === name.slice(3) && !FEATURE_ONLY.has(r.signal) && !DECISIVE.has(r.signal) && r.weight > 0);
+      const total = of.reduce((a, r) => a + r.weight, 0);
+      for (const r of of) byRule.set(r.signal, (byRule.get(r.signal) ?? 0) + (c * r.weight) / total);
+    } else if (!isStructural(name) && !name.startsWith('kind:') && f.at.get(name)?.text && speaksFor(name, label, c)) {
+      const site = f.at.get(name);
+      shown.push({ signal: name, label, weight: round(c), ...(file ? { file } : {}), ...(site?.line ? { line: site.line } : {}), detail: describeFeature(name, site) });
+    } else if (name.startsWith('kind:')) {
+      shown.push({ signal: name, label, weight: round(c), ...(file ? { file } : {}), detail: describeFeature(name, undefined) });
+    }
+  }
+  for (const [rule, c] of byRule) {
+    // A rule's lines are evidence only for the label the rule speaks for (a JWT call is never "why it is boilerplate").
+    const own = reasons.filter((r) => r.signal === rule && r.label === label).slice(0, MAX_REASONS_PER_RULE);
+    own.forEach((r, i) => shown.push({ ...r, label, weight: round(i === 0 ? c : c / 10) }));
+  }
+  return { shown, support };
+}
+
+const SENSITIVE_CONCEPTS = new Set<Concept>(['authn', 'session', 'authz', 'crypto', 'secrets', 'money', 'transactions', 'migrations', 'pii', 'untrusted']);
+const ROUTINE_CONCEPTS = new Set<Concept>(['routineData', 'routineTest', 'routineView']);
+/** Below this share of the logit difference a single word is not worth a line of evidence. */
+const MIN_WORD_EVIDENCE = 0.25;
+
+/**
+ * Whether a feature reads as evidence for the label: "authorization vocabulary" is shown for
+ * sensitive work, never as the reason a file is boilerplate (there it only lowered the odds).
+ */
+function speaksFor(name: string, label: Label, c: number): boolean {
+  const concept = conceptOf(name);
+  if (concept) {
+    if (SENSITIVE_CONCEPTS.has(concept)) return label === 'sensitive';
+    if (ROUTINE_CONCEPTS.has(concept)) return label === 'boilerplate';
+    return label === 'complex';
+  }
+  return c >= MIN_WORD_EVIDENCE;
+}
+
+function dedupe(list: Reason[]): Reason[] {
+  const seen = new Set<string>();
+  return list.filter((r) => {
+    const key = `${r.detail}|${r.line ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The miss cost the model was trained to use by default (train.ts chooses it by cross-validation). */
+export function missCostOf(view: ModelView): number {
+  const c = (view.trained as { missCost?: unknown } | undefined)?.missCost;
+  return typeof c === 'number' && c >= 1 ? c : 1.5;
+}
+
+const BUILT_IN = new Set(DEFAULT_RULES.map((r) => r.id));
+const FEATURE_ONLY = new Set(DEFAULT_RULES.filter((r) => r.featureOnly).map((r) => r.id));
+const DECISIVE = new Set(DEFAULT_RULES.filter((r) => r.decisive).map((r) => r.id));
+function isBuiltIn(signal: string): boolean {
+  return BUILT_IN.has(signal) || signal.startsWith('shape.');
+}
+/** Kind and size features: they shape the prior, but are not evidence of what the code does. */
+function isStructural(name: string): boolean {
+  return name.startsWith('fam:') || name.startsWith('size:') || name.startsWith('shape:') || name === 'decls' || name === 'imports';
+}
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+const CONCEPT_WORDS: Record<Concept, string> = {
+  authn: 'authentication', session: 'sessions and tokens', authz: 'authorization', crypto: 'crypto and signing', secrets: 'secrets',
+  money: 'money', transactions: 'transactions and locking', migrations: 'schema change', pii: 'personal data', untrusted: 'untrusted input',
+  routineData: 'data shapes (DTOs, models, mappings)', routineTest: 'test code', routineView: 'presentation and formatting',
+  concurrency: 'concurrency and scheduling', parsing: 'parsing and algorithms',
+};
+
+/** One feature as a sentence a reviewer can check: "declaration `verify_signature` (authentication vocabulary)". */
+export function describeFeature(name: string, site: FeatureSite | undefined): string {
+  const what = site?.text ? site.text.replace(/\s+/g, ' ').slice(0, 60) : '';
+  if (name === 'kind:test') return 'test file';
+  if (name === 'kind:generated') return 'generated file';
+  if (name === 'kind:vendored') return 'vendored library code';
+  if (name === 'kind:migration') return 'migration file';
+  if (name === 'kind:docs') return 'documentation';
+  if (name === 'kind:spec') return 'API spec or contract';
+  if (name === 'kind:empty') return 'no code to speak of';
+  if (name.startsWith('fam:')) return `${name.slice(4)} file`;
+  if (name.startsWith('size:')) return `file size (${name.slice(5)})`;
+  if (name === 'decls') return 'declarations in the file';
+  if (name === 'imports') return 'imports in the file';
+  const concept = conceptOf(name);
+  if (concept) {
+    const tag = name.split(':')[2];
+    const pos = name.startsWith('kd:') ? 'throughout the file' : name.startsWith('ku:') ? 'concentrated in one function'
+      : tag === 'f' ? 'in conditions and guards' : tag === 'l' ? 'in statements' : `in ${POSITION_NAMES[tag as Position] ?? 'code'}s`;
+    return `${CONCEPT_WORDS[concept]} vocabulary ${pos}${what ? `: \`${what}\`` : ''}`;
+  }
+  const [pos, word] = [name.slice(0, 1) as Position, name.slice(2).replace(/_/g, ' ')];
+  switch (pos) {
+    case 'd': return `declares \`${what || word}\``;
+    case 'c': return `identifier \`${what || word}\``;
+    case 't': return `text "${what || word}"`;
+    case 'p': return `path segment \`${what || word}\``;
+    case 'i': return `imports \`${what || word}\``;
+    default: return name;
+  }
+}
+
+/** The signal table's own weights: used only when the learned model cannot be read. */
+function handDecision(active: Scan, all: Reason[]): Classification {
+  const featureOnly = new Set(DEFAULT_RULES.filter((r) => r.featureOnly).map((r) => r.id));
+  const reasons = all.filter((r) => !featureOnly.has(r.signal));
   const raw: Record<Label, number> = { sensitive: 0, complex: 0, 'context-heavy': 0, boilerplate: 0 };
   for (const r of reasons) raw[r.label] += r.weight;
 
@@ -384,9 +662,6 @@ export function classify(input: ClassifyInput, options: ClassifierOptions = {}):
       perRule.set(r.signal, n);
       return n <= MAX_REASONS_PER_RULE;
     });
-
-  const skipped = [...active.text.skipped.map((s) => `${active.path}: ${s}`)];
-  for (const o of others) if (o.text.skipped.length && !o.text.skipped.includes('empty file')) skipped.push(`${o.path}: ${o.text.skipped.join('; ')}`);
 
   const scores = Object.fromEntries(LABELS.map((l) => [l, squash(raw[l])])) as Record<Label, number>;
   const ranked = [...LABELS].sort((a, b) => raw[b] - raw[a] || LABELS.indexOf(a) - LABELS.indexOf(b));
@@ -410,17 +685,15 @@ export function classify(input: ClassifyInput, options: ClassifierOptions = {}):
     confidence = Math.max(0.05, Math.min(0.99, scores[label] * (0.55 + 0.45 * Math.max(0, margin))));
     confidence = Math.round(confidence * 100) / 100;
   }
-
-  const result: Classification = {
+  return {
     file: active.path,
     label,
     confidence,
     scores,
     reasons: shown,
     runnerUp: raw[runnerLabel] > 0 ? { label: runnerLabel, score: scores[runnerLabel] } : null,
-    skipped,
+    skipped: [],
   };
-  return applyOverrides(result, config, options.pinned);
 }
 
 /** `.stakes.json` globs and user pins replace the computed label but keep its evidence. */

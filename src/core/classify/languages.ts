@@ -1,7 +1,7 @@
 /** Language families the classifier knows, and how to read imports and comments in each. */
 
 export type Family =
-  | 'js' | 'python' | 'go' | 'jvm' | 'ruby' | 'csharp' | 'php' | 'sql'
+  | 'js' | 'python' | 'go' | 'jvm' | 'ruby' | 'csharp' | 'php' | 'rust' | 'elixir' | 'sql'
   | 'markdown' | 'spec' | 'config' | 'other';
 
 const BY_EXTENSION: Record<string, Family> = {
@@ -12,6 +12,8 @@ const BY_EXTENSION: Record<string, Family> = {
   rb: 'ruby', rake: 'ruby', erb: 'ruby',
   cs: 'csharp',
   php: 'php',
+  rs: 'rust',
+  ex: 'elixir', exs: 'elixir',
   sql: 'sql', ddl: 'sql', psql: 'sql', pgsql: 'sql', mysql: 'sql',
   md: 'markdown', mdx: 'markdown', markdown: 'markdown', rst: 'markdown', adoc: 'markdown', txt: 'markdown',
   graphql: 'spec', gql: 'spec', graphqls: 'spec', proto: 'spec', avsc: 'spec', thrift: 'spec', raml: 'spec',
@@ -23,7 +25,7 @@ const BY_EXTENSION: Record<string, Family> = {
 const BY_LANGUAGE_ID: Record<string, Family> = {
   typescript: 'js', typescriptreact: 'js', javascript: 'js', javascriptreact: 'js',
   python: 'python', go: 'go', java: 'jvm', kotlin: 'jvm', scala: 'jvm', groovy: 'jvm',
-  ruby: 'ruby', csharp: 'csharp', php: 'php', sql: 'sql', markdown: 'markdown', plaintext: 'markdown',
+  ruby: 'ruby', csharp: 'csharp', php: 'php', rust: 'rust', elixir: 'elixir', sql: 'sql', markdown: 'markdown', plaintext: 'markdown',
   graphql: 'spec', proto: 'spec', proto3: 'spec', json: 'config', jsonc: 'config', yaml: 'config', toml: 'config',
   xml: 'config', ini: 'config', properties: 'config', dotenv: 'config', prisma: 'config', terraform: 'config',
 };
@@ -47,7 +49,7 @@ export function familyOf(path: string, languageId?: string): Family {
 
 /** Families whose files are program code (content and import signals apply). */
 export function isCode(f: Family): boolean {
-  return f === 'js' || f === 'python' || f === 'go' || f === 'jvm' || f === 'ruby' || f === 'csharp' || f === 'php';
+  return f === 'js' || f === 'python' || f === 'go' || f === 'jvm' || f === 'ruby' || f === 'csharp' || f === 'php' || f === 'rust' || f === 'elixir';
 }
 
 /** True when a line is a comment only (so a "TODO: check auth" is not evidence of auth code). */
@@ -55,7 +57,7 @@ export function isCommentLine(line: string, family: Family): boolean {
   const t = line.trimStart();
   if (t.length === 0) return false;
   switch (family) {
-    case 'python': case 'ruby':
+    case 'python': case 'ruby': case 'elixir':
       return t.startsWith('#');
     case 'sql':
       return t.startsWith('--') || t.startsWith('/*') || t.startsWith('*');
@@ -81,6 +83,8 @@ const IMPORT_PATTERNS: Partial<Record<Family, RegExp>> = {
   jvm: /^\s*import\s+(?:static\s+)?([\w.]+)(?:\.\*)?\s*;?/gm,
   ruby: /^\s*(?:require|require_relative|gem|load)\s*\(?\s*['"]([^'"]+)['"]/gm,
   csharp: /^\s*(?:global\s+)?using\s+(?:static\s+)?(?:\w+\s*=\s*)?([\w.]+)\s*;/gm,
+  rust: /^\s*(?:pub(?:\([\w:]+\))?\s+)?(?:use\s+([\w:]+)|extern\s+crate\s+(\w+))/gm,
+  elixir: /^\s*(?:alias|import|use|require)\s+([A-Z][\w.]*)/gm,
   php: /^\s*(?:use\s+(?:function\s+|const\s+)?([\w\\]+)|(?:require|require_once|include|include_once)\s*\(?\s*['"]([^'"]+)['"])/gm,
 };
 

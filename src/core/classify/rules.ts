@@ -49,6 +49,17 @@ export interface SignalRule {
   corroborate?: boolean;
   /** In wiring files (dependency-injection modules) this signal is a registration, not use: it counts a quarter. */
   dampInWiring?: boolean;
+  /**
+   * Evidence for the learned model only (classify/model.ts weighs it); the signal table's own
+   * scoring, used when the model cannot be read, ignores it.
+   */
+  featureOnly?: boolean;
+  /**
+   * Decisive by the labelling guide (a migration, a private key, an environment file, an API
+   * spec): rare in any corpus, so its weight is not learned; the table weight is added to the
+   * label's logit as is (BOOST_PER_WEIGHT per unit).
+   */
+  decisive?: boolean;
 }
 
 /** What a hint that nothing in the file backs up still counts for (see `corroborate`). */
@@ -61,7 +72,8 @@ export function isWiringFile(path: string): boolean {
   return /\.module\.[cm]?[jt]s$/.test(path);
 }
 
-const CODE: Family[] = ['js', 'python', 'go', 'jvm', 'ruby', 'csharp', 'php'];
+const CODE: Family[] = ['js', 'python', 'go', 'jvm', 'ruby', 'csharp', 'php', 'rust', 'elixir'];
+const CODE_AND_SQL: Family[] = [...CODE, 'sql'];
 
 /**
  * A path rule on directory names and file-name stems. Shows the matched segment as a glob.
@@ -93,6 +105,28 @@ function regexPath(re: RegExp, shown: string): (path: string) => string | null {
 }
 
 export const DEFAULT_RULES: SignalRule[] = [
+  // ───────────── what code does (learned weights only): comparisons with the current user, denials, money arithmetic… ─────────────
+  { id: 'op.ownership-compare', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /\b(?:owner|user|author|creator|account|tenant|org(?:anization)?|member|customer|team|workspace|project)_?[iI]d\b\s*(?:!==?|===?|!=|==)|(?:!==?|===?|!=|==)\s*(?:current_?[uU]ser|req\.user|request\.user|ctx\.user|session\[?)/, detail: 'ownership compare: {m} (line {line})' },
+  { id: 'op.access-denied', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /\b(?:403|401)\b|Forbidden|Unauthori[sz]ed|PermissionDenied|AccessDenied|NotAuthorized|NotPermitted|forbid(?:den)?!?\b|access_denied/, detail: 'access denied: {m} (line {line})' },
+  { id: 'op.constant-time-compare', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /compare_digest|timingSafeEqual|hmac\.Equal|ConstantTimeCompare|secure_compare|FixedTimeEquals|constant_time_compare|MessageDigest\.isEqual|hash_equals|subtle\.ConstantTime/, detail: 'constant time compare: {m} (line {line})' },
+  { id: 'op.transaction', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /transaction\.atomic|\.transaction\s*[({]|\bBEGIN\b|@Transactional|beginTransaction|BeginTx|BeginTransaction|WithTransaction|\.Transaction\(|DB::transaction|transaction do|Repo\.transaction|Ecto\.Multi|\.commit\(\)|\.rollback\(\)|\bCOMMIT\b|\bROLLBACK\b|savepoint|\bTx\b/, detail: 'transaction: {m} (line {line})' },
+  { id: 'op.lock', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /FOR UPDATE|select_for_update|with_lock|\block!|pg_advisory|advisory_lock|lockForUpdate|\.lock\(\)|\bMutex\b|RwLock|sync\.Mutex|\bflock\b|SKIP LOCKED|Semaphore/, detail: 'lock: {m} (line {line})' },
+  { id: 'op.money-arithmetic', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /\b(?:amount|price|total|balance|cost|fee|tax|discount|subtotal|credit|debit|refund|payout)\w*\s*(?:[-+*/]=|=\s*[\w.()[\]]+\s*[-+*/]\s)|\bbc(?:add|sub|mul|div)\b|BigDecimal|\bDecimal\(|Money\.|\.cents\b|minor_?units?|Currency\b/, detail: 'money arithmetic: {m} (line {line})' },
+  { id: 'op.token-generation', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /randomBytes|random_bytes|SecureRandom|secrets\.token|rand\.Read|getRandomValues|RandomNumberGenerator|urandom|token_urlsafe|generate_?(?:token|secret|key|code|otp)|Generate(?:Token|Secret|Key|Code)/i, detail: 'token generation: {m} (line {line})' },
+  { id: 'op.weak-random', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /Math\.random|\bmt_rand\b|\brandom\.(?:choice|randint|random)\b|math\/rand|new Random\(/, detail: 'weak random: {m} (line {line})' },
+  { id: 'op.hashing', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /sha256|sha512|sha1\b|\bmd5\b|hashlib|MessageDigest|hash_hmac|createHash|createHmac|\bHmac\w*|HMAC|bcrypt|argon2|scrypt|pbkdf2|password_hash|password_verify|Digest::/i, detail: 'hashing: {m} (line {line})' },
+  { id: 'op.cipher', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /\b(?:en|de)crypt\w*|\bCipher\w*|\bAES\w*|createCipheriv|secretbox|\baead\b|\bGCM\b|\bRSA\w*|PrivateKey|PublicKey|\bsign(?:ature)?\s*\(/, detail: 'cipher: {m} (line {line})' },
+  { id: 'op.redirect-from-input', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /redirect\w*\s*\(\s*(?:params|request|req\.|query|ctx\.|c\.Query|r\.URL|next|return_?[tT]o|returnUrl|url\b)|(?:return_?[tT]o|returnUrl|next_url|redirect_uri|redirectTo)\b/, detail: 'redirect from input: {m} (line {line})' },
+  { id: 'op.outbound-request', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /(?:requests\.(?:get|post|put|request)|\bfetch|axios(?:\.\w+)?|http\.(?:Get|Post|NewRequest)|urlopen|HttpClient|Net::HTTP|RestTemplate|WebClient|curl_exec|file_get_contents|Faraday|HTTParty)\s*\(\s*(?![\s'"`])/, detail: 'outbound request: {m} (line {line})' },
+  { id: 'op.bulk-delete', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /delete_all|destroy_all|\.delete\(\)|DELETE\s+FROM|\bTRUNCATE\b|->delete\(\)|RemoveRange|deleteMany|bulk_delete|\bpurge\w*|ExecuteDelete/i, detail: 'bulk delete: {m} (line {line})' },
+  { id: 'op.file-upload', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /multipart|\bupload\w*|UploadedFile|MultipartFile|IFormFile|formidable|multer|busboy|\$_FILES|extractall|ZipFile|ZipArchive|tarfile|unzip/i, detail: 'file upload: {m} (line {line})' },
+  { id: 'op.security-headers', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /Content-Security-Policy|Strict-Transport-Security|X-Frame-Options|X-Content-Type-Options|SameSite|HttpOnly|\bhelmet\b|Access-Control-Allow|\bCORS\b/i, detail: 'security headers: {m} (line {line})' },
+  { id: 'op.rate-limit', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /rate_?limit|RateLimit|\bthrottl\w*|Rack::Attack|\blimiter\b|brute_?force|lockout|captcha/i, detail: 'rate limit: {m} (line {line})' },
+  { id: 'op.sql-built', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /(?:execute|query|raw|exec|Raw|Exec|Query)\s*\(\s*(?:f["']|["'`][^"'`]*["'`]\s*[+%]|[`"'][^`"']*(?:\$\{|#\{|%s|\{\}))/, detail: 'sql built: {m} (line {line})' },
+  { id: 'op.secret-from-env', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /(?:process\.env|os\.environ|ENV\[|ENV\.fetch|getenv|Getenv|System\.getenv|\benv\()\s*[[(.]?\s*["']?\w*(?:SECRET|TOKEN|KEY|PASSWORD|PASS|CREDENTIAL)\w*/i, detail: 'secret from env: {m} (line {line})' },
+  { id: 'op.password-handling', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /password(?:_digest|Hash|_hash)?\s*(?:==|!=|=)|check_?password|verify_?password|authenticate\(|has_secure_password|PasswordHasher|passwordEncoder|VerifyHashedPassword|isValidPassword|comparePassword/i, detail: 'password handling: {m} (line {line})' },
+  { id: 'op.permission-check', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /\b(?:can|cannot|authorize!?|has_?[pP]ermission|hasRole|has_role|is_?[aA]dmin|isAllowed|is_allowed|check_?[pP]ermission|require_?[pP]ermission|allowed_to\?|permitted\?|policy_scope|Gate::|->can\(|\.can\(|user_passes_test|PreAuthorize|Secured|RolesAllowed|\[Authorize)/, detail: 'permission check: {m} (line {line})' },
+  { id: 'op.ddl', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /\b(?:CREATE|ALTER|DROP)\s+(?:TABLE|INDEX|COLUMN|TYPE|SCHEMA|CONSTRAINT)\b|add_column|remove_column|create_table|drop_table|add_index|Schema::(?:create|table|drop)|\$table->|op\.(?:add|drop|alter|create)_|migrations\.(?:AddField|RemoveField|AlterField|CreateModel)|migrationBuilder\.|queryInterface\./, detail: 'ddl: {m} (line {line})' },
   // ───────────── sensitive: paths ─────────────
   {
     // A path name is a prior, not proof: an auth/ folder also holds DTOs, enums and module wiring.
@@ -117,20 +151,20 @@ export const DEFAULT_RULES: SignalRule[] = [
   { id: 'path.webhooks', label: 'sensitive', weight: 2, dampInTests: true, corroborate: true, path: segments(['webhooks?', 'hooks/stripe']), detail: 'path matches {path}' },
   { id: 'path.admin', label: 'sensitive', weight: 1.5, dampInTests: true, corroborate: true, path: segments(['admin']), detail: 'path matches {path}' },
   // .env.example / .sample / .template are committed placeholders, not secrets.
-  { id: 'path.env-file', label: 'sensitive', weight: 3.5, path: regexPath(/(^|\/)\.env(?!\.(?:example|sample|template|dist|defaults?)$)(\.[\w-]+)?$/, '.env*'), detail: 'environment file: holds secrets ({path})' },
+  { id: 'path.env-file', decisive: true, label: 'sensitive', weight: 3.5, path: regexPath(/(^|\/)\.env(?!\.(?:example|sample|template|dist|defaults?)$)(\.[\w-]+)?$/, '.env*'), detail: 'environment file: holds secrets ({path})' },
 
   // ───────────── sensitive: migration file kinds ─────────────
-  { id: 'kind.migration.prisma', label: 'sensitive', weight: 4, path: regexPath(/(^|\/)prisma\/migrations\/[^/]+\/migration\.sql$/, 'prisma/migrations/*/migration.sql'), detail: 'Prisma migration ({path})' },
-  { id: 'kind.migration.flyway', label: 'sensitive', weight: 4, path: regexPath(/(^|\/)[vur]\d+(?:[._]\d+)*__[^/]+\.sql$/, 'V<n>__*.sql'), detail: 'Flyway migration ({path})' },
-  { id: 'kind.migration.golang-migrate', label: 'sensitive', weight: 4, path: regexPath(/(^|\/)\d+_[^/]+\.(?:up|down)\.sql$/, '<n>_*.up.sql'), detail: 'golang-migrate migration ({path})' },
-  { id: 'kind.migration.rails', label: 'sensitive', weight: 4, families: ['ruby'], content: /(ActiveRecord::Migration(?:\[[\d.]+\])?)/, detail: 'Rails migration ({m}, line {line})' },
-  { id: 'kind.migration.django', label: 'sensitive', weight: 4, families: ['python'], content: /\b(migrations\.Migration)\b/, detail: 'Django migration ({m}, line {line})' },
-  { id: 'kind.migration.alembic', label: 'sensitive', weight: 4, families: ['python'], content: /^\s*(from alembic import op|op\.(?:add_column|drop_column|alter_column|create_table|drop_table|create_index|execute)\b)/, detail: 'Alembic migration ({m}, line {line})', maxHits: 1, matchImportLines: true },
-  { id: 'kind.migration.typeorm', label: 'sensitive', weight: 4, families: ['js'], content: /\b(implements\s+MigrationInterface|queryRunner\.(?:query|addColumn|dropColumn|createTable|dropTable|createIndex))\b/, detail: 'TypeORM migration ({m}, line {line})', maxHits: 1 },
-  { id: 'kind.migration.sequelize', label: 'sensitive', weight: 4, families: ['js'], content: /\b(queryInterface\.(?:addColumn|removeColumn|changeColumn|createTable|dropTable|addIndex|addConstraint|renameColumn|sequelize\.query))\b/, detail: 'Sequelize migration ({m}, line {line})', maxHits: 1 },
-  { id: 'kind.migration.knex', label: 'sensitive', weight: 4, families: ['js'], content: /\b(knex\.schema\.(?:createTable|alterTable|table|dropTable|raw|renameTable)|exports\.up\s*=|export\s+(?:async\s+)?function\s+up\s*\(\s*knex)/, detail: 'Knex migration ({m}, line {line})', maxHits: 1 },
-  { id: 'kind.migration.liquibase', label: 'sensitive', weight: 4, families: ['config'], content: /\b(databaseChangeLog)\b/, detail: 'Liquibase changelog ({m}, line {line})', maxHits: 1, overrides: ['kind.config'] },
-  { id: 'kind.migration.goose', label: 'sensitive', weight: 4, families: ['sql', 'go'], content: /(--\s*\+goose\s+Up|goose\.AddMigration)/, detail: 'goose migration ({m}, line {line})', maxHits: 1 },
+  { id: 'kind.migration.prisma', decisive: true, label: 'sensitive', weight: 4, path: regexPath(/(^|\/)prisma\/migrations\/[^/]+\/migration\.sql$/, 'prisma/migrations/*/migration.sql'), detail: 'Prisma migration ({path})' },
+  { id: 'kind.migration.flyway', decisive: true, label: 'sensitive', weight: 4, path: regexPath(/(^|\/)[vur]\d+(?:[._]\d+)*__[^/]+\.sql$/, 'V<n>__*.sql'), detail: 'Flyway migration ({path})' },
+  { id: 'kind.migration.golang-migrate', decisive: true, label: 'sensitive', weight: 4, path: regexPath(/(^|\/)\d+_[^/]+\.(?:up|down)\.sql$/, '<n>_*.up.sql'), detail: 'golang-migrate migration ({path})' },
+  { id: 'kind.migration.rails', decisive: true, label: 'sensitive', weight: 4, families: ['ruby'], content: /(ActiveRecord::Migration(?:\[[\d.]+\])?)/, detail: 'Rails migration ({m}, line {line})' },
+  { id: 'kind.migration.django', decisive: true, label: 'sensitive', weight: 4, families: ['python'], content: /\b(migrations\.Migration)\b/, detail: 'Django migration ({m}, line {line})' },
+  { id: 'kind.migration.alembic', decisive: true, label: 'sensitive', weight: 4, families: ['python'], content: /^\s*(from alembic import op|op\.(?:add_column|drop_column|alter_column|create_table|drop_table|create_index|execute)\b)/, detail: 'Alembic migration ({m}, line {line})', maxHits: 1, matchImportLines: true },
+  { id: 'kind.migration.typeorm', decisive: true, label: 'sensitive', weight: 4, families: ['js'], content: /\b(implements\s+MigrationInterface|queryRunner\.(?:query|addColumn|dropColumn|createTable|dropTable|createIndex))\b/, detail: 'TypeORM migration ({m}, line {line})', maxHits: 1 },
+  { id: 'kind.migration.sequelize', decisive: true, label: 'sensitive', weight: 4, families: ['js'], content: /\b(queryInterface\.(?:addColumn|removeColumn|changeColumn|createTable|dropTable|addIndex|addConstraint|renameColumn|sequelize\.query))\b/, detail: 'Sequelize migration ({m}, line {line})', maxHits: 1 },
+  { id: 'kind.migration.knex', decisive: true, label: 'sensitive', weight: 4, families: ['js'], content: /\b(knex\.schema\.(?:createTable|alterTable|table|dropTable|raw|renameTable)|exports\.up\s*=|export\s+(?:async\s+)?function\s+up\s*\(\s*knex)/, detail: 'Knex migration ({m}, line {line})', maxHits: 1 },
+  { id: 'kind.migration.liquibase', decisive: true, label: 'sensitive', weight: 4, families: ['config'], content: /\b(databaseChangeLog)\b/, detail: 'Liquibase changelog ({m}, line {line})', maxHits: 1, overrides: ['kind.config'] },
+  { id: 'kind.migration.goose', decisive: true, label: 'sensitive', weight: 4, families: ['sql', 'go'], content: /(--\s*\+goose\s+Up|goose\.AddMigration)/, detail: 'goose migration ({m}, line {line})', maxHits: 1 },
   // schema.prisma is the database schema, not configuration and not a DTO file.
   { id: 'kind.prisma-schema', label: 'sensitive', weight: 3, path: regexPath(/(^|\/)schema\.prisma$/, 'schema.prisma'), detail: 'Prisma schema: its changes become migrations', overrides: ['kind.config', 'path.dto'] },
 
@@ -193,20 +227,20 @@ export const DEFAULT_RULES: SignalRule[] = [
 
   // ───────────── sensitive: content ─────────────
   {
-    id: 'content.jwt', label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true,
+    id: 'content.jwt', decisive: true, label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true,
     // Also the token services apps wrap around the library (jwtService.signAsync, _jwtTokenGenerator.CreateToken).
     content: /\b(jwt\.(?:sign|verify|decode|encode|Parse\w*|NewWithClaims)|jwtVerify|SignJWT|jwtDecrypt|Jwts\.parser\w*|JwtSecurityTokenHandler|JWT::(?:encode|decode)|JWT\.(?:decode|encode|require)|\b_?(?:jwt|[a-z]+Jwt)\w*\.(?:[cC]reate|[gG]enerate|[sS]ign|[iI]ssue|[vV]erify|[vV]alidate|[dD]ecode)\w*(?=\s*\())/,
     detail: 'calls {m} (line {line})',
   },
   {
-    id: 'content.password-hashing', label: 'sensitive', weight: 3, families: CODE, dampInTests: true,
+    id: 'content.password-hashing', decisive: true, label: 'sensitive', weight: 3, families: CODE, dampInTests: true,
     content: /\b((?:bcrypt\w*\.(?:hash|compare|hashSync|compareSync|genSalt\w*|hashpw|checkpw|gensalt|GenerateFromPassword|CompareHashAndPassword)|argon2\.(?:hash|verify)|(?:crypto\.)?scrypt(?:Sync)?|(?:crypto\.)?pbkdf2(?:Sync)?|password_hash|password_verify|check_password|make_password|set_password|generate_password_hash|check_password_hash|BCrypt\.\w+|pwd_context\.\w+|hashlib\.pbkdf2_hmac|Hash::(?:make|check)|this->hash(?:er)?->(?:make|check|needsRehash)|_?[pP]asswordHasher\.\w+|_?[pP]assword[eE]ncoder\.(?:encode|matches)|VerifyHashedPassword|HashPassword|(?:hash|digest)_(?:api_)?(?:key|token|secret)|hash(?:Api)?(?:Key|Token|Secret))(?=\s*\()|PasswordHasher\b|has_secure_password\b)/,
     detail: 'calls {m} (line {line})',
   },
   {
     // Changing a password or issuing/revoking tokens is an account-takeover surface even when the hashing
     // lives elsewhere. Declaring a form or DTO named after it (class ResetPasswordForm(...)) is not.
-    id: 'content.credential-change', label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true, maxHits: 2,
+    id: 'content.credential-change', decisive: true, label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true, maxHits: 2,
     content: /((?:\bnew\s+|\b)(?:[uU]pdate|[cC]hange|[rR]eset)(?:User)?Password\w*(?=\s*\()|\b(?:update|change|reset)_(?:user_)?password\w*(?=\s*\()|\b(?:revoke|issue|rotate|refresh)_?(?:[aA]ccess_?|[rR]efresh_?|[aA]pi_?)?(?:[tT]okens?|[sS]ecrets?|[kK]eys?)!?(?=\s*\(|[ \t]*(?![^\n]))|\b(?:revoke|issue|rotate|refresh)(?:Access|Refresh|Api)?(?:Token|Secret|Key)s?(?=\s*\())/,
     // Declaring a type, function or constructor named after the change is not making it.
     exclude: /^\s*(?:export\s+)?(?:public\s+|abstract\s+)*(?:class|def|function|interface|type|struct)\s|^\s*(?:public|private|protected|internal)\s+[A-Z]\w*\s*\(/,
@@ -276,7 +310,7 @@ export const DEFAULT_RULES: SignalRule[] = [
     detail: 'transaction: {m} (line {line})',
   },
   {
-    id: 'content.sql-interpolated', label: 'sensitive', weight: 3, families: CODE, maxHits: 3,
+    id: 'content.sql-interpolated', decisive: true, label: 'sensitive', weight: 3, families: CODE, maxHits: 3,
     content: /(`\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH|select|insert|update|delete|with)\b[^`]{0,400}?\$\{(?![A-Z][A-Z0-9_]*\})|\bf(["'])\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH|select|insert|update|delete|with)\b[^\n]{0,300}?\{(?![A-Z][A-Z0-9_]*\})\w+[^}]*\}|["']\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH|select|insert|update|delete|with)\b[^"'\n]*["']\s*\+\s*(?![A-Z][A-Z0-9_]*\b)\w|["']\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH|select|insert|update|delete|with)\b[^"'\n]*%s[^"'\n]*["']\s*%\s*\(?\w|(["'])\s*(?:SELECT|INSERT|UPDATE|DELETE|WITH|select|insert|update|delete|with)\b(?:(?!\3)[^\n])*\3\s*\.format\()/,
     detail: 'SQL built from variables: `{m}` (line {line})',
   },
@@ -294,19 +328,19 @@ export const DEFAULT_RULES: SignalRule[] = [
     detail: 'reads a secret: {m} (line {line})',
   },
   {
-    id: 'content.private-key', label: 'sensitive', weight: 4,
+    id: 'content.private-key', decisive: true, label: 'sensitive', weight: 4,
     content: /(-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY-----)/,
     detail: 'contains a private key (line {line})',
   },
   {
-    id: 'content.hardcoded-secret', label: 'sensitive', weight: 2.5, families: CODE, maxHits: 2, dampInTests: true,
+    id: 'content.hardcoded-secret', decisive: true, label: 'sensitive', weight: 2.5, families: CODE, maxHits: 2, dampInTests: true,
     content: /((?:secret|password|passwd|api_?key|apikey|access_?token|private_?key)\w*['"]?\s*[:=]\s*['"][^'"\s]{8,}['"])/i,
     // A value that is itself an identifier ('resetPassword', 'reset_password') names something; it is not a secret.
     exclude: /[:=]\s*['"](?:[a-z]+(?:[A-Z][a-z]*)+|[a-z]+(?:_[a-z]+)+)['"]/,
     detail: 'hard-coded secret-like value: `{m}` (line {line})',
   },
   {
-    id: 'content.webhook-signature', label: 'sensitive', weight: 3, families: CODE,
+    id: 'content.webhook-signature', decisive: true, label: 'sensitive', weight: 3, families: CODE,
     content: /\b(webhooks\.constructEvent(?:Async)?|constructEvent|verifyWebhook\w*|verify_webhook\w*|validateWebhook\w*|Webhook\.construct_event|webhook\.ConstructEvent|X-Hub-Signature(?:-256)?|Stripe-Signature|X-Shopify-Hmac-Sha256|X-Slack-Signature|svix-signature|verifySignature|verify_signature|validateSignature)\b/i,
     detail: 'webhook signature check: {m} (line {line})',
   },
@@ -321,6 +355,12 @@ export const DEFAULT_RULES: SignalRule[] = [
     id: 'content.untrusted-input-sink', label: 'sensitive', weight: 2, families: CODE, maxHits: 3,
     content: /(\bres\.redirect\(\s*req\.\w+|\bres\.sendFile\(\s*req\.\w+|\bfs\.\w+\(\s*(?:req|request)\.\w+|\bpath\.(?:join|resolve)\([^)\n]*\breq\.(?:params|query|body)|\bsend_file\(\s*request\.|\bredirect\(\s*request\.(?:args|GET|params)|\bopen\(\s*request\.|\bhttp\.get\(\s*req\.|\baxios\.get\(\s*req\.|\brequests\.get\(\s*request\.|\bmulter\(|\bbusboy\b|\bformidable\(|\brequest\.files\b|\bxml2js\b|\blibxmljs\b|\betree\.(?:parse|fromstring)\(|\bDocumentBuilderFactory\b|\bXmlDocument\b)/,
     detail: 'untrusted input reaches {m} (line {line})',
+  },
+  {
+    // Where a user is sent next (returnTo, next, redirect_uri) is an open-redirect boundary: checking or building it is the work.
+    id: 'content.redirect-target', decisive: true, label: 'sensitive', weight: 2.5, families: CODE, maxHits: 3, dampInTests: true,
+    content: /\b((?:safe|valid(?:ate)?|sanitize|check|is_?safe|allowed)_?(?:[rR]eturn_?(?:[tT]o|[uU]rl)|[rR]edirect(?:_?[uU]r[il]|_?[tT]o|_?[tT]arget)?|[nN]ext_?[uU]rl)\w*|url_has_allowed_host_and_scheme|is_safe_url)\b/,
+    detail: 'checks where a user is redirected: {m} (line {line})',
   },
   {
     // Reading or changing a record by an id the client chose is where ownership checks go missing (IDOR).
@@ -413,13 +453,20 @@ export const DEFAULT_RULES: SignalRule[] = [
 
   // ───────────── context-heavy ─────────────
   {
-    id: 'kind.api-spec', label: 'context-heavy', weight: 5, families: ['config'], headLines: 40, maxHits: 1,
+    id: 'kind.api-spec', decisive: true, label: 'context-heavy', weight: 5, families: ['config'], headLines: 40, maxHits: 1,
     content: /^\s*["']?(openapi|swagger|asyncapi)["']?\s*:\s*["']?([\d.]+)/,
     detail: '{m} spec (line {line})',
     overrides: ['kind.config'],
   },
   {
-    id: 'kind.contract', label: 'context-heavy', weight: 4, families: ['spec'],
+    // OpenAPI split into files: a components or paths fragment has no root `openapi:` key.
+    id: 'kind.api-spec-fragment', decisive: true, label: 'context-heavy', weight: 4, families: ['config'], headLines: 60, maxHits: 1,
+    content: /^(components:\s*$|paths:\s*$|\s+["']?\$ref["']?\s*:\s*["']?#\/components\/(?:schemas|responses|parameters|requestBodies)\/)/,
+    detail: 'OpenAPI fragment: {m} (line {line})',
+    overrides: ['kind.config', 'path.dto'],
+  },
+  {
+    id: 'kind.contract', decisive: true, label: 'context-heavy', weight: 4, families: ['spec'],
     path: (p) => {
       const ext = p.slice(p.lastIndexOf('.') + 1);
       return ({ graphql: 'GraphQL schema', gql: 'GraphQL schema', graphqls: 'GraphQL schema', proto: 'Protocol Buffers contract', avsc: 'Avro schema', thrift: 'Thrift contract', raml: 'RAML spec' } as Record<string, string>)[ext] ?? 'API contract';

@@ -30,6 +30,8 @@ export interface ClassifyInput {
   activity?: EditEvent[];
   /** Epoch ms "now" (tests pin it). */
   now?: number;
+  /** Files with uncommitted changes in the working tree (from git), workspace-relative. */
+  workingTree?: string[];
 }
 
 /** A piece of evidence: which signal fired, for which label, and where. */
@@ -55,4 +57,8 @@ export interface Classification {
   skipped: string[];
   /** Set when the label came from a pin or a `.stakes.json` glob rather than from signals. */
   override?: { source: 'pin' | 'glob'; detail: string };
+  /** Set when the evidence is too thin for a confident label: the status bar shows the label as a guess. */
+  evidence?: { thin: true; linesRead: number; detail: string };
+  /** The learned model could not be read, so the signal table's own weights decided (why). */
+  modelError?: string;
 }

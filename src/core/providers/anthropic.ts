@@ -3,7 +3,6 @@
  * prompt caching: the stable instructions carry `cache_control: ephemeral`, so repeated audits pay
  * the cached-input rate for them. Loaded on first use only (see registry.ts).
  */
-/* eslint-disable @typescript-eslint/no-require-imports */
 import { structuredFromText } from './json-output';
 import { ResponseRecorder } from './http';
 import { mapStainlessError } from './stainless';

@@ -3,7 +3,6 @@
  * @google/genai retries only when given retryOptions, and its backoff ignores retry-after, so the
  * fetch wrapper below waits what the server asked before handing a retryable response back.
  */
-/* eslint-disable @typescript-eslint/no-require-imports */
 import { jsonSchemaOf, structuredFromText } from './json-output';
 import { sleep } from './http';
 import { missingKey, networkCodeOf, providerDetail, providerFailure, retryAfterSeconds, type KeyHelp } from './errors';

@@ -3,7 +3,6 @@
  * response format. The key is optional (the SDK insists on one, so a dummy is sent); the output is
  * always re-validated because some servers accept a schema without enforcing it.
  */
-/* eslint-disable @typescript-eslint/no-require-imports */
 import { structuredFromText } from './json-output';
 import { ResponseRecorder } from './http';
 import { mapStainlessError } from './stainless';

@@ -2,7 +2,6 @@
  * OpenAI through the Responses API with structured outputs (zodTextFormat), `store: false` so the
  * audited code is not kept by the provider. Loaded on first use only (see registry.ts).
  */
-/* eslint-disable @typescript-eslint/no-require-imports */
 import { structuredFromText } from './json-output';
 import { ResponseRecorder } from './http';
 import { mapStainlessError } from './stainless';

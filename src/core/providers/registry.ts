@@ -1,9 +1,12 @@
 /**
- * Provider ids → factories. The built-in factories require their module (and with it the SDK) only
- * when a provider is first created; the extension adds `vscode-lm` at runtime with registerProvider.
+ * Provider ids → factories. Each provider module is light; its SDK is required only when a provider is
+ * first created (see the factories). The extension adds `vscode-lm` at runtime with registerProvider.
  */
-/* eslint-disable @typescript-eslint/no-require-imports */
+import { createAnthropicProvider } from './anthropic';
+import { createGoogleProvider } from './google';
 import { isLocalBaseUrl } from './locality';
+import { createOpenAIProvider } from './openai';
+import { createOpenAICompatibleProvider } from './openai-compatible';
 import { ProviderError, type Provider, type ProviderFactory, type ProviderSettings } from './types';
 
 interface Entry {
@@ -16,13 +19,13 @@ interface Entry {
 const always = (): boolean => true;
 
 const registry = new Map<string, Entry>([
-  ['openai', { displayName: 'OpenAI', cloud: always, factory: (s) => (require('./openai') as typeof import('./openai')).createOpenAIProvider(s) }],
-  ['anthropic', { displayName: 'Anthropic', cloud: always, factory: (s) => (require('./anthropic') as typeof import('./anthropic')).createAnthropicProvider(s) }],
-  ['google', { displayName: 'Google Gemini', cloud: always, factory: (s) => (require('./google') as typeof import('./google')).createGoogleProvider(s) }],
+  ['openai', { displayName: 'OpenAI', cloud: always, factory: (s) => createOpenAIProvider(s) }],
+  ['anthropic', { displayName: 'Anthropic', cloud: always, factory: (s) => createAnthropicProvider(s) }],
+  ['google', { displayName: 'Google Gemini', cloud: always, factory: (s) => createGoogleProvider(s) }],
   ['openai-compatible', {
     displayName: 'OpenAI-compatible server',
     cloud: (s) => !s.baseUrl || !isLocalBaseUrl(s.baseUrl),
-    factory: (s) => (require('./openai-compatible') as typeof import('./openai-compatible')).createOpenAICompatibleProvider(s),
+    factory: (s) => createOpenAICompatibleProvider(s),
   }],
 ]);
 

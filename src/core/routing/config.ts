@@ -58,6 +58,7 @@ export const StakesFileSchema = z.strictObject({
   rules: z.optional(z.array(CustomRuleSchema)),
   contextTokenLimit: z.optional(z.int().check(z.minimum(1000))),
   activityWindowMinutes: z.optional(z.number().check(z.minimum(1), z.maximum(24 * 60))),
+  sensitiveMissCost: z.optional(z.number().check(z.minimum(1), z.maximum(20))),
 });
 export type StakesFile = z.infer<typeof StakesFileSchema>;
 
@@ -81,6 +82,11 @@ export interface StakesConfig {
   rules: CustomRule[];
   contextTokenLimit: number;
   activityWindowMinutes: number;
+  /**
+   * What missing sensitive work costs, in false alarms: the label is chosen by expected cost
+   * (classify/model.ts). Unset: the learned model's own default, chosen by cross-validation.
+   */
+  sensitiveMissCost?: number;
   /** Where each layer came from, for "open the routing table". */
   sources: string[];
 }
@@ -189,6 +195,7 @@ export function applyLayer(base: StakesConfig, layer: StakesFile, origin: string
   if (layer.rules) next.rules = [...next.rules, ...layer.rules];
   if (layer.contextTokenLimit !== undefined) next.contextTokenLimit = layer.contextTokenLimit;
   if (layer.activityWindowMinutes !== undefined) next.activityWindowMinutes = layer.activityWindowMinutes;
+  if (layer.sensitiveMissCost !== undefined) next.sensitiveMissCost = layer.sensitiveMissCost;
   next.sources = [...next.sources, origin];
   return next;
 }

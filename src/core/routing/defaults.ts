@@ -55,3 +55,6 @@ export const DEFAULT_RUNNABLE: Record<Exclude<ProviderId, 'vscode-lm'>, Record<L
   google: { sensitive: 'gemini-3.1-pro', complex: 'gemini-3.1-pro', 'context-heavy': 'gemini-3.1-pro', boilerplate: 'gemini-3.1-flash' },
   'openai-compatible': { sensitive: 'qwen3-coder', complex: 'qwen3-coder', 'context-heavy': 'qwen3-coder', boilerplate: 'qwen3-coder' },
 };
+
+/** The provider an audit uses when nothing else decides: the default of stakes.audit.provider (a test checks package.json). */
+export const DEFAULT_AUDIT_PROVIDER = 'openai' satisfies keyof typeof DEFAULT_RUNNABLE;

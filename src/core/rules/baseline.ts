@@ -53,7 +53,7 @@ export function parseBaseline(json: string, source: string): BaselineFile {
   try {
     data = JSON.parse(json);
   } catch (err) {
-    throw new Error(`${source} is not valid JSON (${(err as Error).message}). Regenerate it with \`stakes audit --offline PATH --write-baseline ${source}\`.`);
+    throw new Error(`${source} is not valid JSON (${(err as Error).message}). Regenerate it with \`stakes audit --offline PATH --write-baseline ${source}\`.`, { cause: err });
   }
   const r = BaselineFile.safeParse(data);
   if (!r.success) {

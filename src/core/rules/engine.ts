@@ -5,8 +5,7 @@
  * return value), resolved after the walk so helpers may be defined before or after their callers.
  */
 import type { Severity } from '../audit/findings';
-import type { RuleHit } from './hits';
-import { renderMessage, type RuleMeta } from './rule';
+import { renderMessage, type RuleHit, type RuleMeta } from './rule';
 import { step, type Taint } from './taint';
 
 export interface ReportSpec {

@@ -1,26 +1,13 @@
 /** A rule hit inside one file (character offsets), and its conversion to the shared Finding contract. */
 import { createHash } from 'node:crypto';
-import type { Finding, FlowStep, Severity } from '../audit/findings';
+import type { Finding, FlowStep } from '../audit/findings';
 import { computeLineStarts, lineOf } from '../classify/text';
 import { ruleMeta } from './catalog';
+import type { RuleHit } from './rule';
 import type { Step } from './taint';
 
-export interface RuleHit {
-  ruleId: string;
-  /** Character offsets into the file text: the exact code the finding is about. */
-  start: number;
-  end: number;
-  title?: string;
-  severity?: Severity;
-  explanation: string;
-  /** Replacement for text.slice(start, end), when the fix is mechanical. */
-  fix?: string | null;
-  confidence?: number;
-  /** The data's path: source, assignments and calls, then the sink. */
-  flow?: Step[];
-  /** The source the data came from, as written ("req.query.id"). */
-  dataSource?: string;
-}
+export type { RuleHit } from './rule';
+
 
 /** Offsets of each line start, for offset → (line, column). */
 export const lineStarts = computeLineStarts;

@@ -10,8 +10,18 @@
  */
 import { compareSeverity, severityAtLeast, type Finding, type Severity } from '../audit/findings';
 import { isRuleId, RULE_MODULES, RULES, ruleMeta, type RuleLanguage } from './catalog';
-import type { Reporter, RuleError } from './engine';
+import { Reporter, type RuleError } from './engine';
 import { hitToFinding, lineStarts } from './hits';
+// The walks are plain code; the parsers they use (TypeScript compiler, tree-sitter, libpg_query) load on first use.
+import { newGoFile, walkGo } from './lang/go/walk';
+import { migrationCollector as pyMigrations } from './lang/python/migrations';
+import { newPyFile, walkPython } from './lang/python/walk';
+import { sqlUnit } from './lang/sql/files';
+import { walkMigration, type MigrationUnit } from './lang/sql/ops';
+import { loadPg } from './lang/sql/pg';
+import { migrationCollector as tsMigrations } from './lang/ts/migrations';
+import { walkTypeScript } from './lang/ts/walk';
+import { parserFor } from './treesitter';
 import type { ProjectFacts } from './project';
 import { isTestPath } from './secrets';
 import { isSuppressed, parseSuppressions, type Suppression } from './suppress';
@@ -104,58 +114,38 @@ function selected(options: RuleOptions): typeof RULE_MODULES {
 }
 
 async function walkFile(language: RuleLanguage, path: string, text: string, options: RuleOptions): Promise<Reporter> {
-  /* eslint-disable @typescript-eslint/no-require-imports */
   const rules = selected(options);
   const migration = rules.flatMap((m) => (m.sql ? [m.sql] : []));
-  const { walkMigration } = require('./lang/sql/ops') as typeof import('./lang/sql/ops');
   if (language === 'sql') {
-    const { Reporter } = require('./engine') as typeof import('./engine');
     const reporter = new Reporter(text);
-    if (migration.length) {
-      const { sqlUnit } = require('./lang/sql/files') as typeof import('./lang/sql/files');
-      const unit = await sqlUnit(path, text);
-      if (unit) walkMigration(unit, migration, reporter);
-    }
+    const unit = migration.length ? await sqlUnit(path, text) : undefined;
+    if (unit) walkMigration(unit, migration, reporter);
     return reporter;
   }
   const isMigration = migration.length > 0 && looksLikeMigration(path, text);
-  if (isMigration) await (require('./lang/sql/pg') as typeof import('./lang/sql/pg')).loadPg();
+  if (isMigration) await loadPg();
   if (language === 'typescript') {
-    const { walkTypeScript } = require('./lang/ts/walk') as typeof import('./lang/ts/walk');
-    const collector = isMigration ? (require('./lang/ts/migrations') as typeof import('./lang/ts/migrations')).migrationCollector : undefined;
-    let unit: (() => import('./lang/sql/ops').MigrationUnit) | undefined;
-    const reporter = walkTypeScript(path, text, rules.flatMap((m) => (m.typescript ? [m.typescript] : [])), options.project, collector && ((file) => {
-      const c = collector(file);
+    let unit: (() => MigrationUnit) | undefined;
+    const reporter = walkTypeScript(path, text, rules.flatMap((m) => (m.typescript ? [m.typescript] : [])), options.project, isMigration ? (file) => {
+      const c = tsMigrations(file);
       unit = c.unit;
       return c.listeners;
-    }));
+    } : undefined);
     if (unit) walkMigration(unit(), migration, reporter);
     return reporter;
   }
-  const { parserFor } = require('./treesitter') as typeof import('./treesitter');
-  if (language === 'go') {
-    const { walkGo, newGoFile } = require('./lang/go/walk') as typeof import('./lang/go/walk');
-    const tree = (await parserFor('go')).parse(text);
-    if (!tree) throw new Error('the Go parser returned no tree');
-    try {
-      return walkGo(tree.rootNode, newGoFile(path, text, tree.rootNode, options.project), rules.flatMap((m) => (m.go ? [m.go] : [])));
-    } finally {
-      tree.delete();
-    }
-  }
-  const { walkPython, newPyFile } = require('./lang/python/walk') as typeof import('./lang/python/walk');
-  const tree = (await parserFor('python')).parse(text);
-  if (!tree) throw new Error('the Python parser returned no tree');
+  const tree = (await parserFor(language)).parse(text);
+  if (!tree) throw new Error(`the ${language === 'go' ? 'Go' : 'Python'} parser returned no tree`);
   try {
+    if (language === 'go') return walkGo(tree.rootNode, newGoFile(path, text, tree.rootNode, options.project), rules.flatMap((m) => (m.go ? [m.go] : [])));
     const file = newPyFile(path, text, tree.rootNode, options.project);
-    const collector = isMigration ? (require('./lang/python/migrations') as typeof import('./lang/python/migrations')).migrationCollector(file) : undefined;
+    const collector = isMigration ? pyMigrations(file) : undefined;
     const reporter = walkPython(tree.rootNode, file, rules.flatMap((m) => (m.python ? [m.python] : [])), collector ? [collector.listeners] : []);
     if (collector) walkMigration(collector.unit(), migration, reporter);
     return reporter;
   } finally {
     tree.delete();
   }
-  /* eslint-enable @typescript-eslint/no-require-imports */
 }
 
 /** Analyse one file. Paths are used as given in findings (pass workspace-relative paths with forward slashes). */

@@ -4,6 +4,7 @@
  * lives only in `messages`; matchers report a message id with data, like ESLint's `meta.messages`.
  */
 import type { Category, Severity } from '../audit/findings';
+import type { Step } from './taint';
 
 export type RuleLanguage = 'typescript' | 'python' | 'go' | 'sql';
 
@@ -54,4 +55,22 @@ export function renderMessage(meta: RuleMeta, messageId: string, data: Record<st
   const msg = typeof m === 'string' ? { text: m } : m;
   const fill = (s: string): string => s.replace(/\{\{(\w+)\}\}/g, (_, k: string) => (k in data ? String(data[k]) : `<${k}?>`));
   return { title: fill(msg.title ?? meta.title), text: fill(msg.text) };
+}
+
+/** A rule hit inside one file (character offsets); hits.ts turns it into the shared Finding contract. */
+export interface RuleHit {
+  ruleId: string;
+  /** Character offsets into the file text: the exact code the finding is about. */
+  start: number;
+  end: number;
+  title?: string;
+  severity?: Severity;
+  explanation: string;
+  /** Replacement for text.slice(start, end), when the fix is mechanical. */
+  fix?: string | null;
+  confidence?: number;
+  /** The data's path: source, assignments and calls, then the sink. */
+  flow?: Step[];
+  /** The source the data came from, as written ("req.query.id"). */
+  dataSource?: string;
 }

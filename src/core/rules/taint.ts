@@ -89,34 +89,29 @@ export class Scope {
   constructor(readonly parent?: Scope) {}
 
   lookup(name: string): Taint | undefined {
-    for (let s: Scope | undefined = this; s; s = s.parent) {
-      if (s.vars.has(name)) return s.vars.get(name) ?? undefined;
-    }
-    return undefined;
+    return this.declaring(name)?.vars.get(name) ?? undefined;
+  }
+
+  /** The innermost scope (this or a parent) that declares `name`. */
+  private declaring(name: string): Scope | undefined {
+    return this.vars.has(name) ? this : this.parent?.declaring(name);
   }
 
   checkedAs(name: string): Set<CheckKind> | undefined {
-    for (let s: Scope | undefined = this; s; s = s.parent) {
-      const c = s.checks.get(name);
-      if (c) return c;
-    }
-    return undefined;
+    return this.checks.get(name) ?? this.parent?.checkedAs(name);
   }
 
   /** Record a check in the scope that declared the variable, so closures after it see it too. */
   markChecked(name: string, kind: CheckKind): void {
     if (NEVER_CHECKED.has(name)) return;
-    let s: Scope | undefined = this;
-    for (; s; s = s.parent) if (s.vars.has(name)) break;
-    const target = s ?? this;
+    const target = this.declaring(name) ?? this;
     const set = target.checks.get(name) ?? new Set<CheckKind>();
     set.add(kind);
     target.checks.set(name, set);
   }
 
   isRequestName(name: string): boolean {
-    for (let s: Scope | undefined = this; s; s = s.parent) if (s.requestNames.has(name)) return true;
-    return false;
+    return this.requestNames.has(name) || (this.parent?.isRequestName(name) ?? false);
   }
 
   /**
@@ -125,11 +120,7 @@ export class Scope {
    */
   covers(argText: string, ids: string[], taint: Taint, kinds: CheckKind[], anyPrefix = false): boolean {
     const prefixOk = (t: Taint | undefined): boolean => anyPrefix || !!t?.normalized || taint.normalized;
-    for (let s: Scope | undefined = this; s; s = s.parent) {
-      for (const [key, set] of s.checks) {
-        if (key.startsWith('=') && argText.includes(key.slice(1)) && kinds.some((k) => set.has(k) && (k !== 'prefix' || prefixOk(undefined)))) return true;
-      }
-    }
+    if (this.coversExpression(argText, kinds, prefixOk(undefined))) return true;
     for (const id of ids) {
       const c = this.checkedAs(id);
       if (!c) continue;
@@ -138,5 +129,13 @@ export class Scope {
       if (kinds.includes('prefix') && c.has('prefix') && prefixOk(this.lookup(id))) return true;
     }
     return false;
+  }
+
+  /** A check recorded on an expression (key "=<text>") that `argText` contains, in this scope or a parent. */
+  private coversExpression(argText: string, kinds: CheckKind[], prefixOk: boolean): boolean {
+    for (const [key, set] of this.checks) {
+      if (key.startsWith('=') && argText.includes(key.slice(1)) && kinds.some((k) => set.has(k) && (k !== 'prefix' || prefixOk))) return true;
+    }
+    return this.parent?.coversExpression(argText, kinds, prefixOk) ?? false;
   }
 }

@@ -32,7 +32,6 @@ export function findWasm(file: string, pkg: string): string {
 function loadRuntime(): Promise<typeof import('web-tree-sitter')> {
   if (!runtime) {
     runtime = (async () => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const wts = require('web-tree-sitter') as typeof import('web-tree-sitter');
       const wasm = findWasm('tree-sitter.wasm', 'web-tree-sitter');
       await wts.Parser.init({ locateFile: () => wasm } as unknown as Parameters<typeof wts.Parser.init>[0]);

@@ -4,7 +4,6 @@
  * pg/mysql connections, sql.js databases) and serializes work per engine.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { splitStatements, stripComments } from './lexer';
@@ -20,7 +19,11 @@ import { DEFAULT_ASSUMED_ROWS } from './engines/assumed-sizes';
 import { extractStatements, codeLanguage } from './extract';
 import { nPlusOneFindings } from './loops';
 import type { ExplainEngine } from './engines/types';
-import type { EmbeddedEngine } from './engines/embedded';
+// Engine modules are light: each loads its driver (pg, mysql2, sql.js) or forks PGlite on first use.
+import { startEmbedded, type EmbeddedEngine } from './engines/embedded';
+import { openMysql } from './engines/mysql';
+import { openPostgres } from './engines/postgres';
+import { openSqlite } from './engines/sqlite';
 import type {
   EngineSpec, ExplainerOptions, ExplainRequest, ExplainResult, ExtractedStatement, SchemaLoadReport,
   WorkspaceExplainReport, WorkspaceStatementResult,
@@ -32,11 +35,6 @@ export { SqlExplainError, isSqlExplainError } from './errors';
 export { DEFAULT_ASSUMED_ROWS } from './engines/assumed-sizes';
 export { findSchemaRoot } from './schema';
 export type * from './types';
-
-/** Default cache directory outside VS Code: ~/.cache/stakes (XDG_CACHE_HOME respected). */
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'stakes');
-}
 
 /** `postgres://…`, `postgresql://…`, `mysql://…`, `mariadb://…`, `sqlite:PATH` (or a path ending .db/.sqlite). */
 export function parseEngineUrl(url: string, baseDir = process.cwd()): EngineSpec {
@@ -247,7 +245,6 @@ export class Explainer {
       await existing.lock.catch(() => undefined);
       await existing.embedded?.process.close();
     }
-    const { startEmbedded } = require('./engines/embedded') as typeof import('./engines/embedded');
     const embedded = await wrap(() => startEmbedded({
       cacheDir: this.options.cacheDir,
       ...(this.options.assetsDir ? { assetsDir: this.options.assetsDir } : {}),
@@ -288,13 +285,10 @@ export class Explainer {
   private async openServerSlot(spec: EngineSpec, key: string): Promise<Slot> {
     let engine: ExplainEngine;
     if (spec.kind === 'postgres') {
-      const { openPostgres } = require('./engines/postgres') as typeof import('./engines/postgres');
       engine = await wrap(() => openPostgres({ url: spec.url, ...(spec.password !== undefined ? { password: spec.password } : {}) }));
     } else if (spec.kind === 'mysql') {
-      const { openMysql } = require('./engines/mysql') as typeof import('./engines/mysql');
       engine = await wrap(() => openMysql(spec.url, spec.password));
     } else if (spec.kind === 'sqlite') {
-      const { openSqlite } = require('./engines/sqlite') as typeof import('./engines/sqlite');
       engine = await wrap(() => openSqlite(spec.file));
     } else throw new SqlExplainError('config', 'unknown engine');
     if (this.disposed) {

@@ -1,4 +1,4 @@
-/** Plain-text rendering of an EXPLAIN result (CLI and `stakes demo`). */
+/** Plain-text rendering of an EXPLAIN result (CLI and `stakes demo`) and the one-line summary the editor's CodeLens shows. */
 import type { ExplainResult, PlanNode, SqlFinding, WorkspaceExplainReport } from './types';
 
 const SEV_MARK: Record<string, string> = { critical: 'CRIT', high: 'HIGH', medium: 'MED ', low: 'LOW ', info: 'INFO' };
@@ -100,4 +100,14 @@ export function renderWorkspace(rep: WorkspaceExplainReport, relative: (file: st
   }
   out.push('', `${rep.results.length} statements in ${rep.filesScanned} files: ${rep.results.length - clean - rep.results.filter((x) => x.error).length} with findings, ${clean} clean, ${rep.results.filter((x) => x.error).length} not explainable; ${(rep.totalMs / 1000).toFixed(1)} s.`);
   return out.join('\n') + '\n';
+}
+
+/** "2 problems · 1 verified index · estimate": what a statement's CodeLens says after an explain. */
+export function resultSummary(result: Pick<ExplainResult, 'findings' | 'suggestions' | 'estimate'>): string {
+  const n = result.findings.length;
+  const parts = [n === 0 ? 'no problems' : `${n} problem${n === 1 ? '' : 's'}`];
+  const k = result.suggestions.length;
+  if (k) parts.push(`${k} verified index${k === 1 ? '' : 'es'}`);
+  if (result.estimate) parts.push('estimate');
+  return parts.join(' · ');
 }

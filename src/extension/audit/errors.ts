@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { ConfigError } from '../../core/routing/config';
 import { ProviderError } from '../../core/providers/types';
-import { isKeyedProvider } from './apiKeys';
+import { isKeyedProvider, setApiKeyCommand } from './apiKeys';
 import { GitScopeError } from './gitDiff';
 import { openAuditSettings } from './settings';
 
@@ -145,4 +145,29 @@ export function showAuditError(e: unknown, actions: ErrorActions, log: vscode.Lo
     }
   });
   return { kind, message, buttons: buttons.map((b) => b.title) };
+}
+
+/** Shows audit failures with their actions and remembers the last one shown (the extension-host tests read it). */
+export class AuditErrors {
+  last: ShownError | undefined;
+
+  constructor(private readonly secrets: vscode.SecretStorage, private readonly log: vscode.LogOutputChannel) {}
+
+  /** Show a failure; `actions` add Retry / Choose another model… and may replace what Set API key does. */
+  show(e: unknown, actions: Partial<Pick<ErrorActions, 'retry' | 'chooseModel' | 'setApiKey'>> = {}): void {
+    this.last = showAuditError(e, {
+      setApiKey: (p) => setApiKeyCommand(this.secrets, p),
+      showOutput: () => this.log.show(true),
+      ...actions,
+    }, this.log);
+  }
+
+  /** Run a command body; any failure becomes the actionable message, never an unhandled rejection. */
+  async guard(body: () => Promise<unknown>): Promise<void> {
+    try {
+      await body();
+    } catch (e) {
+      this.show(e);
+    }
+  }
 }

@@ -8,7 +8,7 @@ import type { AuditReport } from '../../core/audit/findings';
 import { toMarkdown } from '../../core/audit/markdown';
 import { toSarif } from '../../core/audit/sarif';
 import type { AuditRun } from '../../core/audit/types';
-import type { ReportScope } from '../../webview/auditReport/protocol';
+import type { ReportScope } from '../../protocol/auditReport';
 
 export type ExportFormat = 'sarif' | 'markdown';
 

@@ -1,8 +1,9 @@
 /**
- * The audit feature's light half: commands, the report panel serializer and context keys. Nothing
- * here loads the audit bundle (core pipeline, provider SDK code) until a command needs it.
+ * The audit feature's light half: its command table, the report panel serializer and context keys.
+ * Nothing here loads the audit bundle (core pipeline, provider SDK code) until a command needs it.
  */
 import * as vscode from 'vscode';
+import { registerCommands, testCommands } from '../commands';
 import { loadFeature } from '../lazy';
 import type { Services } from '../services';
 import type { AuditHost } from './host';
@@ -10,47 +11,38 @@ import { clearApiKeyCommand, setApiKeyCommand } from './apiKeys';
 
 /** Same id as REPORT_VIEW_TYPE in reportPanel.ts (kept literal so this file does not import the panel). */
 const REPORT_VIEW_TYPE = 'stakes.auditReport';
+/** Same key as in reportStore.ts: a stored run means there is a report to restore. */
+const LAST_RUN_KEY = 'stakes.audit.lastRun';
 
 export function register(context: vscode.ExtensionContext, services: Services): void {
   const host = (): AuditHost => loadFeature<typeof import('./host')>('audit').getAuditHost(context, services);
-  const command = (id: string, run: (...args: unknown[]) => unknown): void => {
-    context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      try {
-        await run(...args);
-      } catch (e) {
-        // Host methods report their own errors; this catches a failure to load the bundle itself.
-        services.output.error(`${id} failed: ${(e as Error)?.stack ?? String(e)}`);
-        void vscode.window.showErrorMessage(`Stakes: ${id} failed: ${(e as Error)?.message ?? String(e)}. See the Stakes log.`);
-      }
-    }));
-  };
 
-  command('stakes.audit.file', () => host().auditFile());
-  command('stakes.audit.selection', () => host().auditSelection());
-  // The editor context menu's entry (its title carries "Stakes:", since menus drop the category).
-  command('stakes.audit.selectionFromMenu', () => host().auditSelection());
-  command('stakes.audit.changes', (from) => host().auditChanges(from));
-  command('stakes.audit.branch', (base) => host().auditBranch(base));
-  command('stakes.audit.withModel', (scope) => host().auditWithModel(scope));
-  command('stakes.audit.preview', (scope) => host().preview(scope));
-  command('stakes.audit.openReport', () => host().openReport());
-  command('stakes.audit.export', (format, target) => host().exportReport(format, target));
-  command('stakes.audit.clearFindings', () => host().clearFindings());
-  command('stakes.audit.applyFix', (id) => host().applyFix(id));
-  command('stakes.audit.fixApplied', (id) => host().fixApplied(id));
-  command('stakes.audit.revealFinding', (id) => host().revealFinding(id));
-  command('stakes.audit.suppressFinding', (id, suppressed) => host().suppressFinding(id, suppressed !== false));
-  command('stakes.audit.setApiKey', (provider) => setApiKeyCommand(context.secrets, provider));
-  command('stakes.audit.clearApiKey', (provider) => clearApiKeyCommand(context.secrets, provider));
-
-  if (process.env.STAKES_UNDER_TEST === '1') {
-    // Not contributed, so never in the palette: lets the extension-host tests read the report's state.
-    // ('cancel' does what the progress notification's Cancel button does.)
-    context.subscriptions.push(vscode.commands.registerCommand('stakes.audit.testState', (action?: unknown) => {
-      if (action === 'cancel') host().cancelRunning();
-      return host().testState();
-    }));
-  }
+  context.subscriptions.push(...registerCommands([
+    { id: 'stakes.audit.file', run: () => host().auditFile() },
+    { id: 'stakes.audit.selection', run: () => host().auditSelection() },
+    // The editor context menu's entry (its title carries "Stakes:", since menus drop the category).
+    { id: 'stakes.audit.selectionFromMenu', run: () => host().auditSelection() },
+    { id: 'stakes.audit.changes', run: (from) => host().auditChanges(from) },
+    { id: 'stakes.audit.branch', run: (base) => host().auditBranch(base) },
+    { id: 'stakes.audit.withModel', run: (scope) => host().auditWithModel(scope) },
+    { id: 'stakes.audit.preview', run: (scope) => host().preview(scope) },
+    { id: 'stakes.audit.openReport', run: () => host().openReport() },
+    { id: 'stakes.audit.export', run: (format, target) => host().exportReport(format, target) },
+    { id: 'stakes.audit.clearFindings', run: () => host().clearFindings() },
+    { id: 'stakes.audit.applyFix', run: (id) => host().applyFix(id) },
+    { id: 'stakes.audit.fixApplied', run: (id) => host().fixApplied(id) },
+    { id: 'stakes.audit.revealFinding', run: (id) => host().revealFinding(id) },
+    { id: 'stakes.audit.suppressFinding', run: (id, suppressed) => host().suppressFinding(id, suppressed !== false) },
+    { id: 'stakes.audit.setApiKey', run: (provider) => setApiKeyCommand(context.secrets, provider) },
+    { id: 'stakes.audit.clearApiKey', run: (provider) => clearApiKeyCommand(context.secrets, provider) },
+    ...testCommands([
+      // What the report holds; 'cancel' does what the progress notification's Cancel button does.
+      { id: 'stakes.audit.testState', run: (action) => {
+        if (action === 'cancel') host().cancelRunning();
+        return host().testState();
+      } },
+    ]),
+  ], services.output));
 
   // A report left open survives a reload: VS Code hands the panel back, the host fills it.
   context.subscriptions.push(vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
@@ -58,7 +50,7 @@ export function register(context: vscode.ExtensionContext, services: Services): 
   }));
 
   // Findings from the last audit come back to the Problems panel after a reload, off the activation path.
-  const hasReport = context.workspaceState.get('stakes.audit.lastRun') !== undefined;
+  const hasReport = context.workspaceState.get(LAST_RUN_KEY) !== undefined;
   void vscode.commands.executeCommand('setContext', 'stakes.audit.hasReport', hasReport);
   if (hasReport) {
     const timer = setTimeout(() => {

@@ -3,7 +3,7 @@
  * no command URIs, and every inbound message validated before anything acts on it.
  */
 import * as vscode from 'vscode';
-import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../webview/auditReport/protocol';
+import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../protocol/auditReport';
 import { webviewHtml } from '../webviewHtml';
 
 export const REPORT_VIEW_TYPE = 'stakes.auditReport';

@@ -5,7 +5,8 @@
  * here from the user's own (global) settings only; exclusions and local-only may only get stricter.
  */
 import * as vscode from 'vscode';
-import { PROVIDERS, type ProviderId } from '../../core/routing/defaults';
+import { DEFAULT_AUDIT_PROVIDER, PROVIDERS, type ProviderId } from '../../core/routing/defaults';
+import type { PricingTable } from '../../core/audit/types';
 import { excludeValue, localOnlyValue, restrictedValue } from './trustRules';
 
 export interface AuditSettings {
@@ -48,7 +49,7 @@ function finiteOr(v: unknown, fallback: number, min = 0): number {
 export function readAuditSettings(): AuditSettings {
   const cfg = vscode.workspace.getConfiguration(SECTION);
   const ignored: string[] = [];
-  const provider = restricted<string>(cfg, 'provider', 'openai', ignored);
+  const provider = restricted<string>(cfg, 'provider', DEFAULT_AUDIT_PROVIDER, ignored);
   const model = restricted<string>(cfg, 'model', '', ignored);
   const baseUrl = restricted<string>(cfg, 'openaiCompatible.baseUrl', 'http://127.0.0.1:11434/v1', ignored);
   const apiVersion = restricted<string>(cfg, 'google.apiVersion', 'v1', ignored);
@@ -62,7 +63,7 @@ export function readAuditSettings(): AuditSettings {
   const confirm = restricted<number>(cfg, 'confirmAboveUsd', 0.05, ignored);
 
   return {
-    provider: isProvider(provider) ? provider : 'openai',
+    provider: isProvider(provider) ? provider : DEFAULT_AUDIT_PROVIDER,
     model: typeof model === 'string' ? model.trim() : '',
     openaiCompatibleBaseUrl: typeof baseUrl === 'string' && baseUrl.trim() ? baseUrl.trim() : 'http://127.0.0.1:11434/v1',
     googleApiVersion: apiVersion === 'v1beta' ? 'v1beta' : 'v1',
@@ -81,4 +82,35 @@ export function readAuditSettings(): AuditSettings {
 /** Open the Settings UI on the audit settings (optionally one key). */
 export function openAuditSettings(key?: string): Thenable<unknown> {
   return vscode.commands.executeCommand('workbench.action.openSettings', key ? `${SECTION}.${key}` : `@ext:stakes-dev.stakes ${SECTION}`);
+}
+
+/** stakes.audit.pricing (restricted: user settings only in an untrusted workspace), validated loosely. */
+export function readPricing(): PricingTable {
+  const cfg = vscode.workspace.getConfiguration(SECTION);
+  const info = cfg.inspect<Record<string, unknown>>('pricing');
+  const raw = vscode.workspace.isTrusted ? cfg.get<Record<string, unknown>>('pricing', {}) : (info?.globalValue ?? {});
+  const out: PricingTable = {};
+  for (const [model, v] of Object.entries(raw ?? {})) {
+    const p = v as { input?: unknown; cachedInput?: unknown; output?: unknown };
+    if (typeof p?.input === 'number' && typeof p.output === 'number' && p.input >= 0 && p.output >= 0) {
+      out[model] = { input: p.input, output: p.output, cachedInput: typeof p.cachedInput === 'number' && p.cachedInput >= 0 ? p.cachedInput : p.input };
+    }
+  }
+  return out;
+}
+
+let warnedIgnored = false;
+
+/** Once per session: say which workspace settings an untrusted workspace had ignored, with the way out. */
+export function warnIgnoredSettings(settings: AuditSettings, log: vscode.LogOutputChannel): void {
+  if (!settings.ignoredFromWorkspace.length || warnedIgnored) return;
+  warnedIgnored = true;
+  log.warn(`Untrusted workspace: ignoring ${settings.ignoredFromWorkspace.join(', ')} from the workspace settings.`);
+  void vscode.window.showWarningMessage(
+    `Stakes: this workspace is not trusted, so its settings ${settings.ignoredFromWorkspace.join(', ')} are ignored; your own settings apply.`,
+    'Manage Workspace Trust', 'Open settings',
+  ).then((b) => {
+    if (b === 'Manage Workspace Trust') void vscode.commands.executeCommand('workbench.trust.manage');
+    if (b === 'Open settings') void openAuditSettings();
+  });
 }

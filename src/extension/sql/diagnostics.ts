@@ -4,6 +4,7 @@
  * are removed) when the document is edited at or before them.
  */
 import * as vscode from 'vscode';
+import { registerCommands } from '../commands';
 import type { Severity } from '../../core/audit/findings';
 import type { ExplainResult, ExtractedStatement, IndexSuggestion, SqlFinding, SqlRange } from '../../core/sql/types';
 
@@ -51,7 +52,7 @@ export class SqlDiagnostics implements vscode.Disposable, vscode.CodeActionProvi
   private readonly entries = new Map<string, Entry[]>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor() {
+  constructor(output: vscode.LogOutputChannel) {
     this.subscriptions.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (!e.contentChanges.length) return;
@@ -63,11 +64,12 @@ export class SqlDiagnostics implements vscode.Disposable, vscode.CodeActionProvi
         if (kept.length !== list.length) this.store(e.document.uri, kept);
       }),
       vscode.languages.registerCodeActionsProvider({ scheme: '*' }, this, { providedCodeActionKinds: SqlDiagnostics.providedCodeActionKinds }),
-      vscode.commands.registerCommand(COPY_INDEX_COMMAND, async (statement: unknown) => {
+      // The quick fix's command: registered with the SQL feature's bundle, never contributed.
+      ...registerCommands([{ id: COPY_INDEX_COMMAND, run: async (statement) => {
         if (typeof statement !== 'string' || !/^CREATE INDEX/i.test(statement)) return;
         await vscode.env.clipboard.writeText(statement.endsWith(';') ? statement : `${statement};`);
         void vscode.window.setStatusBarMessage('$(check) Stakes: CREATE INDEX copied', 3000);
-      }),
+      } }], output),
       vscode.workspace.onDidCloseTextDocument((doc) => {
         // Keep diagnostics of closed files only while their entries exist; nothing to do here
         // except for untitled documents, whose URI will never come back.

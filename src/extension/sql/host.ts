@@ -11,12 +11,12 @@ import { isSqlExplainError } from '../../core/sql/errors';
 import { changesData } from '../../core/sql/safety';
 import { statementAt } from '../../core/sql/extract';
 import type { EngineSpec, ExplainRequest, ExplainResult, ExtractedStatement, SqlErrorKind } from '../../core/sql/types';
-import { resultSummary } from '../../webview/planModel';
-import type { PlanSource, PlanViewData, PlanViewInbound, PlanViewOutbound } from '../../webview/planProtocol';
+import { resultSummary } from '../../core/sql/render';
+import type { PlanSource, PlanViewData, PlanViewInbound, PlanViewOutbound } from '../../protocol/planView';
 import type { Services } from '../services';
 import { SqlDiagnostics, toRange } from './diagnostics';
 import { PlanPanel } from './planPanel';
-import type { ExplainTarget } from './register';
+import type { ExplainTarget } from './targets';
 import { redactUrl } from './connectionUrl';
 import { readSqlSettings, withPassword, type SqlSettings } from './settings';
 
@@ -63,7 +63,7 @@ export interface ExplainOptions {
 export class SqlFeature implements vscode.Disposable {
   private explainer: Explainer | undefined;
   private embeddedStarted = false;
-  private readonly diagnostics = new SqlDiagnostics();
+  private readonly diagnostics: SqlDiagnostics;
   private readonly panel: PlanPanel;
   private last: LastRun | undefined;
   private runSeq = 0;
@@ -76,6 +76,7 @@ export class SqlFeature implements vscode.Disposable {
     /** Tells the CodeLens what the last explain of a statement found. */
     private readonly onExplained?: (uri: vscode.Uri, startOffset: number, summary: string) => void,
   ) {
+    this.diagnostics = new SqlDiagnostics(services.output);
     this.panel = new PlanPanel(context.extensionUri, (m) => this.onViewMessage(m), services.output);
   }
 

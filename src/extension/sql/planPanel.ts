@@ -4,7 +4,7 @@
  * zod before anything happens.
  */
 import * as vscode from 'vscode';
-import { PlanViewInbound, type PlanViewOutbound } from '../../webview/planProtocol';
+import { PlanViewInbound, type PlanViewOutbound } from '../../protocol/planView';
 import { webviewHtml } from '../webviewHtml';
 
 export type InboundHandler = (msg: PlanViewInbound) => void | Promise<void>;

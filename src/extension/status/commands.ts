@@ -5,12 +5,13 @@ import { recommend } from '../../core/routing/config';
 import { STAKES_FILE } from '../../core/routing/load';
 import { stakesFileTemplate } from '../../core/routing/schema';
 import type { Classifier } from '../classification';
+import { registerCommands } from '../commands';
 import type { ConfigStore } from '../configStore';
 import { LABEL_ICONS, runnerUpText, type StatusController } from './statusBar';
 
 type Action = vscode.QuickPickItem & { run?: () => unknown };
 
-export function registerStatusCommands(status: StatusController, classifier: Classifier, store: ConfigStore): vscode.Disposable[] {
+export function registerStatusCommands(status: StatusController, classifier: Classifier, store: ConfigStore, output: vscode.LogOutputChannel): vscode.Disposable[] {
   const activeDoc = () => vscode.window.activeTextEditor?.document;
 
   const copyModelName = async () => {
@@ -74,9 +75,20 @@ export function registerStatusCommands(status: StatusController, classifier: Cla
     items.push({ label: 'Why', kind: vscode.QuickPickItemKind.Separator });
     items.push({
       label: `$(${LABEL_ICONS[result.label]}) ${result.label} → ${rec?.name ?? 'no model (all excluded)'}`,
-      description: `confidence ${Math.round(result.confidence * 100)}%`,
+      description: `confidence ${Math.round(result.confidence * 100)}%${result.evidence ? ` · ${result.evidence.detail}` : ''}`,
       detail: rec?.why,
     });
+    // Actions first: the list is virtualised, and they must not fall below a long list of evidence.
+    items.push({ label: 'Actions', kind: vscode.QuickPickItemKind.Separator });
+    if (rec) items.push({ label: `$(copy) Copy model name`, description: rec.model, run: copyModelName });
+    items.push({ label: '$(pin) Pin a label for this file…', run: pinLabel });
+    items.push({ label: '$(settings) Open the routing table', description: STAKES_FILE, run: openRoutingTable });
+    const commands = await vscode.commands.getCommands(true);
+    if (commands.includes('stakes.audit.file')) items.push({ label: '$(search) Audit this file', run: () => vscode.commands.executeCommand('stakes.audit.file') });
+    if (commands.includes('stakes.sql.explain') && (doc.languageId === 'sql' || /\.sql$/i.test(doc.uri.path))) {
+      items.push({ label: '$(database) Explain the SQL under the cursor', run: () => vscode.commands.executeCommand('stakes.sql.explain') });
+    }
+    items.push({ label: 'Evidence', kind: vscode.QuickPickItemKind.Separator });
     for (const reason of result.reasons.slice(0, 20)) {
       items.push({
         label: `$(${LABEL_ICONS[reason.label]}) ${reason.detail}`,
@@ -89,15 +101,6 @@ export function registerStatusCommands(status: StatusController, classifier: Cla
       items.push({ label: runnerUpText(result).replace(/\*\*/g, '') });
     }
     for (const s of result.skipped) items.push({ label: `$(info) Not scanned: ${s}` });
-    items.push({ label: 'Actions', kind: vscode.QuickPickItemKind.Separator });
-    if (rec) items.push({ label: `$(copy) Copy model name`, description: rec.model, run: copyModelName });
-    items.push({ label: '$(pin) Pin a label for this file…', run: pinLabel });
-    items.push({ label: '$(settings) Open the routing table', description: STAKES_FILE, run: openRoutingTable });
-    const commands = await vscode.commands.getCommands(true);
-    if (commands.includes('stakes.audit.file')) items.push({ label: '$(search) Audit this file', run: () => vscode.commands.executeCommand('stakes.audit.file') });
-    if (commands.includes('stakes.sql.explain') && (doc.languageId === 'sql' || /\.sql$/i.test(doc.uri.path))) {
-      items.push({ label: '$(database) Explain the SQL under the cursor', run: () => vscode.commands.executeCommand('stakes.sql.explain') });
-    }
     const pick = await vscode.window.showQuickPick(items, {
       title: `Stakes: ${vscode.workspace.asRelativePath(doc.uri)}`,
       placeHolder: 'Pick a reason to jump to its line, or an action',
@@ -107,12 +110,12 @@ export function registerStatusCommands(status: StatusController, classifier: Cla
     await pick?.run?.();
   };
 
-  return [
-    vscode.commands.registerCommand('stakes.showWhy', showWhy),
-    vscode.commands.registerCommand('stakes.copyModelName', copyModelName),
-    vscode.commands.registerCommand('stakes.pinLabel', pinLabel),
-    vscode.commands.registerCommand('stakes.openRoutingTable', openRoutingTable),
-  ];
+  return registerCommands([
+    { id: 'stakes.showWhy', run: showWhy },
+    { id: 'stakes.copyModelName', run: copyModelName },
+    { id: 'stakes.pinLabel', run: pinLabel },
+    { id: 'stakes.openRoutingTable', run: openRoutingTable },
+  ], output);
 }
 
 async function revealLine(doc: vscode.TextDocument, line: number): Promise<void> {

@@ -3,6 +3,7 @@
  * shows. Pure, so the webview and the unit tests share it; the DOM code only renders its output.
  */
 import type { AuditReport, Finding, FindingSource, Severity } from '../../core/audit/findings';
+import { findingRef, unverifiedRef } from '../../core/audit/findingRef';
 
 /** Same order as SEVERITIES in core (kept literal so the webview bundle does not pull in zod). */
 export const SEVERITY_ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
@@ -61,11 +62,6 @@ export interface ReportView {
   unverified: FindingView[];
 }
 
-/** A finding's stable id: the core's id when it set one, otherwise derived from where and what. */
-export function findingId(f: Finding, index: number): string {
-  return f.id ?? `${f.file}:${f.startLine}:${f.category}:${index}`;
-}
-
 function severityRank(s: Severity): number {
   return SEVERITY_ORDER.indexOf(s);
 }
@@ -93,7 +89,7 @@ export function buildView(report: AuditReport, suppressed: ReadonlySet<string>, 
   let hiddenByFilters = 0;
 
   report.findings.forEach((finding, index) => {
-    const id = findingId(finding, index);
+    const id = findingRef(finding, index);
     const isSuppressed = suppressed.has(id);
     categories.add(finding.category);
     if (isSuppressed && !filters.showSuppressed) {
@@ -127,7 +123,7 @@ export function buildView(report: AuditReport, suppressed: ReadonlySet<string>, 
   files.sort((a, b) => severityRank(a.worst) - severityRank(b.worst) || b.count - a.count || a.file.localeCompare(b.file));
 
   const unverified = (report.unverified ?? []).map((finding, index) => {
-    const id = finding.id ?? `unverified:${findingId(finding, index)}`;
+    const id = unverifiedRef(finding, index);
     return { finding, id, suppressed: suppressed.has(id) };
   });
 

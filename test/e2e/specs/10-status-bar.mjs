@@ -1,6 +1,6 @@
 // The status bar as a user meets it: labels per file, the tooltip, the quick pick behind a click,
 // the palette commands, and a .stakes.json edit taking effect at once.
-import { writeFileSync, rmSync, readFileSync } from 'node:fs';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { step } from '../harness.mjs';
 

@@ -128,6 +128,9 @@ describe('stakes audit (CLI)', function () {
     assert.equal(again.code, 0);
     assert.match(again.stdout, /Served from the cache/);
     assert.equal(fake.modelRequests().length, 1);
+    // The cache and the spend ledger live under STAKES_CACHE_DIR (core/cacheDir.ts), nowhere else.
+    assert.ok(fs.readdirSync(path.join(env.STAKES_CACHE_DIR!, 'audit-cache')).length > 0, 'audit results cached under STAKES_CACHE_DIR');
+    assert.ok(fs.existsSync(path.join(env.STAKES_CACHE_DIR!, 'audit-spend.json')), 'spend ledger under STAKES_CACHE_DIR');
   });
 
   it('--changes audits only changed lines of a git working tree', async function () {

@@ -43,7 +43,12 @@ describe('audit exports', () => {
     const validate = validator();
     const sarif = toSarif(report, { toolVersion: '0.1.0', srcRoot: 'file:///repo', checked: 'Checked src/orders.ts' });
     assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 2));
-    const results = (sarif.runs as Array<{ results: Array<Record<string, any>> }>)[0].results;
+    type SarifResult = {
+      level: string; ruleId: string;
+      locations: Array<{ physicalLocation: { region: { startColumn: number }; artifactLocation: { uri: string } } }>;
+      fixes: Array<{ artifactChanges: Array<{ replacements: Array<{ insertedContent: { text: string } }> }> }>;
+    };
+    const results = (sarif.runs as Array<{ results: SarifResult[] }>)[0].results;
     assert.equal(results.length, 2, 'unverified findings are not results');
     assert.equal(results[0].level, 'error');
     assert.equal(results[0].ruleId, 'sql-injection');

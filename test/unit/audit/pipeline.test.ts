@@ -185,8 +185,8 @@ describe('audit pipeline (runAudit against the fake server)', function () {
     assert.deepEqual(run.report.findings.map((f) => f.title), ['SQL injection']);
     assert.equal(run.droppedOutsideScope, 1);
     const sent = JSON.parse(fake.modelRequests()[0].body) as { input: string };
-    assert.match(sent.input, /> 7 \|   const rows/);
-    assert.match(sent.input, /  5 \| export/, 'context before the change');
+    assert.match(sent.input, /> 7 \| {3}const rows/);
+    assert.match(sent.input, / {2}5 \| export/, 'context before the change');
     assert.match(sent.input, /-\s+\| .*WHERE id = \$1/, 'the removed line is shown');
     assert.ok(!sent.input.includes(' 12 |'), 'far-away lines are not sent');
   });

@@ -66,10 +66,10 @@ describe('audit units', () => {
     assert.deepEqual(enclosingBlock(lines, 25, 25), { startLine: 3, endLine: 35 });
     const content = lines.join('\n') + '\n';
     const { text } = renderTarget({ path: 'a.ts', content, scope: { kind: 'selection', startLine: 25, endLine: 25 } }, content, [{ startLine: 25, endLine: 25 }], 2, 'line 25');
-    assert.match(text, /  3 \| export async function transfer/);
-    assert.match(text, /  4 \|   requireAuth\(req\);/);
-    assert.match(text, />25 \|   step21\(\);/);
-    assert.match(text, /  1 \| import \{ a \}/, 'imports are always shown');
+    assert.match(text, / {2}3 \| export async function transfer/);
+    assert.match(text, / {2}4 \| {3}requireAuth\(req\);/);
+    assert.match(text, />25 \| {3}step21\(\);/);
+    assert.match(text, / {2}1 \| import \{ a \}/, 'imports are always shown');
     assert.doesNotMatch(text, /other\(\)/);
     const far = Array.from({ length: 200 }, (_, i) => `  s${i}();`);
     assert.equal(enclosingBlock(['function huge() {', ...far, '}'], 150, 150), null, 'a block beyond reach falls back to context lines');

@@ -1,7 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { classify } from '../../../src/core/classify';
+import { classify as classifyWith } from '../../../src/core/classify';
 import type { ClassifyInput } from '../../../src/core/classify';
 import { applyLayer, defaultConfig, validateStakesFile } from '../../../src/core/routing/config';
+
+/** These tests pin the signal table (rules, weights, evidence wording); the learned model has its own tests (learned.test.ts). */
+const classify = (input: Parameters<typeof classifyWith>[0], options: Parameters<typeof classifyWith>[1] = {}) => classifyWith(input, { model: null, ...options });
 
 const doc = (path: string, content: string, languageId?: string) => ({ path, content, languageId });
 const one = (path: string, content: string, extra: Partial<ClassifyInput> = {}) => classify({ active: doc(path, content), ...extra });

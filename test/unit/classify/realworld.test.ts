@@ -4,7 +4,10 @@
  * misclassified, one block per rule, each with the case the rule must keep and the case it must drop.
  */
 import * as assert from 'node:assert/strict';
-import { classify } from '../../../src/core/classify';
+import { classify as classifyWith } from '../../../src/core/classify';
+
+/** These tests pin the signal table (rules, weights, evidence wording); the learned model has its own tests (learned.test.ts). */
+const classify = (input: Parameters<typeof classifyWith>[0], options: Parameters<typeof classifyWith>[1] = {}) => classifyWith(input, { model: null, ...options });
 
 const one = (path: string, content: string) => classify({ active: { path, content } });
 const signals = (r: ReturnType<typeof classify>) => r.reasons.map((x) => x.signal);

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { AuditReport, Finding } from '../../../src/core/audit/findings';
-import { parseWebviewMessage } from '../../../src/webview/auditReport/protocol';
-import { buildView, findingId, NO_FILTERS, nothingFoundText, passesFilters } from '../../../src/webview/auditReport/view';
+import { parseWebviewMessage } from '../../../src/protocol/auditReport';
+import { findingRef } from '../../../src/core/audit/findingRef';
+import { buildView, NO_FILTERS, nothingFoundText, passesFilters } from '../../../src/webview/auditReport/view';
 
 function finding(fields: Partial<Finding>): Finding {
   return {
@@ -68,7 +69,7 @@ describe('audit report view model', () => {
     const v = buildView(report([finding({})], unverified), new Set(), NO_FILTERS);
     assert.equal(v.unverified.length, 1);
     assert.equal(v.shown, 1);
-    assert.notEqual(v.unverified[0].id, findingId(finding({}), 0));
+    assert.notEqual(v.unverified[0].id, findingRef(finding({}), 0));
   });
 
   it('says what was checked when nothing was found', () => {

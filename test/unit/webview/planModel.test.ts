@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { PlanNode } from '../../../src/core/sql/types';
 import {
-  ancestorIds, badgesFor, flattenPlan, formatCount, formatMs, misestimate, nodeTitle, planHeader, resultSummary, savingText, visibleRows,
+  ancestorIds, badgesFor, flattenPlan, formatCount, formatMs, misestimate, nodeTitle, planHeader, savingText, visibleRows,
 } from '../../../src/webview/planModel';
 
 function node(id: string, nodeType: string, fields: Partial<PlanNode> = {}, children: PlanNode[] = []): PlanNode {
@@ -199,13 +199,5 @@ describe('planModel (SQL plan view)', () => {
     assert.equal(formatMs(2500), '2.50 s');
     assert.equal(savingText(2038, 22.95), '−99%');
     assert.equal(savingText(0, 1), '');
-  });
-
-  it('summarises a result for the CodeLens', () => {
-    const finding = { id: 'indexable-seq-scan' as const, title: 't', severity: 'high' as const, why: '', action: '', evidence: {} };
-    const suggestion = { table: 'orders', columns: ['status'], statement: 'CREATE INDEX CONCURRENTLY ON orders (status)', costBefore: 100, costAfter: 10, reduction: 0.9, method: 'trial-index' as const, planAfter: node('0', 'Index Scan') };
-    assert.equal(resultSummary({ findings: [], suggestions: [], estimate: false }), 'no problems');
-    assert.equal(resultSummary({ findings: [finding], suggestions: [suggestion], estimate: true }), '1 problem · 1 verified index · estimate');
-    assert.equal(resultSummary({ findings: [finding, finding], suggestions: [suggestion, suggestion], estimate: false }), '2 problems · 2 verified indexes');
   });
 });

@@ -26,7 +26,6 @@ export function describeMysqlUrl(url: string): { host: string; port: number; dat
 }
 
 export async function openMysql(url: string, password?: string, connectTimeoutMs = 5000): Promise<MysqlEngine> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mysql = require('mysql2/promise') as typeof import('mysql2/promise');
   const t = describeMysqlUrl(url);
   if (!t.database) throw new SqlExplainError('config', 'The MySQL URL names no database. Use mysql://USER@HOST:PORT/DATABASE.');

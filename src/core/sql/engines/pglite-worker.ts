@@ -20,7 +20,6 @@ interface WireError { message: string; code?: string; position?: number; detail?
 type PGliteType = import('@electric-sql/pglite').PGlite;
 let db: PGliteType | undefined;
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const loadPglite = (): typeof import('@electric-sql/pglite') => require('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
 
 async function assets(dir: string): Promise<{ pgliteWasmModule: WebAssembly.Module; initdbWasmModule: WebAssembly.Module; fsBundle: Blob }> {

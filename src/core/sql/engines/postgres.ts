@@ -23,7 +23,6 @@ export function redact(url: string): string {
 }
 
 export async function openPostgres(target: PostgresTarget): Promise<PgEngine> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pg = require('pg') as typeof import('pg');
   const where = describePostgresUrl(target.url);
   const client = new pg.Client({

@@ -36,7 +36,6 @@ export async function openSqlite(file: string): Promise<SqliteEngine> {
   const fd = fs.openSync(abs, 'r');
   try { fs.readSync(fd, header, 0, 16, 0); } finally { fs.closeSync(fd); }
   if (size > 0 && header.toString('latin1') !== 'SQLite format 3\u0000') throw new SqlExplainError('connection', `${abs} is not a SQLite database (bad header). Check the path after "sqlite:".`);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const initSqlJs = require('sql.js') as typeof import('sql.js');
   const SQL = await initSqlJs({ locateFile: (f: string) => locateWasm(f) });
   const db = new SQL.Database(fs.readFileSync(abs));

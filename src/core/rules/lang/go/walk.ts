@@ -184,22 +184,18 @@ class GoWalk {
   }
 
   private context(meta: RuleMeta): GoRuleContext {
-    const w = this;
     const span = (n: Node): { start: number; end: number } => ({ start: n.startIndex, end: n.endIndex });
-    return {
-      file: w.file,
-      get scope() {
-        return w.scope;
-      },
-      get fn() {
-        return w.fn;
-      },
-      taintOf: (n) => w.taintOf(n),
-      isRequestExpr: (n) => w.isRequestExpr(n),
-      isChecked: (n) => (n.type === 'identifier' && !!w.scope.checkedAs(n.text)) || n.descendantsOfType('identifier').some((id) => !!id && !!w.scope.checkedAs(id.text)),
-      report: (node, messageId, data, extra) => w.reporter.report(meta, { ...span(node), messageId, data, ...extra }),
-      sink: (taint, build) => w.reporter.sink(meta, taint, ((tt) => build(tt, span)) as SinkBuilder),
+    const cx: Omit<GoRuleContext, 'scope' | 'fn'> = {
+      file: this.file,
+      taintOf: (n) => this.taintOf(n),
+      isRequestExpr: (n) => this.isRequestExpr(n),
+      isChecked: (n) => (n.type === 'identifier' && !!this.scope.checkedAs(n.text)) || n.descendantsOfType('identifier').some((id) => !!id && !!this.scope.checkedAs(id.text)),
+      report: (node, messageId, data, extra) => this.reporter.report(meta, { ...span(node), messageId, data, ...extra }),
+      sink: (taint, build) => this.reporter.sink(meta, taint, ((tt) => build(tt, span)) as SinkBuilder),
     };
+    // The scope and function at the current event, read when a listener asks.
+    Object.defineProperties(cx, { scope: { get: () => this.scope }, fn: { get: () => this.fn } });
+    return cx as GoRuleContext;
   }
 
   isRequestExpr(n: Node | null): boolean {

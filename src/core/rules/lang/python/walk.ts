@@ -286,35 +286,31 @@ class PyWalk {
   }
 
   private context(meta: RuleMeta): PyRuleContext {
-    const w = this;
     const span = (n: Node): { start: number; end: number } => ({ start: n.startIndex, end: n.endIndex });
-    return {
-      file: w.file,
-      get scope() {
-        return w.scope;
-      },
-      get fn() {
-        return w.fn;
-      },
+    const cx: Omit<PyRuleContext, 'scope' | 'fn'> = {
+      file: this.file,
       taintOf: (n) => {
         if (!n) return undefined;
-        if (w.cache.has(n.id)) return w.cache.get(n.id);
-        const v = w.taintOf(n);
-        w.cache.set(n.id, v);
+        if (this.cache.has(n.id)) return this.cache.get(n.id);
+        const v = this.taintOf(n);
+        this.cache.set(n.id, v);
         return v;
       },
-      isChecked: (n, taint, kinds) => w.scope.covers(n.text.replace(/\s+/g, ''), identifiersIn(n), taint, kinds),
-      report: (node, messageId, data, extra) => w.reporter.report(meta, { ...span(node), messageId, data, ...extra }),
-      sink: (taint, build) => w.reporter.sink(meta, taint, ((tt) => build(tt, span)) as SinkBuilder),
+      isChecked: (n, taint, kinds) => this.scope.covers(n.text.replace(/\s+/g, ''), identifiersIn(n), taint, kinds),
+      report: (node, messageId, data, extra) => this.reporter.report(meta, { ...span(node), messageId, data, ...extra }),
+      sink: (taint, build) => this.reporter.sink(meta, taint, ((tt) => build(tt, span)) as SinkBuilder),
       state: <S>(fn: PyFn, init: () => S): S => {
-        let m = w.states.get(meta);
-        if (!m) w.states.set(meta, (m = new WeakMap()));
+        let m = this.states.get(meta);
+        if (!m) this.states.set(meta, (m = new WeakMap()));
         let s = m.get(fn) as S | undefined;
         if (s === undefined) m.set(fn, (s = init()));
         return s;
       },
       literalOf: (n) => literalOf(n),
     };
+    // The scope and function at the current event, read when a listener asks.
+    Object.defineProperties(cx, { scope: { get: () => this.scope }, fn: { get: () => this.fn } });
+    return cx as PyRuleContext;
   }
 
   // ---- containers and constants

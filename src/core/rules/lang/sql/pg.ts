@@ -15,7 +15,6 @@ let loading: Promise<PgModule> | undefined;
 export function loadPg(): Promise<PgModule> {
   if (pg) return Promise.resolve(pg);
   loading ??= (async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require('libpg-query') as PgModule;
     await mod.loadModule();
     pg = mod;
@@ -44,7 +43,6 @@ interface Statement {
 
 /** Byte offset (UTF-8, as libpg_query reports) → character offset. */
 function byteToChar(text: string): (byte: number) => number {
-  // eslint-disable-next-line no-control-regex
   if (!/[^\x00-\x7f]/.test(text)) return (b) => b;
   const map: number[] = [];
   for (let i = 0; i < text.length; i++) {

@@ -12,7 +12,6 @@ import {
 let tsLib: typeof TS | undefined;
 /** The compiler is ~9 MB: loaded on the first TS/JS file, never at activation. */
 export function ts(): typeof TS {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (tsLib ??= require('typescript') as typeof TS);
 }
 

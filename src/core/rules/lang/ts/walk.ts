@@ -199,34 +199,30 @@ class TsWalk {
   }
 
   private context(meta: RuleMeta): TsRuleContext {
-    const walk = this;
-    const span = (n: TS.Node): { start: number; end: number } => ({ start: n.getStart(walk.sf), end: n.end });
-    return {
-      file: walk.file,
-      get scope() {
-        return walk.scope;
-      },
-      get fn() {
-        return walk.fn;
-      },
+    const span = (n: TS.Node): { start: number; end: number } => ({ start: n.getStart(this.sf), end: n.end });
+    const cx: Omit<TsRuleContext, 'scope' | 'fn'> = {
+      file: this.file,
       taintOf: (e) => {
-        if (walk.cache.has(e)) return walk.cache.get(e);
-        const v = taintOf(e, walk.scope, walk.file);
-        walk.cache.set(e, v);
+        if (this.cache.has(e)) return this.cache.get(e);
+        const v = taintOf(e, this.scope, this.file);
+        this.cache.set(e, v);
         return v;
       },
-      isChecked: (e, taint, kinds, anyPrefix) => walk.scope.covers(e.getText(walk.sf).replace(/\s+/g, ''), identifiersIn(e), taint, kinds, anyPrefix),
-      isDbReceiver: (recv) => isDbReceiver(recv, walk.file),
-      report: (node, messageId, data, extra) => walk.reporter.report(meta, { ...span(node), messageId, data, ...extra }),
-      sink: (taint, build) => walk.reporter.sink(meta, taint, ((tt) => build(tt, span)) as SinkBuilder),
+      isChecked: (e, taint, kinds, anyPrefix) => this.scope.covers(e.getText(this.sf).replace(/\s+/g, ''), identifiersIn(e), taint, kinds, anyPrefix),
+      isDbReceiver: (recv) => isDbReceiver(recv, this.file),
+      report: (node, messageId, data, extra) => this.reporter.report(meta, { ...span(node), messageId, data, ...extra }),
+      sink: (taint, build) => this.reporter.sink(meta, taint, ((tt) => build(tt, span)) as SinkBuilder),
       state: <S>(fn: TsFn, init: () => S): S => {
-        let m = walk.states.get(meta);
-        if (!m) walk.states.set(meta, (m = new WeakMap()));
+        let m = this.states.get(meta);
+        if (!m) this.states.set(meta, (m = new WeakMap()));
         let s = m.get(fn) as S | undefined;
         if (s === undefined) m.set(fn, (s = init()));
         return s;
       },
     };
+    // The scope and function at the current event, read when a listener asks.
+    Object.defineProperties(cx, { scope: { get: () => this.scope }, fn: { get: () => this.fn } });
+    return cx as TsRuleContext;
   }
 
   // ---- functions

@@ -4,7 +4,7 @@
  * name findings by id, so a tampered webview cannot make the host edit an arbitrary file.
  */
 import { z } from 'zod';
-import type { AuditReport } from '../../core/audit/findings';
+import type { AuditReport } from '../core/audit/findings';
 
 const FindingRef = z.string().min(1).max(200);
 
