@@ -101,6 +101,13 @@ function validateOptions(options: RuleOptions): void {
   }
 }
 
+/** Migrations written for another database (a sqlite/ or mysql/ folder, or a project whose drivers are not PostgreSQL's). */
+function notPostgres(path: string, project: ProjectFacts | undefined): boolean {
+  if (/(?:^|\/)(?:sqlite3?|mysql|mariadb|mssql|sqlserver|oracle)(?:\/|[-_.])/i.test(path)) return true;
+  const dbs = project?.databases;
+  return !!dbs && dbs.size > 0 && !dbs.has('postgres');
+}
+
 /** Whether a TS/JS/Python file is a migration whose operations the migration rules check. */
 function looksLikeMigration(path: string, text: string): boolean {
   return /(?:^|\/)(?:migrations?|migrate|alembic|versions|db\/migrate)\//i.test(path) ||
@@ -115,11 +122,13 @@ function selected(options: RuleOptions): typeof RULE_MODULES {
 
 async function walkFile(language: RuleLanguage, path: string, text: string, options: RuleOptions): Promise<Reporter> {
   const rules = selected(options);
-  const migration = rules.flatMap((m) => (m.sql ? [m.sql] : []));
+  // The migration rules are PostgreSQL's hazards (Squawk): other databases lock and rewrite differently.
+  const migration = notPostgres(path, options.project) ? [] : rules.flatMap((m) => (m.sql ? [m.sql] : []));
+  const walkOptions = { atStartup: options.project?.migrationsAtStartup };
   if (language === 'sql') {
     const reporter = new Reporter(text);
     const unit = migration.length ? await sqlUnit(path, text) : undefined;
-    if (unit) walkMigration(unit, migration, reporter);
+    if (unit) walkMigration(unit, migration, reporter, walkOptions);
     return reporter;
   }
   const isMigration = migration.length > 0 && looksLikeMigration(path, text);
@@ -131,7 +140,7 @@ async function walkFile(language: RuleLanguage, path: string, text: string, opti
       unit = c.unit;
       return c.listeners;
     } : undefined);
-    if (unit) walkMigration(unit(), migration, reporter);
+    if (unit) walkMigration(unit(), migration, reporter, walkOptions);
     return reporter;
   }
   const tree = (await parserFor(language)).parse(text);
@@ -141,7 +150,7 @@ async function walkFile(language: RuleLanguage, path: string, text: string, opti
     const file = newPyFile(path, text, tree.rootNode, options.project);
     const collector = isMigration ? pyMigrations(file) : undefined;
     const reporter = walkPython(tree.rootNode, file, rules.flatMap((m) => (m.python ? [m.python] : [])), collector ? [collector.listeners] : []);
-    if (collector) walkMigration(collector.unit(), migration, reporter);
+    if (collector) walkMigration(collector.unit(), migration, reporter, walkOptions);
     return reporter;
   } finally {
     tree.delete();

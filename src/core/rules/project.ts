@@ -11,12 +11,27 @@ export interface ProjectFacts {
   version(pkg: string): string | undefined;
   /** The major version the range starts at (^9.0.2 → 9), if it can be read. */
   major(pkg: string): number | undefined;
+  /** Which SQL databases the project's drivers talk to (empty: no driver declared, so unknown). */
+  readonly databases?: ReadonlySet<'postgres' | 'mysql' | 'sqlite'>;
+  /** The application embeds its migrations and applies them itself at startup (Go `//go:embed` of a migrations folder). */
+  readonly migrationsAtStartup?: boolean;
 }
+
+const DRIVERS: [RegExp, 'postgres' | 'mysql' | 'sqlite'][] = [
+  [/^(?:pg|postgres|pg-promise|@neondatabase\/serverless|@vercel\/postgres|slonik|psycopg2?(?:-binary)?|psycopg|asyncpg|github\.com\/lib\/pq|github\.com\/jackc\/pgx(?:\/v\d)?|gorm\.io\/driver\/postgres)$/, 'postgres'],
+  [/^(?:mysql2?|mariadb|mysqlclient|pymysql|aiomysql|github\.com\/go-sql-driver\/mysql|gorm\.io\/driver\/mysql)$/, 'mysql'],
+  [/^(?:sqlite3|better-sqlite3|@libsql\/client|aiosqlite|github\.com\/mattn\/go-sqlite3|modernc\.org\/sqlite|github\.com\/glebarez\/sqlite|gorm\.io\/driver\/sqlite)$/, 'sqlite'],
+];
 
 const MAX_MANIFEST_BYTES = 512 * 1024;
 
-export function factsFromVersions(versions: Map<string, string>): ProjectFacts {
+export function factsFromVersions(versions: Map<string, string>, migrationsAtStartup = false): ProjectFacts {
+  const databases = new Set<'postgres' | 'mysql' | 'sqlite'>();
+  for (const name of versions.keys()) for (const [re, db] of DRIVERS) if (re.test(name)) databases.add(db);
   return {
+    databases,
+    // Embedded migrations in an app that also runs on SQLite: a single self-hosted instance migrating before it serves.
+    migrationsAtStartup: migrationsAtStartup && databases.has('sqlite'),
     version: (pkg) => versions.get(pkg.toLowerCase()),
     major: (pkg) => {
       const v = versions.get(pkg.toLowerCase());
@@ -61,7 +76,8 @@ function manifestVersions(dir: string): Map<string, string> | undefined {
   const gomod = readSmall(path.join(dir, 'go.mod'));
   if (gomod) {
     found = true;
-    for (const m of gomod.matchAll(/^\s*(?:require\s+)?([\w.-]+\.[\w./-]+)\s+v([\w.+-]+)/gm)) out.set(m[1].toLowerCase(), m[2]);
+    // Indirect requirements are other modules' drivers (a tool's sqlite), not what this project talks to.
+    for (const m of gomod.matchAll(/^\s*(?:require\s+)?([\w.-]+\.[\w./-]+)\s+v([\w.+-]+)(.*)$/gm)) if (!/\/\/\s*indirect/.test(m[3])) out.set(m[1].toLowerCase(), m[2]);
   }
   return found ? out : undefined;
 }
@@ -69,11 +85,41 @@ function manifestVersions(dir: string): Map<string, string> | undefined {
 /** Facts for files under `root`, resolved by directory (the nearest manifests win over the root's). */
 export class ProjectResolver {
   private readonly byDir = new Map<string, Map<string, string>>();
+  private startup: boolean | undefined;
 
   constructor(private readonly root: string) {}
 
   factsFor(absFile: string): ProjectFacts {
-    return factsFromVersions(this.versionsFor(path.dirname(absFile)));
+    return factsFromVersions(this.versionsFor(path.dirname(absFile)), this.migrationsAtStartup());
+  }
+
+  /** A Go source file embedding a migrations folder (//go:embed migrations/*.sql): the binary migrates at startup. */
+  private migrationsAtStartup(): boolean {
+    if (this.startup !== undefined) return this.startup;
+    this.startup = false;
+    let budget = 5000;
+    const walk = (dir: string, depth: number): void => {
+      if (this.startup || budget <= 0 || depth > 8) return;
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        if (this.startup || budget <= 0) return;
+        if (e.isDirectory()) {
+          if (!/^(?:\.|node_modules$|vendor$|testdata$|dist$|build$)/.test(e.name)) walk(path.join(dir, e.name), depth + 1);
+        } else if (e.name.endsWith('.go') && !e.name.endsWith('_test.go')) {
+          budget--;
+          const text = readSmall(path.join(dir, e.name));
+          if (text && /^\/\/go:embed\s+[^\n]*migrat/m.test(text)) this.startup = true;
+          else if (text && /^\/\/go:embed\s/m.test(text) && /migrat/i.test(dir.slice(this.root.length)) && /embed\.FS/.test(text)) this.startup = true;
+        }
+      }
+    };
+    walk(this.root, 0);
+    return this.startup;
   }
 
   private versionsFor(dir: string): Map<string, string> {

@@ -53,9 +53,9 @@ export function isSecretValue(value: string, name?: string, fallback = false): b
   if (/^@?[\w-]+\/[A-Z_]+$/.test(v) || /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return false; // an action type or a constant's name
   if (/^[a-z][a-z0-9]*(?:[.:/][a-z0-9_-]+)+$/i.test(v) && !/\d{3}|[A-Z].*[a-z].*\d|\d.*[A-Z]/.test(v)) return false; // an i18n key, a permission, a dotted path
   if (/\w\[\w*\]|\{\}|::|=>|^\w+\(.*\)$/.test(v)) return false; // a type or an expression ("map[string]interface{}", "serde_json::Value")
-  // Words joined by - or _ under a password/token/credential name ("background-primary" design tokens, "password-over-SSH",
-  // "pending_provisioning"): a label or a field name. Under a secret/key name ("session_cookie_secret") it is a weak secret.
-  if (/^[A-Za-z]+(?:[_+-][A-Za-z]+)+$/.test(v) && name && /(?:pass(?:word|wd|phrase)?|pwd|token|credentials?)$/i.test(name.replace(/^.*[.[\]'"]/, '')) && !fallback) return false;
+  // Words joined by - or _ under a password/token/credential/api-key name ("background-primary" design tokens, "password-over-SSH",
+  // "internal-agent") or as an environment fallback ("secret-key"): a label or a placeholder. Under a secret name it is a weak secret.
+  if (/^[A-Za-z]+(?:[_+-][A-Za-z]+)+$/.test(v) && ((name && /(?:pass(?:word|wd|phrase)?|pwd|token|credentials?|api_?key)$/i.test(name.replace(/^.*[.[\]'"]/, ''))) || fallback)) return false;
   if (/^[a-z]+\d{0,2}$/i.test(v) && v.length < 12 && !/pass|secret/i.test(v) && !fallback) return false; // one plain word ("float64", "String")
   if (/^(.)\1+$/.test(v)) return false;
   return true;
@@ -95,7 +95,7 @@ export function envNameFor(name: string): string {
 
 /** Tests, fixtures and examples hold fake credentials on purpose. */
 export function isTestPath(path: string): boolean {
-  return /(?:^|\/)(?:tests?|__tests__|spec|specs|fixtures?|__fixtures__|__mocks__|mocks?|examples?|samples?|testdata|testutils?|test[-_]utils|testing|e2e|seeds?|seed[-_]data|unittests|integration[-_]tests?|playwright|cypress|__snapshots__)\//i.test(path) ||
+  return /(?:^|\/)(?:tests?|__tests__|spec|specs|fixtures?|__fixtures__|__mocks__|mocks?|examples?|samples?|testdata|testutils?|test[-_]utils|testing|e2e|seeds?|seed[-_]data|seeders?|bench(?:marks?)?|unittests|integration[-_]tests?|playwright|cypress|__snapshots__)\//i.test(path) ||
     /\.(?:test|spec|e2e|stories|story)\.[a-z]+$/i.test(path) || /(?:^|\/)(?:test_[^/]*|[^/]*_test)\.py$/.test(path) || /(?:^|\/)conftest\.py$/.test(path) ||
     /_test\.go$|(?:^|\/)testing\.go$|(?:^|\/)vitest[.-]?setup\.[jt]s$|(?:^|\/)vitestSetup\.[jt]s$|(?:^|\/)jest\.setup\.[jt]s$|(?:^|\/)setupTests\.[jt]s$/i.test(path);
 }
@@ -104,7 +104,9 @@ export function isTestPath(path: string): boolean {
  * How sure a secret-named literal is a real secret: a strong name (SECRET_KEY, *_PASSWORD, API_KEY, CLIENT_SECRET,
  * PRIVATE_KEY) holding a long value with several character classes is; anything else is a hint.
  */
-export function namedSecretConfidence(name: string, value: string): number {
+export function namedSecretConfidence(name: string, value: string, path = ''): number {
+  // Base/development settings modules carry dev defaults that production settings override.
+  if (/(?:^|\/)(?:settings|config)\/(?:common|base|defaults?|dev|development|local|test)\.py$|(?:^|\/)(?:settings|config)_(?:dev|local|test)\.py$/.test(path)) return 0.6;
   const strongName = /(?:secret(?:_?key)?|passw(?:or)?d|api_?key|client_?secret|private_?key|access_?key|signing_?key|encryption_?key)$/i.test(name.replace(/^.*[.[\]'"]/, ''));
   const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((re) => re.test(value)).length;
   return strongName && value.length >= 16 && classes >= 3 ? 0.8 : 0.6;

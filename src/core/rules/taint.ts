@@ -30,6 +30,11 @@ export interface Taint {
   params?: number;
   /** For origin 'param': the summary key of the function those parameters belong to. */
   paramOf?: string;
+  /**
+   * false: the value is built with an untainted first part (a base URL, reverse('x') + '?next=', `${BASE}/p/${id}`),
+   * so the data cannot decide where a URL built from it points. Undefined: it may.
+   */
+  lead?: boolean;
   /** Parsed and validated by a declared schema (a pydantic model, a Nest DTO): only the schema's fields. */
   schema?: boolean;
   /** The request's own path or URL (request.path, get_full_path(), ctx.path): redirecting to it stays on this site. */
@@ -50,7 +55,26 @@ export function union(a: Taint | undefined, b: Taint | undefined): Taint | undef
   const strong = RANK[b.origin] > RANK[a.origin] ? b : a;
   const params = (a.params ?? 0) | (b.params ?? 0);
   return { ...strong, raw: a.raw || b.raw, whole: a.whole || b.whole, built: a.built || b.built, normalized: a.normalized || b.normalized,
-    params: params || undefined, self: (a.self && b.self) || undefined };
+    params: params || undefined, self: (a.self && b.self) || undefined, lead: a.lead === false && b.lead === false ? false : undefined };
+}
+
+/** A literal start that fixes where a URL points: a path ("/x", "?a=") or a scheme and host ("https://api.x/"), not "https://" alone. */
+function fixesOrigin(head: string): boolean {
+  return !/^(?:[a-z][a-z0-9+.-]*:)?\/\/[^/?#]*$/i.test(head) && !/^[a-z][a-z0-9+.-]*:?$/i.test(head);
+}
+
+/**
+ * The taint of a value built from parts in order (`head + a + b`, a template, an f-string): every part's
+ * properties, and whether the data can decide the value's start (lead). `head` is the literal text before
+ * the first part ('' or undefined when it starts with an expression, whose taint then decides).
+ */
+export function concat(parts: (Taint | undefined)[], head?: string): Taint | undefined {
+  let acc: Taint | undefined;
+  for (const p of parts) acc = union(acc, p);
+  if (!acc) return undefined;
+  const first = parts[0];
+  const lead = head && fixesOrigin(head) ? false : first ? first.lead !== false : false;
+  return { ...acc, raw: false, whole: false, built: true, normalized: false, lead: lead ? undefined : false };
 }
 
 /** The same taint, one step further along its path. */

@@ -9,7 +9,7 @@ export default goMatcher(meta, (cx) => {
     assignment(name, value) {
       const v = stringValue(value);
       if (v === null || !isSecretName(name) || matchTokenPattern(v) || !isSecretValue(v, name)) return;
-      cx.report(value, 'named', { name }, { confidence: namedSecretConfidence(name, v),
+      cx.report(value, 'named', { name }, { confidence: namedSecretConfidence(name, v, cx.file.path),
         fix: `os.Getenv(${JSON.stringify(name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/\W+/g, '_').toUpperCase())})` });
     },
     string(n) {

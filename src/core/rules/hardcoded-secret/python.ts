@@ -10,7 +10,7 @@ export default pyMatcher(meta, (cx) => {
     if (v.type !== 'string') return;
     const value = stringValue(v);
     if (value === null || !isSecretName(name) || matchTokenPattern(value) || !isSecretValue(value, name, fallback)) return;
-    cx.report(v, fallback ? 'fallback' : 'named', { name }, { confidence: fallback ? 0.8 : namedSecretConfidence(name, value), fix: fallback ? null : `os.environ["${envNameFor(name)}"]` });
+    cx.report(v, fallback ? 'fallback' : 'named', { name }, { confidence: fallback ? 0.8 : namedSecretConfidence(name, value, cx.file.path), fix: fallback ? null : `os.environ["${envNameFor(name)}"]` });
   };
   return {
     assignment(left, right) {

@@ -21,7 +21,7 @@ export default tsMatcher(meta, (cx) => {
       }
       if (!t.isStringLiteralLike(v) || !isSecretName(name) || matchTokenPattern(v.text) || !isSecretValue(v.text, name, fallback)) return;
       cx.report(v, fallback ? 'fallback' : 'named', { name: name.replace(/\s+/g, ' ') },
-        { confidence: fallback ? 0.8 : namedSecretConfidence(name, v.text), fix: fallback ? null : `process.env.${envNameFor(name)}` });
+        { confidence: fallback ? 0.8 : namedSecretConfidence(name, v.text, cx.file.path), fix: fallback ? null : `process.env.${envNameFor(name)}` });
     },
     string(node) {
       const t = ts();

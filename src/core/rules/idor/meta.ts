@@ -7,7 +7,8 @@ export default defineRule({
   category: 'authz',
   cwe: 'CWE-639',
   languages: ['typescript', 'python'],
-  tier: 'problem',
+  tier: 'hint',
+  tierReason: 'judged 2 true of 16 on production code (13%): ownership usually lives in query scoping, base models, permission classes or middleware the rule cannot see.',
   anchor: 'Semgrep python.django.security.audit.idor (heuristic); no CodeQL equivalent',
   description: 'A handler reads or changes a record by an id taken from the request and nothing in the handler, its route or its query scopes it to the signed-in user.',
   messages: {

@@ -4,6 +4,7 @@ import { calleeParts, goMatcher } from '../lang/go/walk';
 import meta from './meta';
 
 const SECRET_CONTEXT = /token|secret|passw|otp|nonce|salt|session|reset|csrf|apikey|api_key|verification|Code$|^code$/i;
+const GENERATOR = /^(?:generate|gen|new|make|create|random|issue)\w*(?:token|secret|passw|otp|nonce|salt|code|key|session|csrf|invite)/i;
 const NOT_SECRET = /delay|jitter|backoff|retry|shuffle|sample|port|index|sleep|interval/i;
 
 export default goMatcher(meta, (cx) => {
@@ -11,7 +12,7 @@ export default goMatcher(meta, (cx) => {
   return {
     values(names, values) {
       const fnName = cx.fn.name;
-      const context = SECRET_CONTEXT.test(names) ? names : SECRET_CONTEXT.test(fnName) ? fnName : '';
+      const context = SECRET_CONTEXT.test(names) ? names : GENERATOR.test(fnName) ? fnName : '';
       if (!context || NOT_SECRET.test(context)) return;
       for (const v of values) {
         const call = [v, ...v.descendantsOfType('call_expression')].find((c): c is Node => !!c && c.type === 'call_expression' &&

@@ -5,12 +5,16 @@ import { functionName, isFunctionLikeNode } from '../lang/ts/util';
 import { tsMatcher } from '../lang/ts/walk';
 import meta from './meta';
 
-const SECRET_CONTEXT = /token|secret|passw|otp|nonce|salt|session|reset|csrf|api_?key|apikey|verification|verify|invite|activation|(?:^|[^a-z])code$|Code$|signature|captcha/i;
+const SECRET_CONTEXT = /token|secret|passw|otp|nonce|salt|session|reset|csrf|api_?key|apikey|verification|verify|invite|activation|(?:^|[^a-z])code$|Code$|signature/i;
+/** Functions whose name says they make a secret: generateToken, newSessionId, randomPassword, makeOtp. */
+/** Browser code: a random value there protects nothing on the server. */
+const CLIENT_CODE = /(?:^|\/)(?:frontend|front-end|client|ui|web-ui|webapp|public|static|components|pages|views)\//i;
+export const GENERATOR = /^(?:generate|gen|new|make|create|random|issue)\w*(?:token|secret|passw|otp|nonce|salt|code|key|session|csrf|invite)/i;
 const NOT_SECRET = /color|colour|delay|jitter|backoff|retry|sample|shuffle|animation|position|offset|index|idx|opacity|width|height|random(?:ize)?$/i;
 
 export default tsMatcher(meta, (cx) => {
   // UI components use Math.random for element keys and animations; it never protects anything there.
-  if (!cx.file.text.includes('Math.random') || /\.[jt]sx$/i.test(cx.file.path)) return {};
+  if (!cx.file.text.includes('Math.random') || /\.[jt]sx$/i.test(cx.file.path) || CLIENT_CODE.test(cx.file.path)) return {};
   return {
     assignment(name, init, node) {
       const t = ts();
@@ -28,7 +32,7 @@ export default tsMatcher(meta, (cx) => {
         for (let p: TS.Node | undefined = node.parent; p; p = p.parent) {
           if (isFunctionLikeNode(p)) {
             const fnName = functionName(p);
-            if (SECRET_CONTEXT.test(fnName)) context = fnName;
+            if (GENERATOR.test(fnName)) context = fnName;
             break;
           }
         }

@@ -20,7 +20,7 @@ export default tsMatcher(meta, (cx) => {
   const decodeOnly = (call: TS.CallExpression, name: string): void => {
     if (hasVerify || readsHeaderOnly(call)) return;
     const use = claimUse(call, cx.file.sf);
-    cx.report(call, 'decodeOnly', { call: name, use: use ? 'decide who the caller is' : 'are used' }, { confidence: use ? 0.8 : 0.5 });
+    cx.report(call, 'decodeOnly', { call: name, use: use ? 'decide who the caller is' : 'are used' }, { confidence: use ? 0.65 : 0.45 });
   };
   return {
     call({ node, name, recvText, mod, args }) {

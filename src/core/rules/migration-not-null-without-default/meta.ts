@@ -7,7 +7,8 @@ export default defineRule({
   category: 'migration',
   cwe: null,
   languages: ['sql', 'typescript', 'python'],
-  tier: 'problem',
+  tier: 'hint',
+  tierReason: 'judged 0 true of 5 on production code: a committed migration that adds a NOT NULL column without a default already ran, so its table was empty or backfilled; worth a look on new migrations only.',
   anchor: 'Squawk adding-required-field',
   description: 'ADD COLUMN … NOT NULL with no DEFAULT on a table the migration did not create fails as soon as the table has rows.',
   advice: {

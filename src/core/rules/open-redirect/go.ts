@@ -8,8 +8,8 @@ export default goMatcher(meta, (cx) => ({
     if (full !== 'http.Redirect' && !(recv && cx.isRequestExpr(recv) && name === 'Redirect')) return;
     const target = full === 'http.Redirect' ? args[2] : args[1] ?? args[0];
     const t = target ? cx.taintOf(target) : undefined;
-    if (!target || !t || t.self || /^\/[^/\\]/.test(headOf(target)) || cx.isChecked(target)) return;
-    cx.sink(t, (tt, span) => tt.origin !== 'request' || tt.self ? null : {
+    if (!target || !t || t.self || t.lead === false || /^\/[^/\\]/.test(headOf(target)) || cx.isChecked(target)) return;
+    cx.sink(t, (tt, span) => tt.origin !== 'request' || tt.self || tt.lead === false ? null : {
       ...span(node), messageId: 'target', confidence: 0.8,
       data: { source: describeTaint(tt), advice: 'Accept only local paths ("/" but not "//") or allow-listed hosts.' },
     });

@@ -25,13 +25,33 @@ function startsLocal(n: Node): boolean {
   return !!first && first.type === 'call' && LOCAL_URL_BUILDERS.test(calleeName(first));
 }
 
+/** The first part of a concatenation or f-string, when the value is built (else null). */
+function firstPart(n: Node): Node | null {
+  let x: Node | null = n;
+  while (x && x.type === 'parenthesized_expression') x = named(x)[0] ?? null;
+  if (x?.type === 'binary_operator') {
+    while (x && x.type === 'binary_operator') x = field(x, 'left');
+    return x;
+  }
+  if (x?.type === 'string') {
+    const parts = named(x).filter((c) => c.type === 'string_content' || c.type === 'interpolation');
+    const p0 = parts[0];
+    if (!p0 || p0.type === 'string_content') return null;
+    return field(p0, 'expression') ?? named(p0)[0] ?? null;
+  }
+  return null;
+}
+
 export default pyMatcher(meta, (cx) => ({
   call({ node, name, args }) {
     const a0 = args[0];
     if (!a0 || !REDIRECTS.test(name) || /url_for/.test(a0.text)) return;
     const t = cx.taintOf(a0);
-    if (!t || t.self || startsLocal(a0) || cx.isChecked(a0, t, ['allow', 'prefix'])) return;
-    cx.sink(t, (tt, span) => tt.origin !== 'request' || tt.self ? null : {
+    if (!t || t.self || t.lead === false || startsLocal(a0) || cx.isChecked(a0, t, ['allow', 'prefix'])) return;
+    // model.local_path + "?page=" + request.GET['p']: the untainted first part fixes the host.
+    const first = firstPart(a0);
+    if (first && first.type !== 'string' && !cx.taintOf(first)) return;
+    cx.sink(t, (tt, span) => tt.origin !== 'request' || tt.self || tt.lead === false ? null : {
       ...span(node), messageId: 'target', confidence: 0.8,
       data: { source: describeTaint(tt), advice: 'Check it with url_has_allowed_host_and_scheme (Django) or accept only local paths ("/" but not "//").' },
     });

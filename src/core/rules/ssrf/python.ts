@@ -17,7 +17,7 @@ export default pyMatcher(meta, (cx) => {
       if (!http) return;
       const urlArg = name === 'request' && args[1] ? args[1] : a0;
       const t = cx.taintOf(urlArg);
-      if (!t || FIXED_ORIGIN.test(headText(urlArg)) || cx.isChecked(urlArg, t, ['allow'])) return;
+      if (!t || t.lead === false || FIXED_ORIGIN.test(headText(urlArg)) || cx.isChecked(urlArg, t, ['allow'])) return;
       cx.sink(t, (tt, span) => tt.origin !== 'request' ? null : { ...span(node), messageId: 'url', data: { source: describeTaint(tt) }, confidence: 0.8 });
     },
   };

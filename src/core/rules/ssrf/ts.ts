@@ -25,7 +25,7 @@ export default tsMatcher(meta, (cx) => ({
       urlExpr = p.initializer;
     }
     const taint = cx.taintOf(urlExpr);
-    if (!taint || hasFixedOrigin(urlExpr) || cx.isChecked(urlExpr, taint, ['allow'])) return;
+    if (!taint || taint.lead === false || hasFixedOrigin(urlExpr) || cx.isChecked(urlExpr, taint, ['allow'])) return;
     cx.sink(taint, (tt, span) => tt.origin !== 'request' ? null : { ...span(node), messageId: 'url', data: { source: describeTaint(tt) }, confidence: 0.8 });
   },
 }));

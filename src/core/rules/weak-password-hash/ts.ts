@@ -7,12 +7,15 @@ import meta from './meta';
 
 const PASSWORD_NAME = /pass(?:word|wd|phrase)?$|^pwd$|Pwd$/i;
 /** A slow password hash in the same function: the fast hash is a pre-hash (e.g. SHA-512 before PBKDF2 or bcrypt's 72-byte limit). */
-const SLOW_HASH = /pbkdf2|bcrypt|scrypt|argon2|hashpw|\bkdf\b|deriveKey|deriveBits/i;
+const SLOW_HASH = /pbkdf2|bcrypt|scrypt|argon2|hashpw|\bkdf\b|deriveKey|deriveBits|\.exec\(\s*['"]hash['"]|worker/i;
+const PROTOCOL = /pwnedpasswords|haveibeenpwned|hibp|\brealm\b|cnonce|digest\s*auth/i;
 const ADVICE = 'Use argon2id (argon2), bcrypt or crypto.scrypt with a random salt, and compare with timingSafeEqual / the library\'s verify.';
 
 export default tsMatcher(meta, (cx) => {
+  // A slow hash or a protocol that mandates the fast one (HTTP Digest, HaveIBeenPwned ranges) anywhere in the file.
+  const fileExcuse = SLOW_HASH.test(cx.file.text.slice(0, 50_000)) || PROTOCOL.test(cx.file.text.slice(0, 50_000));
   const report = (call: TS.CallExpression, alg: string): void => {
-    if (SLOW_HASH.test(enclosingFunctionText(call, cx.file.sf))) return;
+    if (fileExcuse || SLOW_HASH.test(enclosingFunctionText(call, cx.file.sf))) return;
     cx.report(call, 'fastHash', { alg: alg.toUpperCase(), advice: ADVICE }, { confidence: 0.85 });
   };
   return {

@@ -8,7 +8,7 @@ import type { Node } from 'web-tree-sitter';
 import { Reporter, type ReportSpec, type SinkBuilder } from '../../engine';
 import type { RuleMeta } from '../../rule';
 import { isTestPath } from '../../secrets';
-import { paramTaint, Scope, source, step, union, type CheckKind, type Taint } from '../../taint';
+import { concat, paramTaint, Scope, source, step, union, type CheckKind, type Taint } from '../../taint';
 import type { ProjectFacts } from '../../project';
 
 /** Methods of request objects (net/http Request, gin/echo/fiber/macaron contexts) that return client data. */
@@ -231,8 +231,9 @@ class GoWalk {
       case 'binary_expression': {
         const op = n.children.find((c) => c && !c.isNamed)?.type;
         if (op !== '+') return undefined;
-        const t = union(this.taintOf(field(n, 'left')), this.taintOf(field(n, 'right')));
-        return t && { ...t, built: true };
+        const left = field(n, 'left');
+        const lit = stringValue(left);
+        return lit !== null ? concat([this.taintOf(field(n, 'right'))], lit) : concat([this.taintOf(left), this.taintOf(field(n, 'right'))]);
       }
       case 'call_expression': {
         const { recv, name, full } = calleeParts(n);
@@ -240,10 +241,15 @@ class GoWalk {
         if (recv && this.isRequestExpr(recv) && REQUEST_METHODS.has(name)) return source('request', n.text, n.startIndex, n.endIndex);
         if (full === 'mux.Vars' || full === 'chi.URLParam' || full === 'chi.URLParamFromCtx') return source('request', n.text, n.startIndex, n.endIndex);
         if (SANITIZERS.has(name)) return undefined;
+        if (full === 'fmt.Sprintf' && args[0]) {
+          const head = (stringValue(args[0]) ?? '').split('%')[0];
+          const rest = args.slice(1).map((a) => this.taintOf(a));
+          return rest.some(Boolean) ? concat(rest, head) : undefined;
+        }
         if (PASS_THROUGH.test(full)) {
           let t: Taint | undefined;
           for (const a of args) t = union(t, this.taintOf(a));
-          return t && { ...t, built: t.built || /Sprint|Join/.test(full), self: undefined };
+          return t && { ...t, built: t.built || /Sprint|Join/.test(full) };
         }
         if (!recv && this.locals.has(name)) return this.localReturn(n, name);
         if (recv) {
@@ -397,6 +403,9 @@ class GoWalk {
       case 'return_statement':
         this.emit('values', (l) => l.values?.(this.fn.name, named(n)));
         break;
+      case 'binary_expression':
+        this.recordComparison(n);
+        break;
     }
     for (const c of named(n)) this.walk(c);
   }
@@ -407,6 +416,18 @@ class GoWalk {
     if (/^strings\.(?:HasPrefix|Contains)$/.test(full) && args[0]) for (const id of args[0].descendantsOfType('identifier')) if (id) mark(id.text);
     if (args[0]?.type === 'identifier' && /allow|valid|safe|trusted|whitelist/i.test(name)) mark(args[0].text);
     if (/^filepath\.Rel$/.test(full) && args[1]?.type === 'identifier') mark(args[1].text);
+    // slices.Contains(trusted, next), lo.Contains(allowed, host): membership in a list.
+    if (/^(?:slices|lo|funk|utils?)\.Contains$/.test(full) && args[1]?.type === 'identifier') mark(args[1].text);
+  }
+
+  /** next == trusted / u.Host != cfg.Host: an exact comparison decides what the value can be. */
+  private recordComparison(n: Node): void {
+    const op = n.children.find((c) => c && !c.isNamed)?.type;
+    if (op !== '==' && op !== '!=') return;
+    for (const side of [field(n, 'left'), field(n, 'right')]) {
+      if (side?.type === 'identifier' && this.scope.lookup(side.text)) this.scope.markChecked(side.text, 'allow');
+      if (side?.type === 'selector_expression' && /\.(?:Host|Hostname|Scheme)$/.test(side.text)) for (const id of side.descendantsOfType('identifier')) if (id) this.scope.markChecked(id.text, 'allow');
+    }
   }
 }
 

@@ -37,5 +37,5 @@ export const DB_WRITES = new Set(['save', 'create', 'update', 'delete', 'bulk_cr
 export const MONGO_FILTER_METHODS = new Set(['find', 'find_one', 'find_one_and_update', 'find_one_and_delete', 'find_one_and_replace', 'update_one',
   'update_many', 'delete_one', 'delete_many', 'replace_one', 'count_documents', 'count', 'distinct', 'remove', 'update', 'aggregate']);
 /** Functions whose name says they validate their argument (is_safe_url, url_has_allowed_host_and_scheme, check_path…). */
-export const CHECK_FUNCTION = /^(?:is_|check_|validate_|ensure_|assert_|verify_)|allowed|whitelist|allowlist|is_safe|within|inside|trusted|permitted|safe_for_redirect/i;
+export const CHECK_FUNCTION = /^_*(?:is_|check_|validate_|ensure_|assert_|verify_)|allowed|whitelist|allowlist|is_safe|within|inside|trusted|permitted|safe_for_redirect/i;
 export const HTTP_CLIENTS = /^(?:requests|httpx|urllib\.request|urllib2|urllib|aiohttp|urllib3|session|client|http|s|sess|http_client|pool)$/;

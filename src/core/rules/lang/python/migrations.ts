@@ -7,9 +7,11 @@
 import type { Node } from 'web-tree-sitter';
 import { sqlOperations } from '../sql/pg';
 import type { MigrationFramework, MigrationOp, MigrationUnit } from '../sql/ops';
-import { field, kwarg, named, positionalArgs, stringValue, type PyFile, type PyListeners } from './walk';
+import { field, kwarg, literalOf, named, positionalArgs, stringValue, type PyFile, type PyListeners } from './walk';
 
 const DDL = /\b(?:ALTER|CREATE|DROP)\b/i;
+/** def upgrade(): [docstring/comments] if <condition>: return — the migration skips itself on some databases. */
+const GUARDED_UPGRADE = /def\s+upgrade\s*\([^)]*\)\s*(?:->\s*\w+\s*)?:\s*(?:#[^\n]*\s*|(?:"{3}|'{3})[\s\S]*?(?:"{3}|'{3})\s*)*if\s[^\n]*:\s*(?:\n\s*)?return\b/;
 
 export function detectFramework(text: string): MigrationFramework | undefined {
   if (/from\s+django\.db\s+import\s+[^\n]*migrations|class\s+Migration\s*\(\s*migrations\.Migration\s*\)/.test(text)) return 'django';
@@ -35,6 +37,9 @@ export function migrationCollector(file: PyFile): { listeners: PyListeners; unit
       case 'CreateModel':
         push(call, 'Django CreateModel', { kind: 'create-table', table: (str(kwarg(call, 'name')) ?? str(a[0]) ?? '').toLowerCase() });
         break;
+      case 'DeleteModel':
+        push(call, 'Django DeleteModel', { kind: 'drop-table', table: (str(kwarg(call, 'name')) ?? str(a[0]) ?? '').toLowerCase() });
+        break;
       case 'RemoveField':
         push(call, 'Django RemoveField', { kind: 'drop-column', table: model, column: str(kwarg(call, 'name')) ?? str(a[1]) });
         break;
@@ -55,6 +60,7 @@ export function migrationCollector(file: PyFile): { listeners: PyListeners; unit
       }
       case 'AddField': {
         const f = kwarg(call, 'field')?.text ?? a[2]?.text ?? '';
+        push(call, 'Django AddField', { kind: 'add-column', table: model, column: str(kwarg(call, 'name')) ?? str(a[1]), hasDefault: true });
         // A ForeignKey (or db_index=True / unique=True) also builds an index on the existing table.
         if (/ForeignKey|OneToOneField/.test(f) && !/db_index\s*=\s*False/.test(f)) {
           push(call, 'Django AddField(ForeignKey)', { kind: 'add-foreign-key', table: model, onNewColumn: true });
@@ -86,9 +92,11 @@ export function migrationCollector(file: PyFile): { listeners: PyListeners; unit
       }
       case 'create_index': {
         const table = batchTable ?? str(a[1]) ?? str(kwarg(call, 'table_name')) ?? '';
+        const cols = a[2 + (batchTable ? -1 : 0)];
+        const column = cols?.type === 'list' ? str(named(cols)[0]) : undefined;
         const concurrently = kwarg(call, 'postgresql_concurrently')?.text === 'True';
         const argsNode = field(call, 'arguments');
-        push(call, 'op.create_index', { kind: 'create-index', table: table.toLowerCase(), concurrently, unique: kwarg(call, 'unique')?.text === 'True',
+        push(call, 'op.create_index', { kind: 'create-index', table: table.toLowerCase(), column, concurrently, unique: kwarg(call, 'unique')?.text === 'True',
           fix: concurrently || !argsNode ? undefined : `${field(call, 'function')!.text}(${[...named(argsNode).map((x) => x.text), 'postgresql_concurrently=True'].join(', ')})` });
         break;
       }
@@ -102,8 +110,12 @@ export function migrationCollector(file: PyFile): { listeners: PyListeners; unit
       case 'drop_column':
         push(call, 'op.drop_column', { kind: 'drop-column', table: t(0), column: str(a[1 + shift]) });
         break;
-      case 'create_foreign_key':
-        push(call, 'op.create_foreign_key', { kind: 'add-foreign-key', table: (batchTable ?? str(a[1 + shift]) ?? '').toLowerCase() });
+      case 'create_foreign_key': {
+        const local = a[3 + shift];
+        const column = local?.type === 'list' ? str(named(local)[0]) : str(local);
+        push(call, 'op.create_foreign_key', { kind: 'add-foreign-key', table: (batchTable ?? str(a[1 + shift]) ?? '').toLowerCase(), column });
+        break;
+      }
         break;
       case 'create_unique_constraint':
         push(call, 'op.create_unique_constraint', { kind: 'add-unique', table: (batchTable ?? str(a[1 + shift]) ?? '').toLowerCase() });
@@ -117,23 +129,44 @@ export function migrationCollector(file: PyFile): { listeners: PyListeners; unit
     }
   };
 
+  /** SQL written in a string literal: its operations, at the literal's place in the file. */
+  const sqlOf = (n: Node, autocommit: boolean): void => {
+    const content = named(n).filter((c) => c.type === 'string_content');
+    if (content.length !== 1) return; // f-strings and escapes: not a statement we can quote exactly
+    const c = content[0];
+    if (!DDL.test(c.text)) return;
+    for (const op of sqlOperations(c.text, c.startIndex, 'SQL')) ops.push({ ...op, autocommit });
+  };
+  /** RunSQL([CREATE_INDEX]) / op.execute(SQL): SQL held in module-level constants. */
+  const namedSql = (call: Node): void => {
+    const fn = field(call, 'function')?.text.replace(/\s+/g, '') ?? '';
+    const sqlCall = /(?:^|\.)RunSQL$/.test(fn) || /^op\.execute$|(?:cursor|conn|connection|schema_editor|bind|session)(?:\(\))?\.(?:execute|executescript)$/.test(fn);
+    if (!sqlCall) return;
+    const arg = kwarg(call, 'sql') ?? positionalArgs(call)[0];
+    const flat = (n: Node | null | undefined): Node[] => !n ? [] : /^(?:list|tuple|parenthesized_expression)$/.test(n.type) ? named(n).flatMap((c) => flat(c.type === 'tuple' ? named(c)[0] : c)) : [n];
+    for (const n of flat(arg)) {
+      if (n.type !== 'identifier') continue;
+      const lit = literalOf(n);
+      if (lit) sqlOf(lit, inAutocommitBlock(call));
+    }
+  };
+
   const listeners: PyListeners = {
     call({ node, name, recvText, fnText }) {
       if (skipped(node)) return;
+      namedSql(node);
       if (framework === 'django' && /^migrations\.\w+$/.test(fnText)) django(node, name);
       else if (framework === 'django' && /^(?:AddIndexConcurrently|RemoveIndexConcurrently)$/.test(fnText)) django(node, name);
       else if (framework === 'alembic' && (recvText === 'op' || /batch_op|batch/.test(recvText))) alembic(node, name, recvText);
     },
     string(n) {
       if (!isForwardSql(n) || skipped(n)) return;
-      const content = named(n).filter((c) => c.type === 'string_content');
-      if (content.length !== 1) return; // f-strings and escapes: not a statement we can quote exactly
-      const c = content[0];
-      if (!DDL.test(c.text)) return;
-      for (const op of sqlOperations(c.text, c.startIndex, 'SQL')) ops.push({ ...op, autocommit: inAutocommitBlock(n) });
+      sqlOf(n, inAutocommitBlock(n));
     },
   };
-  return { listeners, unit: () => ({ framework, transactional, ops }) };
+  // A squashed Django migration, or an Alembic upgrade() that starts with `if …: return`, runs on fresh databases only.
+  const freshInstallOnly = /squashed/.test(file.path) || GUARDED_UPGRADE.test(file.text);
+  return { listeners, unit: () => ({ framework, transactional, ops, freshInstallOnly }) };
 }
 
 /**

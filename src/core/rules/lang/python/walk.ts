@@ -10,7 +10,7 @@ import { Reporter, type ReportSpec, type SinkBuilder } from '../../engine';
 import type { RuleMeta } from '../../rule';
 import { isTestPath } from '../../secrets';
 import type { PlaceholderStyle } from '../../sql-text';
-import { paramTaint, Scope, source, step, union, type CheckKind, type Taint } from '../../taint';
+import { concat, paramTaint, Scope, source, step, union, type CheckKind, type Taint } from '../../taint';
 import type { ProjectFacts } from '../../project';
 import {
   ARCHIVE_ITER, CHECK_FUNCTION, NORMALIZERS, PASS_THROUGH, REQUEST_ATTRS, REQUEST_METHODS, SANITIZERS, SELF_LOCATION_ATTRS,
@@ -464,9 +464,14 @@ class PyWalk {
       case 'call':
         return this.callTaint(n);
       case 'string': {
-        let acc: Taint | undefined;
-        for (const c of named(n)) if (c.type === 'interpolation') acc = union(acc, this.taintOf(field(c, 'expression') ?? named(c)[0] ?? null));
-        return acc && { ...acc, raw: false, whole: false, built: true, normalized: false };
+        const parts: (Taint | undefined)[] = [];
+        let head = '';
+        for (const c of named(n)) {
+          if (c.type === 'interpolation') parts.push(this.taintOf(field(c, 'expression') ?? named(c)[0] ?? null));
+          else if (c.type === 'string_content' && parts.length === 0) head += c.text;
+        }
+        if (!parts.some(Boolean)) return undefined;
+        return concat(parts, head);
       }
       case 'concatenated_string': {
         let acc: Taint | undefined;
@@ -475,13 +480,21 @@ class PyWalk {
       }
       case 'binary_operator': {
         const op = n.children.find((c) => c && !c.isNamed)?.type;
-        if (op === '+' || op === '%') {
-          const acc = union(this.taintOf(field(n, 'left')), this.taintOf(field(n, 'right')));
-          return acc && { ...acc, raw: false, whole: false, built: true, normalized: false };
+        const left = field(n, 'left');
+        if (op === '+') {
+          const lit = left?.type === 'string' ? stringValue(left) : null;
+          return lit !== null ? concat([this.taintOf(field(n, 'right'))], lit) : concat([this.taintOf(left), this.taintOf(field(n, 'right'))]);
+        }
+        if (op === '%') {
+          // "https://%s/x" % host: the format's literal start decides, then the values.
+          const lit = left?.type === 'string' ? stringValue(left) : null;
+          return lit !== null ? concat([this.taintOf(field(n, 'right'))], lit.split('%')[0]) : concat([this.taintOf(left), this.taintOf(field(n, 'right'))]);
         }
         return undefined;
       }
       case 'boolean_operator':
+        // `a and b` is b when a is truthy (and a falsy a carries nothing); `a or b` is either.
+        if (n.children.some((c) => c?.type === 'and')) return this.taintOf(field(n, 'right'));
         return union(this.taintOf(field(n, 'left')), this.taintOf(field(n, 'right')));
       case 'conditional_expression': {
         const parts = named(n);
@@ -763,6 +776,7 @@ class PyWalk {
           if (t) t = step(t, n.startIndex, n.endIndex, `assigned to ${left.text}`);
           this.bindTarget(left, t);
           if (left.type === 'identifier') {
+            if (t) this.inheritChecks(left.text, right);
             this.setConst(left.text, this.constOf(right));
             if (right.type === 'list' || right.type === 'tuple') this.setContainer(left.text, { kind: 'list', items: named(right).map((c) => this.taintOf(c)) });
             else if (right.type === 'dictionary' && named(right).every((c) => c.type === 'pair' && stringValue(field(c, 'key')) !== null)) {
@@ -925,11 +939,15 @@ class PyWalk {
         sc.vars.set(pn, null);
         continue;
       }
-      if ((isRoute || (djangoView && i > requestIdx) || (viewMethod && requestIdx < 0)) && !splat) {
+      // Parameters after `request` are URL kwargs in a function view or a view method, not in other classes' methods (a filter
+      // backend's queryset, view), and not objects a helper is handed (model: Book, obj, form).
+      const objectParam = /^(?:model|obj|object|instance|form|queryset|qs|user|view|context|response|serializer|data|item|entity|record)$/.test(pn) ||
+        (!!typeText && !/^(?:str|int|UUID|uuid\.UUID|Optional\[(?:str|int)\])\b/.test(typeText));
+      if ((isRoute || (djangoView && i > requestIdx && (!inClass || viewMethod) && (!objectParam || isRoute)) || (viewMethod && requestIdx < 0)) && !splat) {
         const numeric = /^(?:int|float|bool|UUID|uuid\.UUID|datetime|date)\b/.test(typeText) || new RegExp(`<(?:int|float|uuid):${pn}>`).test(decoText);
         const dictLike = isFastApi && (/^(?:dict|Dict|Any)\b/.test(typeText) || (/Body\s*\(/.test(valueText) && !typeText));
         // A pydantic model parameter: validated, and only the model's fields.
-        const schema = isFastApi && /^[A-Z]\w*$/.test(typeText) && !/^(?:Dict|Any|Optional|List|Union|Request)$/.test(typeText);
+        const schema = isFastApi && /^(?:\w+\.)*[A-Z]\w*$/.test(typeText) && !/^(?:Dict|Any|Optional|List|Union|Request)$/.test(typeText.replace(/^.*\./, ''));
         const src = isFastApi ? `parameter ${pn} of the ${name} endpoint` : `URL parameter ${pn}`;
         // Typed ints still identify a record (IDOR) but cannot carry SQL: keep them for IDOR only.
         sc.vars.set(pn, numeric ? null : { ...source('request', src, p.startIndex, p.endIndex, { raw: dictLike, whole: dictLike || schema }), schema: schema || undefined });
@@ -955,6 +973,18 @@ class PyWalk {
     this.returns = savedReturns;
     this.scope = savedScope;
     this.fn = parentFn;
+  }
+
+  /** path = os.path.join(root, name) after _validate_filename(name): path is checked too. */
+  private inheritChecks(name: string, value: Node): void {
+    const text = value.text.replace(/\s+/g, '');
+    const ids = identifiersIn(value);
+    for (let s: Scope | undefined = this.scope; s; s = s.parent) {
+      for (const [key, kinds] of s.checks) {
+        const hit = key.startsWith('=') ? text.includes(key.slice(1)) : ids.includes(key);
+        if (hit) for (const k of kinds) this.scope.markChecked(name, k);
+      }
+    }
   }
 
   private markChecked(n: Node, kind: CheckKind): void {

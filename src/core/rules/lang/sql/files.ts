@@ -3,12 +3,13 @@
  * whether they run in a transaction, and which part is the forward migration (goose's Up section; never a
  * .down.sql file). The operations come from the PostgreSQL grammar (./pg.ts).
  */
+import { maskSql } from './mask';
 import { loadPg, sqlOperations } from './pg';
 import type { MigrationFramework, MigrationUnit } from './ops';
 
-/** MySQL/SQLite-only syntax: the PostgreSQL hazards do not apply, and their grammar is not ours. */
-function otherDialect(sql: string): boolean {
-  return /`|\bENGINE\s*=|\bAUTO_INCREMENT\b|\bAUTOINCREMENT\b|\bPRAGMA\b|\bUNSIGNED\b/i.test(sql);
+/** MySQL/SQLite-only syntax outside comments and strings: the PostgreSQL hazards do not apply, and their grammar is not ours. */
+export function otherDialect(sql: string): boolean {
+  return /`|\bENGINE\s*=|\bAUTO_INCREMENT\b|\bAUTOINCREMENT\b|\bPRAGMA\b|\bUNSIGNED\b/i.test(maskSql(sql));
 }
 
 export async function sqlUnit(path: string, text: string): Promise<MigrationUnit | undefined> {

@@ -54,6 +54,8 @@ export interface MigrationUnit {
   framework: MigrationFramework;
   /** Whether the tool runs the migration in one transaction (undefined: it depends on configuration we cannot see). */
   transactional: boolean | undefined;
+  /** Runs only on fresh installs (a Django squash, an Alembic upgrade that returns early on existing databases). */
+  freshInstallOnly?: boolean;
   ops: MigrationOp[];
 }
 
@@ -65,6 +67,10 @@ export interface MigrationContext<M extends string = string> {
   inTransaction(op: MigrationOp): boolean;
   /** A lock_timeout or statement_timeout was set earlier in this migration. */
   readonly timeoutSet: boolean;
+  /** The column was added (or got its name) earlier in this migration: nothing deployed uses it yet. */
+  columnAddedHere(table: string | undefined, column: string | undefined): boolean;
+  /** A later operation of this migration drops the whole table. */
+  tableDroppedLater(op: MigrationOp): boolean;
   report(op: MigrationOp, messageId: M, data?: Record<string, string | number>, extra?: Omit<ReportSpec, 'start' | 'end' | 'messageId' | 'data'>): void;
   /** The rule's advice for this migration's framework (meta.advice), for {{advice}}. */
   advice(): string;
@@ -83,9 +89,22 @@ export function migrationMatcher<M extends string>(meta: MigrationMatcher<M>['me
   return { meta, create };
 }
 
+export interface MigrationWalkOptions {
+  /**
+   * The application applies its migrations itself at startup, before it serves (a Go binary embedding its
+   * migrations): no previous release is running and nothing is waiting on the locks, so every hazard is a hint.
+   */
+  atStartup?: boolean;
+}
+
+/** Confidence of every finding in a migration the application applies at startup. */
+const STARTUP_CONFIDENCE = 0.45;
+
 /** Run the migration rules over a unit, in order; hits go to `reporter`. */
-export function walkMigration(unit: MigrationUnit, matchers: readonly MigrationMatcher[], reporter: Reporter): void {
+export function walkMigration(unit: MigrationUnit, matchers: readonly MigrationMatcher[], reporter: Reporter, options: MigrationWalkOptions = {}): void {
   const created = new Set<string>();
+  const columns = new Set<string>();
+  const col = (table: string | undefined, column: string | undefined): string => `${table ?? ''}.${(column ?? '').toLowerCase()}`;
   let explicitTx = false;
   let timeoutSet = false;
   const bound = matchers.map((m) => {
@@ -96,9 +115,15 @@ export function walkMigration(unit: MigrationUnit, matchers: readonly MigrationM
       get timeoutSet() {
         return timeoutSet;
       },
+      columnAddedHere: (table, column) => !!table && !!column && columns.has(col(table, column)),
+      tableDroppedLater: (op) => {
+        const i = unit.ops.indexOf(op);
+        return !!op.table && unit.ops.slice(i + 1).some((o) => o.kind === 'drop-table' && o.table === op.table);
+      },
       report: (op, messageId, data, extra) => {
         const d = { advice: m.meta.advice?.[unit.framework] ?? m.meta.advice?.default ?? '', ...data };
-        reporter.report(m.meta, { start: op.start, end: op.end, messageId, data: d, fix: op.fix ?? null, ...extra });
+        const confidence = options.atStartup || unit.freshInstallOnly ? Math.min(extra?.confidence ?? 0.8, STARTUP_CONFIDENCE) : extra?.confidence;
+        reporter.report(m.meta, { start: op.start, end: op.end, messageId, data: d, fix: op.fix ?? null, ...extra, confidence });
       },
       advice: () => m.meta.advice?.[unit.framework] ?? m.meta.advice?.default ?? '',
     };
@@ -111,6 +136,8 @@ export function walkMigration(unit: MigrationUnit, matchers: readonly MigrationM
   for (const op of unit.ops) {
     for (const b of bound) if (b.listeners) reporter.guard(b.meta, () => b.listeners!.op(op));
     if (op.kind === 'create-table' && op.table) created.add(op.table);
+    if (op.kind === 'add-column') columns.add(col(op.table, op.column));
+    if (op.kind === 'rename-column' && op.newName) columns.add(col(op.table, op.newName));
     if (op.kind === 'rename-table' && op.newName && op.table && created.has(op.table)) created.add(op.newName.toLowerCase());
     if (op.kind === 'begin') explicitTx = true;
     if (op.kind === 'commit') explicitTx = false;

@@ -149,6 +149,8 @@ const constraintsOf = (def: Node | undefined): Node[] => ((def?.constraints ?? [
 
 /** Migration operations of the SQL text, spans offset by `base` (where the SQL starts in the file). */
 export function sqlOperations(sql: string, base: number, via: string): MigrationOp[] {
+  // Templated SQL ({{ .Namespace }}, {{ schema }}): the placeholders become same-length identifiers so the statement parses.
+  if (sql.includes('{{')) sql = sql.replace(/\{\{[^}\n]*\}\}/g, (m) => 'x'.repeat(m.length));
   const { statements } = parseStatements(sql);
   const ops: MigrationOp[] = [];
   for (const st of statements) {
@@ -162,12 +164,20 @@ export function sqlOperations(sql: string, base: number, via: string): Migration
       case 'CreateStmt':
         push({ kind: 'create-table', table: tableOf(n.relation) });
         break;
+      case 'CreateTableAsStmt': // CREATE MATERIALIZED VIEW / CREATE TABLE … AS
+        push({ kind: 'create-table', table: tableOf(n.into?.rel) });
+        break;
       case 'IndexStmt':
-        push({ kind: 'create-index', table: tableOf(n.relation), concurrently: !!n.concurrent, unique: !!n.unique,
+        push({ kind: 'create-index', table: tableOf(n.relation), column: ((n.indexParams ?? []) as Node[])[0]?.IndexElem?.name, concurrently: !!n.concurrent, unique: !!n.unique,
           fix: n.concurrent ? undefined : text.replace(/\bINDEX\b/i, 'INDEX CONCURRENTLY') });
         break;
       case 'DropStmt':
-        if (n.removeType === 'OBJECT_TABLE') push({ kind: 'drop-table' });
+        if (n.removeType === 'OBJECT_TABLE' || n.removeType === 'OBJECT_MATVIEW') {
+          for (const o of (n.objects ?? []) as Node[]) {
+            const names = ((o.List?.items ?? []) as Node[]).map((x) => String(x.String?.sval ?? ''));
+            push({ kind: 'drop-table', table: (names[names.length - 1] ?? '').toLowerCase() });
+          }
+        }
         else if (n.removeType === 'OBJECT_INDEX') push({ kind: 'drop-index', concurrently: !!n.concurrent });
         break;
       case 'RenameStmt':
@@ -219,7 +229,8 @@ export function sqlOperations(sql: string, base: number, via: string): Migration
               const con = def.Constraint ?? {};
               const notValid = !!con.skip_validation;
               const actionText = a ? text.slice(a.start, a.end) : text;
-              if (con.contype === 'CONSTR_FOREIGN') push({ kind: 'add-foreign-key', table, notValid, fix: notValid ? undefined : `${actionText} NOT VALID` });
+              const fkColumn = ((con.fk_attrs ?? []) as Node[])[0]?.String?.sval as string | undefined;
+              if (con.contype === 'CONSTR_FOREIGN') push({ kind: 'add-foreign-key', table, column: fkColumn, notValid, fix: notValid ? undefined : `${actionText} NOT VALID` });
               else if (con.contype === 'CONSTR_CHECK') push({ kind: 'add-check', table, notValid, fix: notValid ? undefined : `${actionText} NOT VALID` });
               else if (con.contype === 'CONSTR_UNIQUE' || con.contype === 'CONSTR_PRIMARY') push({ kind: 'add-unique', table, usingIndex: !!con.indexname, primary: con.contype === 'CONSTR_PRIMARY' });
               break;

@@ -13,7 +13,7 @@ export const REQUEST_PROPS: Record<string, [boolean, boolean]> = {
   nextUrl: [false, false], fields: [true, false],
 };
 /** Request properties that say where the request went (its own path): a redirect to them stays on this site. */
-export const SELF_LOCATION_PROPS = new Set(['path', 'originalUrl', 'url', 'pathname']);
+export const SELF_LOCATION_PROPS = new Set(['path', 'originalUrl', 'url', 'pathname', 'nextUrl']);
 /** Koa's ctx.x shortcuts for ctx.request.x. */
 export const KOA_CONTEXT_PROPS = new Set(['query', 'params', 'querystring', 'url', 'path', 'href', 'host', 'hostname', 'headers', 'header']);
 /** Request methods: req.param('x'), req.get('h'), c.req.query('x'), await request.json()… */

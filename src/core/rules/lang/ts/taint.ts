@@ -4,7 +4,7 @@
  * functions; closures see their parents' taint; calls of local functions use their summaries.
  */
 import type * as TS from 'typescript';
-import { Scope, source, union, type Taint } from '../../taint';
+import { concat, Scope, source, union, type Taint } from '../../taint';
 import {
   ARCHIVE_ENTRY_VARS, ARCHIVE_NAME_PROPS, KOA_CONTEXT_PROPS, NON_STRING_METHODS, PASS_THROUGH, REQUEST_METHODS, REQUEST_PROPS, SANITIZERS, SELF_LOCATION_PROPS,
 } from './frameworks';
@@ -87,15 +87,15 @@ export function taintOf(e: TS.Expression, sc: Scope, cx: TaintContext): Taint | 
   }
   if (t.isCallExpression(e)) return callTaint(e, sc, cx);
   if (t.isTemplateExpression(e)) {
-    let acc: Taint | undefined;
-    for (const span of e.templateSpans) acc = union(acc, taintOf(span.expression, sc, cx));
-    return acc && { ...acc, raw: false, whole: false, built: true, normalized: false };
+    // `${BASE}/x?y=${v}`: the first span decides; `/orders/${id}`, `https://api/${p}`: the head fixes the start.
+    return concat(e.templateSpans.map((s) => taintOf(s.expression, sc, cx)), e.head.text);
   }
   if (t.isBinaryExpression(e)) {
     const op = e.operatorToken.kind;
     if (op === t.SyntaxKind.PlusToken || op === t.SyntaxKind.PlusEqualsToken) {
-      const acc = union(taintOf(e.left, sc, cx), taintOf(e.right, sc, cx));
-      return acc && { ...acc, raw: false, whole: false, built: true, normalized: false };
+      const left = skipOuter(e.left);
+      if (t.isStringLiteralLike(left)) return concat([taintOf(e.right, sc, cx)], left.text);
+      return concat([taintOf(e.left, sc, cx), taintOf(e.right, sc, cx)]);
     }
     if (op === t.SyntaxKind.BarBarToken || op === t.SyntaxKind.QuestionQuestionToken) return union(taintOf(e.left, sc, cx), taintOf(e.right, sc, cx));
     if (op === t.SyntaxKind.CommaToken || op === t.SyntaxKind.EqualsToken) return taintOf(e.right, sc, cx);
@@ -202,7 +202,8 @@ function callTaint(e: TS.CallExpression, sc: Scope, cx: TaintContext): Taint | u
   const acc = union(recvTaint && { ...recvTaint, whole: false, normalized: false }, argTaint);
   if (!acc) return undefined;
   const built = acc.built || name === 'format' || name === 'concat' || name === 'join';
-  return { ...acc, raw: name === 'get' || name === 'split' ? acc.raw : false, whole: false, built, normalized: false, self: undefined };
+  return { ...acc, raw: name === 'get' || name === 'split' ? acc.raw : false, whole: false, built, normalized: false,
+    self: acc.self && /^(?:clone|toString|valueOf|toJSON)$/.test(name) ? true : undefined };
 }
 
 function callbackResultTaint(fn: TS.ArrowFunction | TS.FunctionExpression, element: Taint | undefined, sc: Scope, cx: TaintContext): Taint | undefined {

@@ -294,7 +294,7 @@ class TsWalk {
       const cname = calleeName(parent);
       const recvText = receiverOf(parent)?.getText(cx.sf) ?? '';
       const onEntry = cname === 'on' && parent.arguments[0] && t.isStringLiteralLike(parent.arguments[0]) && parent.arguments[0].text === 'entry';
-      if (onEntry || ((cname === 'forEach' || cname === 'map') && /getEntries|entries|files|zip/i.test(recvText))) {
+      if (onEntry || ((cname === 'forEach' || cname === 'map') && /getEntries|zip|archive/i.test(recvText))) {
         const p0 = fnNode.parameters[0].name;
         if (t.isIdentifier(p0)) sc.vars.set(p0.text, source('archive', `archive entry ${p0.text}`, p0.getStart(cx.sf), p0.end));
       }
@@ -449,6 +449,7 @@ class TsWalk {
         let taint = taintOf(node.initializer, this.scope, cx);
         if (taint) taint = step(taint, node.getStart(this.sf), node.end, `assigned to ${node.name.getText(this.sf)}`);
         this.bindPattern(node.name, taint, this.scope, taint?.source ?? '');
+        if (taint && this.fn.node !== this.sf) this.inheritChecks(node.name, node.initializer);
         const init = node.initializer;
         this.emit('assignment', (l) => l.assignment?.(node.name.getText(this.sf), init, node));
       }
@@ -470,7 +471,10 @@ class TsWalk {
         const base = skipOuter(left.expression);
         if (t.isIdentifier(base) && !isRequestObject(base, this.scope)) {
           const prev = this.scope.lookup(base.text);
-          this.scope.vars.set(base.text, { ...right, raw: true, whole: prev?.whole ?? false, built: prev?.built ?? false });
+          // url.search = … / url.pathname = …: part of a URL whose origin stays what it was.
+          const part = t.isPropertyAccessExpression(left) && /^(?:search|hash|pathname|searchParams|query)$/.test(left.name.text);
+          this.scope.vars.set(base.text, { ...right, raw: true, whole: prev?.whole ?? false, built: prev?.built ?? false,
+            lead: part && !prev ? false : prev?.lead, self: part ? prev?.self : undefined });
         }
         this.visit(node.left);
       }
@@ -482,7 +486,7 @@ class TsWalk {
       const init = node.initializer;
       let taint = taintOf(node.expression, this.scope, cx);
       const exprText = node.expression.getText(this.sf);
-      if (cx.isArchiveFile && /getEntries\s*\(|\.files\b|entries\s*\(/.test(exprText)) {
+      if (cx.isArchiveFile && /getEntries\s*\(|(?:zip|archive|tar)\w*\.entries\s*\(/i.test(exprText)) {
         taint = source('archive', `entries of ${exprText}`, node.expression.getStart(this.sf), node.expression.end);
       }
       if (taint && t.isForInStatement(node)) taint = { ...taint, raw: false, whole: false };
@@ -530,6 +534,20 @@ class TsWalk {
     t.forEachChild(node, (c) => this.visit(c));
   }
 
+  /** `const p = path.join(root, req.params.theme)` after a check on req.params.theme: p is checked too. */
+  private inheritChecks(name: TS.BindingName, init: TS.Expression): void {
+    const t = ts();
+    if (!t.isIdentifier(name)) return;
+    const text = init.getText(this.sf).replace(/\s+/g, '');
+    const ids = identifiersIn(init);
+    for (let s: Scope | undefined = this.scope; s; s = s.parent) {
+      for (const [key, kinds] of s.checks) {
+        const hit = key.startsWith('=') ? text.includes(key.slice(1)) : ids.includes(key);
+        if (hit) for (const k of kinds) this.scope.markChecked(name.text, k);
+      }
+    }
+  }
+
   private comparison(b: TS.BinaryExpression): void {
     const t = ts();
     const k = b.operatorToken.kind;
@@ -568,7 +586,7 @@ class TsWalk {
 }
 
 /** Functions whose name says they validate their argument (isSafeUrl, isAllowedHost, validateRedirect, isInside…). */
-const CHECK_FUNCTION = /^(?:is|check|validate|ensure|assert|verify)[A-Z_]|allow|whitelist|trusted|inside|within|permitted|[sS]afe(?:For)?Redirect|[sS]afeUrl/;
+const CHECK_FUNCTION = /^_*(?:is|check|validate|ensure|assert|verify)[A-Z_]|allow|whitelist|trusted|inside|within|permitted|[sS]afe(?:For)?Redirect|[sS]afeUrl/;
 
 /** for (const x of [a, b]) / Object.keys({…}) / a constant array: a fixed, small number of iterations. */
 function isConstantCollection(e: TS.Expression, sf: TS.SourceFile): boolean {
