@@ -142,6 +142,7 @@ export async function run(): Promise<void> {
     let newProblems = 0;
     const lostTrue: Judged[] = [];
     const keptWrong: Judged[] = [];
+    const unjudgedList: string[] = [];
     for (const [k, js] of byFile) {
       if (splitOf(js[0].repo) !== split) continue;
       const r = results.get(k);
@@ -168,7 +169,9 @@ export async function run(): Promise<void> {
           if (j.judgment === 'true') lostTrue.push(j);
         }
       }
-      newProblems += r.findings.filter((f) => !claimed.has(f.id ?? `${f.startLine}`)).length;
+      const unjudged = r.findings.filter((f) => !claimed.has(f.id ?? `${f.startLine}`));
+      newProblems += unjudged.length;
+      if (process.env.STAKES_BENCH_VERBOSE && split === 'train') for (const f of unjudged) unjudgedList.push(`${f.ruleId} ${js[0].repo} ${f.file}:${f.startLine} | ${f.evidence.replace(/\s+/g, ' ').slice(0, 90)}`);
     }
     const sum = (m: Map<string, Tally>): Tally => [...m.values()].reduce((a, t) => ({ true: a.true + t.true, false: a.false + t.false, debatable: a.debatable + t.debatable }), empty());
     const B = sum(before);
@@ -187,6 +190,10 @@ export async function run(): Promise<void> {
     if (process.env.STAKES_BENCH_VERBOSE && split === 'train') {
       console.log('  still reported, judged false or debatable:');
       for (const j of keptWrong) console.log(`    ${j.judgment.padEnd(9)} ${j.rule} ${j.repo} ${j.path}:${j.line} — ${j.reason.slice(0, 160)}`);
+    }
+    if (process.env.STAKES_BENCH_VERBOSE && split === 'train') {
+      console.log('  other problems on the judged files (unjudged):');
+      for (const u of unjudgedList) console.log(`    ${u}`);
     }
     if (lostTrue.length && split === 'train') {
       console.log('  true findings no longer reported as problems:');
