@@ -91,7 +91,7 @@ const noVscode = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'media/**', 'examples/**', 'test-results/**', '.vscode-test/**', '**/*.d.ts'] },
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'media/**', 'examples/**', 'test-results/**', '.vscode-test/**', '**/*.d.ts', 'src/core/rules/*/fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -47,6 +47,7 @@ export async function runOfflineAudit(targets: AuditTarget[], opts: OfflineOptio
   let suppressed = 0;
   let analysed = 0;
   const resolver = new rules.ProjectResolver(opts.root);
+  const readModule = rules.workspaceModuleReader(opts.root);
   const named = opts.named ?? [];
   const skipped = new Map<string, number>();
   for (const t of targets) {
@@ -55,7 +56,7 @@ export async function runOfflineAudit(targets: AuditTarget[], opts: OfflineOptio
     const explicit = named.some((n) => abs === n);
     try {
       r = await rules.analyzeFile(t.path, t.content, {
-        project: resolver.factsFor(abs), minConfidence: opts.minConfidence,
+        project: resolver.factsFor(abs), minConfidence: opts.minConfidence, readModule,
         includeTests: opts.includeTests || explicit, includeGenerated: opts.includeGenerated || explicit,
       });
     } catch (e) {

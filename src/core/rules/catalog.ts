@@ -23,6 +23,7 @@ import * as idor from './idor';
 import * as massAssignment from './mass-assignment';
 import * as hardcodedSecret from './hardcoded-secret';
 import * as weakPasswordHash from './weak-password-hash';
+import * as weakHash from './weak-hash';
 import * as weakCipher from './weak-cipher';
 import * as insecureRandom from './insecure-random';
 import * as jwtUnsafeVerify from './jwt-unsafe-verify';
@@ -51,7 +52,7 @@ export interface RuleModule {
 
 const MODULES = [
   sqlInjection, nosqlInjection, commandInjection, codeInjection, unsafeDeserialization, pathTraversal, zipSlip, ssrf, openRedirect, xxe,
-  idor, massAssignment, hardcodedSecret, weakPasswordHash, weakCipher, insecureRandom, jwtUnsafeVerify, missingTransaction, nPlusOne,
+  idor, massAssignment, hardcodedSecret, weakPasswordHash, weakHash, weakCipher, insecureRandom, jwtUnsafeVerify, missingTransaction, nPlusOne,
   notNullWithoutDefault, indexNotConcurrent, concurrentInTransaction, alterColumnType, setNotNull, dropColumn, fkNotValid, checkNotValid, uniqueConstraint,
 ] as const;
 

@@ -15,6 +15,7 @@ import { hitToFinding, lineStarts } from './hits';
 // The walks are plain code; the parsers they use (TypeScript compiler, tree-sitter, libpg_query) load on first use.
 import { newGoFile, walkGo } from './lang/go/walk';
 import { migrationCollector as pyMigrations } from './lang/python/migrations';
+import { summarizeModule, type ModuleReader } from './lang/python/modules';
 import { newPyFile, walkPython } from './lang/python/walk';
 import { sqlUnit } from './lang/sql/files';
 import { walkMigration, type MigrationUnit } from './lang/sql/ops';
@@ -29,6 +30,8 @@ import { isSuppressed, parseSuppressions, type Suppression } from './suppress';
 export { RULES, ruleMeta, isRuleId, listRulesText, ruleTableMarkdown, type RuleId, type RuleMeta } from './catalog';
 export { applyBaseline, createBaseline, parseBaseline, type BaselineFile } from './baseline';
 export { ProjectResolver, type ProjectFacts } from './project';
+export { workspaceModuleReader } from './modules';
+export type { ModuleReader } from './lang/python/modules';
 
 /** Files larger than this are generated or vendored (bundles, dumps): skipped with a reason. */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -50,6 +53,8 @@ export interface RuleOptions {
   includeGenerated?: boolean;
   /** Dependency versions of the project the file belongs to (jsonwebtoken ≥ 9, PyJWT ≥ 2…). */
   project?: ProjectFacts;
+  /** Reads a workspace module the file imports (Python dotted name), so data is followed into it. */
+  readModule?: ModuleReader;
 }
 
 export interface FileResult {
@@ -143,11 +148,17 @@ async function walkFile(language: RuleLanguage, path: string, text: string, opti
     if (unit) walkMigration(unit(), migration, reporter, walkOptions);
     return reporter;
   }
-  const tree = (await parserFor(language)).parse(text);
+  const parser = await parserFor(language);
+  const tree = parser.parse(text);
   if (!tree) throw new Error(`the ${language === 'go' ? 'Go' : 'Python'} parser returned no tree`);
   try {
     if (language === 'go') return walkGo(tree.rootNode, newGoFile(path, text, tree.rootNode, options.project), rules.flatMap((m) => (m.go ? [m.go] : [])));
-    const file = newPyFile(path, text, tree.rootNode, options.project);
+    const read = options.readModule;
+    // Summaries parse the imported module with the same parser: this file's tree stays valid (web-tree-sitter trees are independent).
+    const file = newPyFile(path, text, tree.rootNode, options.project, read && ((dotted) => {
+      const m = read(path, dotted);
+      return m ? summarizeModule(parser, m.path, m.text) : undefined;
+    }));
     const collector = isMigration ? pyMigrations(file) : undefined;
     const reporter = walkPython(tree.rootNode, file, rules.flatMap((m) => (m.python ? [m.python] : [])), collector ? [collector.listeners] : []);
     if (collector) walkMigration(collector.unit(), migration, reporter, walkOptions);

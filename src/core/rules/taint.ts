@@ -35,6 +35,8 @@ export interface Taint {
    * so the data cannot decide where a URL built from it points. Undefined: it may.
    */
   lead?: boolean;
+  /** HTML-escaped (html.escape, markupsafe.escape): quotes and angle brackets are entities, "../", ";" and "//" are not. */
+  html?: boolean;
   /** Parsed and validated by a declared schema (a pydantic model, a Nest DTO): only the schema's fields. */
   schema?: boolean;
   /** The request's own path or URL (request.path, get_full_path(), ctx.path): redirecting to it stays on this site. */
@@ -103,6 +105,26 @@ export function describeTaint(t: Taint): string {
 
 /** Names that are the request itself: a check on request.x is not a check on all request data. */
 const NEVER_CHECKED = new Set(['request', 'req', 'self', 'this']);
+
+/**
+ * After branches that may each run (if/elif/else, match cases): a variable carries whatever any branch left
+ * in it. `states` are the scope's variables at the end of each branch (and before, when no branch must run).
+ */
+export function mergeBranches(vars: Map<string, Taint | null>, states: Map<string, Taint | null>[]): void {
+  const keys = new Set<string>();
+  for (const s of states) for (const k of s.keys()) keys.add(k);
+  vars.clear();
+  for (const k of keys) {
+    let acc: Taint | undefined;
+    let declared = false;
+    for (const s of states) {
+      if (!s.has(k)) continue;
+      declared = true;
+      acc = union(acc, s.get(k) ?? undefined);
+    }
+    if (declared) vars.set(k, acc ?? null);
+  }
+}
 
 export class Scope {
   /** null: declared here and clean (shadows an outer tainted name). */

@@ -49,8 +49,9 @@ export default pyMatcher(meta, (cx) => {
       void kwarg;
     },
     exitFunction(fn) {
-      const w = writes(fn);
-      const text = fn.node?.text ?? '';
+      // obj = X.objects.create(…); X.objects.filter(id=obj.id).update(…) completes the row: one logical write.
+      const w = writes(fn).filter((b, j, all) => !(b.kind === 'update' && all.slice(0, j).some((a) => a.kind === 'create' && a.model === b.model && !!a.binds && new RegExp(`\\b${a.binds}\\b`).test(b.node.text))));
+      const text = (fn.node?.text ?? '').replace(/#[^\n]*/g, ''); // comments say nothing about transactions
       if (w.length < 2 || !fn.node || PY_TRANSACTION.test(text) || PY_TRANSACTION.test(fn.guardText) || atomicCallers.has(fn.name)) return;
       const ext = externals(fn);
       let confident = false;

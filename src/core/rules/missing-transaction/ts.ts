@@ -48,7 +48,8 @@ export default tsMatcher(meta, (cx) => {
     exitFunction(fn) {
       const w = writes(fn);
       if (w.length < 2 || fn.node === cx.file.sf) return;
-      if (TRANSACTION.test(fn.node.getText(cx.file.sf)) || TRANSACTION.test(fn.guardText) || inTransactionCallback(fn.node)) return;
+      const code = fn.node.getText(cx.file.sf).replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, ''); // comments say nothing about transactions
+      if (TRANSACTION.test(code) || TRANSACTION.test(fn.guardText) || inTransactionCallback(fn.node)) return;
       const ext = externals(fn);
       let confident = false;
       for (let i = 0; i < w.length && !confident; i++) {

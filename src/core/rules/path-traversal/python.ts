@@ -17,8 +17,6 @@ export function fileSinkTarget(c: PyCall, cx: PyRuleContext): { target: Node; ta
   if (!target) return undefined;
   const t = isMethod ? recvTaint : cx.taintOf(target);
   if (!t || cx.isChecked(target, t, ['prefix', 'dotdot', 'allow'])) return undefined;
-  // Django's UploadedFile.name is already reduced to a base name by the multipart parser.
-  if (cx.file.isDjango && /\bFILES\b[\s\S]*\.name$/.test(target.text)) return undefined;
   return { target, taint: t };
 }
 

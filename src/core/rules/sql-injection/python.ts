@@ -18,7 +18,8 @@ export default pyMatcher(meta, (cx) => ({
     if (/^fetch/.test(name) && ![...cx.file.imports].some((m) => ASYNC_PG.test(m)) && !SQL_RECEIVER.test(recvText)) return;
     const target = isExtra ? kwarg('where') : args[0] ?? null;
     const t = cx.taintOf(target);
-    if (!target || !t || t.origin === 'archive' || !(t.built || t.origin === 'request')) return;
+    // HTML escaping turns quotes into entities: the value cannot close a SQL string.
+    if (!target || !t || t.origin === 'archive' || t.html || !(t.built || t.origin === 'request')) return;
     const sqlish = looksLikeSql(sqlTextOf(target));
     // The whole query taken from a value: SQL only if it looks like SQL or goes to a SQL connection.
     if (!sqlish && !(t.origin === 'request' && (SQL_RECEIVER.test(recvText) || fnText === 'RawSQL' || isExtra))) return;

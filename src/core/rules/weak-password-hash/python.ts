@@ -17,7 +17,7 @@ export default pyMatcher(meta, (cx) => ({
     if (!alg || !data || !isPasswordData(data, cx.fn)) return;
     if (kwarg('usedforsecurity')?.text === 'False') return;
     const fnBody = cx.fn.node?.text ?? '';
-    if (SLOW_HASH.test(fnBody) || PROTOCOL.test(fnBody) || PROTOCOL.test(cx.file.text.slice(0, 50_000)) || SLOW_HASH.test(cx.file.text.slice(0, 50_000))) return;
+    if (SLOW_HASH.test(fnBody) || PROTOCOL.test(fnBody) || SLOW_HASH.test(cx.file.text.slice(0, 50_000))) return;
     cx.report(node, 'fastHash', { alg: alg.toUpperCase(),
       advice: 'Use argon2-cffi, bcrypt, hashlib.scrypt, or Django/werkzeug password hashers (make_password / generate_password_hash).' }, { confidence: 0.85 });
   },

@@ -8,7 +8,7 @@ import type { Node } from 'web-tree-sitter';
 import { Reporter, type ReportSpec, type SinkBuilder } from '../../engine';
 import type { RuleMeta } from '../../rule';
 import { isTestPath } from '../../secrets';
-import { concat, paramTaint, Scope, source, step, union, type CheckKind, type Taint } from '../../taint';
+import { concat, mergeBranches, paramTaint, Scope, source, step, union, type CheckKind, type Taint } from '../../taint';
 import type { ProjectFacts } from '../../project';
 
 /** Methods of request objects (net/http Request, gin/echo/fiber/macaron contexts) that return client data. */
@@ -406,6 +406,26 @@ class GoWalk {
       case 'binary_expression':
         this.recordComparison(n);
         break;
+      case 'if_statement': {
+        // Either branch may run: afterwards a variable holds what any branch left in it.
+        for (const f of ['initializer', 'condition']) {
+          const c = field(n, f);
+          if (c) this.walk(c);
+        }
+        const cons = field(n, 'consequence');
+        const alt = field(n, 'alternative');
+        const before = new Map(this.scope.vars);
+        const states: Map<string, Taint | null>[] = alt ? [] : [before];
+        for (const b of [cons, alt]) {
+          if (!b) continue;
+          this.scope.vars.clear();
+          for (const [k, v] of before) this.scope.vars.set(k, v);
+          this.walk(b);
+          states.push(new Map(this.scope.vars));
+        }
+        mergeBranches(this.scope.vars, states);
+        return;
+      }
     }
     for (const c of named(n)) this.walk(c);
   }

@@ -10,8 +10,9 @@ import { Reporter, type ReportSpec, type SinkBuilder } from '../../engine';
 import type { RuleMeta } from '../../rule';
 import { isTestPath } from '../../secrets';
 import type { PlaceholderStyle } from '../../sql-text';
-import { concat, paramTaint, Scope, source, step, union, type CheckKind, type Taint } from '../../taint';
+import { concat, mergeBranches, paramTaint, Scope, source, step, union, type CheckKind, type Taint } from '../../taint';
 import type { ProjectFacts } from '../../project';
+import type { ClassSummary, ModuleSummary } from './modules';
 import {
   ARCHIVE_ITER, CHECK_FUNCTION, NORMALIZERS, PASS_THROUGH, REQUEST_ATTRS, REQUEST_METHODS, SANITIZERS, SELF_LOCATION_ATTRS,
 } from './frameworks';
@@ -28,6 +29,8 @@ export interface PyFn {
   /** The enclosing class, when this is a method. */
   cls?: PyClass;
   parent?: PyFn;
+  /** A route whose path has no variables (@app.route('/health')): request.path is that constant. */
+  fixedPath?: boolean;
 }
 
 export interface PyClass {
@@ -50,6 +53,10 @@ export interface PyFile {
   usesRandom: boolean;
   placeholder: PlaceholderStyle | null;
   project?: ProjectFacts;
+  /** `from pkg.mod import Name`: the module each imported name comes from. */
+  importedFrom: Map<string, string>;
+  /** Summaries of workspace modules this file imports (lang/python/modules.ts), when a reader is available. */
+  module?: (dotted: string) => ModuleSummary | undefined;
 }
 
 export interface PyCall {
@@ -184,6 +191,8 @@ export function headText(n: Node): string {
   return '';
 }
 
+const HTML_ESCAPERS = /(?:^|\.)(?:html\.escape|markupsafe\.escape|escape_for_html|cgi\.escape|conditional_escape|escape_html|bleach\.clean)$|^escape$/;
+
 // ---- containers: lists, dicts and ConfigParser objects indexed by constants
 
 type Container = { kind: 'list'; items: (Taint | undefined)[] } | { kind: 'dict'; keys: Map<string, Taint | undefined> };
@@ -194,13 +203,15 @@ type Const = number | string | boolean | null;
 
 type EventName = keyof PyListeners;
 
-export function newPyFile(path: string, text: string, root: Node, project?: ProjectFacts): PyFile {
+export function newPyFile(path: string, text: string, root: Node, project?: ProjectFacts, module?: (dotted: string) => ModuleSummary | undefined): PyFile {
   const imports = new Set<string>();
+  const importedFrom = new Map<string, string>();
   for (const n of root.descendantsOfType(['import_statement', 'import_from_statement'])) {
     if (!n) continue;
     if (n.type === 'import_from_statement') {
       const m = n.childForFieldName('module_name');
       if (m) imports.add(m.text);
+      if (m) for (const c of n.childrenForFieldName('name')) if (c) importedFrom.set(c.type === 'aliased_import' ? c.childForFieldName('alias')?.text ?? '' : c.text, m.text);
     } else {
       for (const c of n.namedChildren) {
         if (!c) continue;
@@ -211,7 +222,7 @@ export function newPyFile(path: string, text: string, root: Node, project?: Proj
   }
   const has = (re: RegExp): boolean => [...imports].some((m) => re.test(m));
   return {
-    path, text, imports, project,
+    path, text, imports, project, importedFrom, module,
     isTest: isTestPath(path),
     isMigration: /(?:^|\/)(?:migrations|alembic|versions)\//i.test(path),
     isArchive: has(/^(?:zipfile|tarfile)$/),
@@ -242,6 +253,8 @@ class PyWalk {
   private returns: (Taint | undefined)[] = [];
   private lastReturns: (Taint | undefined)[] = [];
   private readonly cache = new Map<number, Taint | undefined>();
+  /** Variables holding an instance of a workspace class that wraps the request (wrapped = request_wrapper(request)). */
+  private readonly wrappers = new WeakMap<Scope, Map<string, { cls: ClassSummary; arg: number }>>();
 
   constructor(private readonly root: Node, readonly file: PyFile, matchers: readonly PyMatcher[], extra: readonly PyListeners[]) {
     this.reporter = new Reporter(file.text);
@@ -354,6 +367,13 @@ class PyWalk {
         return stringValue(n) ?? undefined;
       case 'parenthesized_expression':
         return this.constOf(named(n)[0] ?? null);
+      case 'subscript': {
+        // possible = "ABC"; guess = possible[1]
+        const v = this.constOf(field(n, 'value'));
+        const i = this.constOf(field(n, 'subscript'));
+        if (typeof v === 'string' && typeof i === 'number') return v[i < 0 ? v.length + i : i];
+        return undefined;
+      }
       case 'identifier':
         if (this.fn.loopDepth > 0 || this.whileDepth > 0) return undefined;
         for (let s: Scope | undefined = this.scope; s; s = s.parent) {
@@ -439,12 +459,16 @@ class PyWalk {
         const obj = field(n, 'object');
         const attr = field(n, 'attribute')?.text ?? '';
         if (obj && isRequestObject(obj) && REQUEST_ATTRS[attr]) {
+          // A route without <variables>: request.path is always the route's own path.
+          if ((attr === 'path' || attr === 'full_path' || attr === 'path_info') && this.fn.fixedPath) return undefined;
           const [raw, whole] = REQUEST_ATTRS[attr];
           return source('request', n.text, n.startIndex, n.endIndex, { raw, whole, self: SELF_LOCATION_ATTRS.has(attr) || undefined });
         }
         // self.kwargs['pk'] in class-based views: the URL kwargs
         if (obj && obj.text === 'self' && attr === 'kwargs') return source('request', n.text, n.startIndex, n.endIndex);
         const base = this.taintOf(obj);
+        // Django's UploadedFile.name is reduced to a base name by the multipart parser.
+        if (base && attr === 'name' && this.file.isDjango && /\bFILES\b/.test(base.source)) return undefined;
         return base && { ...base, source: base.origin === 'request' && !base.built ? n.text : base.source, whole: false, normalized: false,
           self: base.self && /^(?:path|full_path)$/.test(attr) ? true : undefined };
       }
@@ -480,6 +504,11 @@ class PyWalk {
       }
       case 'binary_operator': {
         const op = n.children.find((c) => c && !c.isNamed)?.type;
+        // pathlib: root / name joins paths.
+        if (op === '/') {
+          const acc = union(this.taintOf(field(n, 'left')), this.taintOf(field(n, 'right')));
+          return acc && { ...acc, raw: false, whole: false, built: true, normalized: false };
+        }
         const left = field(n, 'left');
         if (op === '+') {
           const lit = left?.type === 'string' ? stringValue(left) : null;
@@ -536,6 +565,12 @@ class PyWalk {
       const [raw, whole] = REQUEST_METHODS[name];
       return source('request', n.text, n.startIndex, n.endIndex, { raw, whole, self: SELF_LOCATION_ATTRS.has(name) || undefined });
     }
+    const fnText = field(n, 'function')?.text.replace(/\s+/g, '') ?? '';
+    // HTML escapers make HTML safe, not paths, commands, URLs or code: the value stays tainted, marked escaped.
+    if (HTML_ESCAPERS.test(fnText)) {
+      const t = a[0] ? this.taintOf(a[0]) : undefined;
+      return t && { ...t, html: true };
+    }
     if (SANITIZERS.has(name)) return undefined;
     const recvText = recv?.text ?? '';
     // ConfigParser / dict .get with a constant key on a tracked container.
@@ -550,6 +585,11 @@ class PyWalk {
     if (!recv && this.locals.has(name)) {
       const local = this.localCall(n, name);
       if (local !== null) return local;
+    }
+    // wrapped.get_form_parameter('x') on an instance of an imported class that returns self.request.form.get(…).
+    if (recv?.type === 'identifier') {
+      const w = this.wrapperOf(recv.text);
+      if (w && w.cls.requestMethods.get(name) === w.arg) return source('request', n.text, n.startIndex, n.endIndex);
     }
     if (name === 'loads' && /^(?:json|ujson|orjson|simplejson)$/.test(recvText)) {
       const t = this.taintOf(a[0] ?? null);
@@ -663,6 +703,32 @@ class PyWalk {
     }
   }
 
+  private wrapperOf(name: string): { cls: ClassSummary; arg: number } | undefined {
+    for (let s: Scope | undefined = this.scope; s; s = s.parent) {
+      const w = this.wrappers.get(s)?.get(name);
+      if (w) return w;
+      if (s.vars.has(name)) return undefined;
+    }
+    return undefined;
+  }
+
+  /** wrapped = helpers.separate_request.request_wrapper(request): remember the instance when its class is summarised. */
+  private recordWrapper(name: string, value: Node): void {
+    if (value.type !== 'call' || !this.file.module) return;
+    const args = positionalArgs(value);
+    const arg = args.findIndex((a) => isRequestObject(a));
+    if (arg < 0) return;
+    const fnText = field(value, 'function')?.text.replace(/\s+/g, '') ?? '';
+    const dot = fnText.lastIndexOf('.');
+    const cls = dot < 0 ? fnText : fnText.slice(dot + 1);
+    const mod = dot < 0 ? this.file.importedFrom.get(fnText) : fnText.slice(0, dot);
+    const summary = mod ? this.file.module(mod)?.classes.get(cls) : undefined;
+    if (!summary?.requestMethods.size) return;
+    let m = this.wrappers.get(this.scope);
+    if (!m) this.wrappers.set(this.scope, (m = new Map()));
+    m.set(name, { cls: summary, arg });
+  }
+
   /** Container bookkeeping for x.append(v), x.pop(0), conf.set('s', 'k', v), conf.add_section(…). */
   private containerCall(call: Node): void {
     const recv = receiver(call);
@@ -744,11 +810,34 @@ class PyWalk {
           }
           return;
         }
-        // Either branch may run: a name given a constant in one of them is no longer a known constant after the if.
+        // Either branch may run: a variable holds what any branch left in it (a `param = ""` default does not clean it),
+        // and a name given a constant in one of them is no longer a known constant after the if.
         const before = new Map(this.consts.get(this.scope) ?? []);
-        for (const c of named(n)) this.walk(c);
+        const condition = field(n, 'condition');
+        if (condition) this.walk(condition);
+        this.walkBranches([cons, ...alts].filter((x): x is Node => !!x), alts.some((a) => a.type === 'else_clause'));
         const after = this.consts.get(this.scope);
         if (after) for (const [k, v] of after) if (before.get(k) !== v) after.delete(k);
+        return;
+      }
+      case 'match_statement': {
+        const subject = field(n, 'subject');
+        if (subject) this.walk(subject);
+        const value = this.constOf(subject);
+        const body = field(n, 'body');
+        const cases = body ? named(body).filter((c) => c.type === 'case_clause') : [];
+        if (value !== undefined) {
+          // match on a constant: only the first case whose pattern matches runs.
+          const chosen = cases.find((c) => {
+            const pats = named(c).filter((x) => x.type === 'case_pattern');
+            return pats.some((p) => p.text.trim() === '_' || p.text.split('|').map((x) => this.constOf(named(p)[0] ?? null) ?? x.trim().replace(/^['"]|['"]$/g, '')).some((x) => x === value));
+          });
+          if (chosen) {
+            this.walk(chosen);
+            return;
+          }
+        }
+        this.walkBranches(cases, cases.some((c) => named(c).some((x) => x.type === 'case_pattern' && x.text.trim() === '_')));
         return;
       }
       case 'while_statement': {
@@ -777,6 +866,8 @@ class PyWalk {
           this.bindTarget(left, t);
           if (left.type === 'identifier') {
             if (t) this.inheritChecks(left.text, right);
+            this.recordDerived(left.text, right);
+            this.recordWrapper(left.text, right);
             this.setConst(left.text, this.constOf(right));
             if (right.type === 'list' || right.type === 'tuple') this.setContainer(left.text, { kind: 'list', items: named(right).map((c) => this.taintOf(c)) });
             else if (right.type === 'dictionary' && named(right).every((c) => c.type === 'pair' && stringValue(field(c, 'key')) !== null)) {
@@ -889,6 +980,19 @@ class PyWalk {
     for (const c of named(n)) this.walk(c);
   }
 
+  /** Branches that may each run, from the same state; afterwards the variables hold what any of them left. */
+  private walkBranches(branches: Node[], exhaustive: boolean): void {
+    const before = new Map(this.scope.vars);
+    const states: Map<string, Taint | null>[] = exhaustive ? [] : [before];
+    for (const b of branches) {
+      this.scope.vars.clear();
+      for (const [k, v] of before) this.scope.vars.set(k, v);
+      this.walk(b);
+      states.push(new Map(this.scope.vars));
+    }
+    mergeBranches(this.scope.vars, states);
+  }
+
   private walkClass(def: Node, decos: Node[]): void {
     const body = field(def, 'body');
     const bases = field(def, 'superclasses')?.text ?? '';
@@ -958,8 +1062,9 @@ class PyWalk {
         sc.vars.set(pn, paramTaint(pn, i, p.startIndex, p.endIndex, key));
       } else sc.vars.set(pn, null);
     }
+    const routePath = /@\s*[\w.]+\.(?:route|get|post|put|patch|delete)\s*\(\s*(['"])([^'"]*)\1/.exec(decoText)?.[2];
     const info: PyFn = { node: def, key, name, scope: sc, handler, loopDepth: parentFn.loopDepth > 0 ? 1 : 0, guardText: decoText + '\n' + parentFn.guardText,
-      cls: inClass ? parentFn.cls : undefined, parent: parentFn };
+      cls: inClass ? parentFn.cls : undefined, parent: parentFn, fixedPath: routePath !== undefined && !/[<{]/.test(routePath) };
     const savedScope = this.scope;
     const savedReturns = this.returns;
     this.scope = sc;
@@ -975,6 +1080,18 @@ class PyWalk {
     this.fn = parentFn;
   }
 
+  /** url = urlparse(bar): a check on url (its netloc, scheme) is a check on bar. */
+  private readonly derivedFrom = new WeakMap<Scope, Map<string, string[]>>();
+
+  private recordDerived(name: string, value: Node): void {
+    if (value.type !== 'call' || !/^(?:urlparse|urlsplit|Path|PurePath|realpath|abspath|normpath|resolve)$/.test(calleeName(value))) return;
+    const ids = positionalArgs(value).filter((a) => a.type === 'identifier').map((a) => a.text);
+    if (!ids.length) return;
+    let m = this.derivedFrom.get(this.scope);
+    if (!m) this.derivedFrom.set(this.scope, (m = new Map()));
+    m.set(name, ids);
+  }
+
   /** path = os.path.join(root, name) after _validate_filename(name): path is checked too. */
   private inheritChecks(name: string, value: Node): void {
     const text = value.text.replace(/\s+/g, '');
@@ -988,7 +1105,10 @@ class PyWalk {
   }
 
   private markChecked(n: Node, kind: CheckKind): void {
-    for (const id of identifiersIn(n)) this.scope.markChecked(id, kind);
+    for (const id of identifiersIn(n)) {
+      this.scope.markChecked(id, kind);
+      for (const src of this.derivedFrom.get(this.scope)?.get(id) ?? []) this.scope.markChecked(src, kind);
+    }
     if (n.type !== 'identifier') this.scope.markChecked(`=${n.text.replace(/\s+/g, '')}`, kind);
   }
 

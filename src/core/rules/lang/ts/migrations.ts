@@ -13,7 +13,8 @@ import type { TsCall, TsFile, TsListeners } from './walk';
 
 const DDL = /\b(?:ALTER|CREATE|DROP)\b/i;
 
-export function detectFramework(text: string): { framework: MigrationFramework; transactional: boolean | undefined } {
+export function detectFramework(source: string): { framework: MigrationFramework; transactional: boolean | undefined } {
+  const text = source.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ''); // what the code says, not its comments
   if (/MigrationInterface|QueryRunner/.test(text)) return { framework: 'typeorm', transactional: !/\btransaction\s*=\s*false\b/.test(text) };
   if (/queryInterface|QueryInterface/.test(text)) return { framework: 'sequelize', transactional: false };
   if (/\bpgm\s*[.:]|MigrationBuilder/.test(text)) return { framework: 'node-pg-migrate', transactional: !/\bpgm\.noTransaction\s*\(/.test(text) };

@@ -203,7 +203,7 @@ function callTaint(e: TS.CallExpression, sc: Scope, cx: TaintContext): Taint | u
   if (!acc) return undefined;
   const built = acc.built || name === 'format' || name === 'concat' || name === 'join';
   return { ...acc, raw: name === 'get' || name === 'split' ? acc.raw : false, whole: false, built, normalized: false,
-    self: acc.self && /^(?:clone|toString|valueOf|toJSON)$/.test(name) ? true : undefined };
+    self: acc.self && /^(?:clone|toString|valueOf|toJSON|replace|replaceAll|toLowerCase|trim|trimEnd)$/.test(name) ? true : undefined };
 }
 
 function callbackResultTaint(fn: TS.ArrowFunction | TS.FunctionExpression, element: Taint | undefined, sc: Scope, cx: TaintContext): Taint | undefined {

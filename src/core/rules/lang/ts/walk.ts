@@ -10,7 +10,7 @@ import { Reporter, type ReportSpec, type SinkBuilder } from '../../engine';
 import type { RuleMeta } from '../../rule';
 import type { ProjectFacts } from '../../project';
 import { isTestPath } from '../../secrets';
-import { paramTaint, Scope, source, step, type CheckKind, type Taint } from '../../taint';
+import { mergeBranches, paramTaint, Scope, source, step, type CheckKind, type Taint } from '../../taint';
 import {
   ARCHIVE_MODULES, DB_MODULE, GRAPHQL_ARG_DECORATORS, HTTP_METHOD_EXPORT, NEST_PARAM_DECORATORS, REQUEST_TYPE, ROUTE_METHODS, ROUTER_RECEIVER,
 } from './frameworks';
@@ -497,6 +497,21 @@ class TsWalk {
       if (counted) this.fn.loopDepth--;
       return;
     }
+    if (t.isIfStatement(node)) {
+      // Either branch may run: afterwards a variable holds what any branch left in it (`if (!x) x = ''` does not clean x).
+      this.visit(node.expression);
+      const before = new Map(this.scope.vars);
+      const states: Map<string, Taint | null>[] = node.elseStatement ? [] : [before];
+      for (const b of [node.thenStatement, node.elseStatement]) {
+        if (!b) continue;
+        this.scope.vars.clear();
+        for (const [k, v] of before) this.scope.vars.set(k, v);
+        this.visit(b);
+        states.push(new Map(this.scope.vars));
+      }
+      mergeBranches(this.scope.vars, states);
+      return;
+    }
     if (t.isForStatement(node)) {
       if (node.initializer) this.visit(node.initializer);
       if (node.condition) this.visit(node.condition);
@@ -604,7 +619,8 @@ function interesting(): Set<TS.SyntaxKind> {
   const k = ts().SyntaxKind;
   return (interestingKinds ??= new Set([k.FunctionDeclaration, k.FunctionExpression, k.ArrowFunction, k.MethodDeclaration, k.Constructor,
     k.GetAccessor, k.SetAccessor, k.VariableDeclaration, k.BinaryExpression, k.ForOfStatement, k.ForInStatement, k.ForStatement,
-    k.CallExpression, k.NewExpression, k.PropertyAssignment, k.StringLiteral, k.NoSubstitutionTemplateLiteral, k.TemplateExpression, k.ReturnStatement]));
+    k.CallExpression, k.NewExpression, k.PropertyAssignment, k.StringLiteral, k.NoSubstitutionTemplateLiteral, k.TemplateExpression, k.ReturnStatement,
+    k.IfStatement]));
 }
 
 function isAssignmentOp(k: TS.SyntaxKind): boolean {
