@@ -22,6 +22,7 @@ import { walkMigration, type MigrationUnit } from './lang/sql/ops';
 import { loadPg } from './lang/sql/pg';
 import { migrationCollector as tsMigrations } from './lang/ts/migrations';
 import { walkTypeScript } from './lang/ts/walk';
+import { copyTree, type SyntaxNode } from './lang/syntax-tree';
 import { parserFor } from './treesitter';
 import type { ProjectFacts } from './project';
 import { isTestPath } from './secrets';
@@ -151,20 +152,24 @@ async function walkFile(language: RuleLanguage, path: string, text: string, opti
   const parser = await parserFor(language);
   const tree = parser.parse(text);
   if (!tree) throw new Error(`the ${language === 'go' ? 'Go' : 'Python'} parser returned no tree`);
+  let root: SyntaxNode;
   try {
-    if (language === 'go') return walkGo(tree.rootNode, newGoFile(path, text, tree.rootNode, options.project), rules.flatMap((m) => (m.go ? [m.go] : [])));
+    root = copyTree(tree, text);
+  } finally {
+    tree.delete();
+  }
+  {
+    if (language === 'go') return walkGo(root, newGoFile(path, text, root, options.project), rules.flatMap((m) => (m.go ? [m.go] : [])));
     const read = options.readModule;
-    // Summaries parse the imported module with the same parser: this file's tree stays valid (web-tree-sitter trees are independent).
-    const file = newPyFile(path, text, tree.rootNode, options.project, read && ((dotted) => {
+    // Summaries parse the imported module with the same parser (this file's tree is already copied out).
+    const file = newPyFile(path, text, root, options.project, read && ((dotted) => {
       const m = read(path, dotted);
       return m ? summarizeModule(parser, m.path, m.text) : undefined;
     }));
     const collector = isMigration ? pyMigrations(file) : undefined;
-    const reporter = walkPython(tree.rootNode, file, rules.flatMap((m) => (m.python ? [m.python] : [])), collector ? [collector.listeners] : []);
+    const reporter = walkPython(root, file, rules.flatMap((m) => (m.python ? [m.python] : [])), collector ? [collector.listeners] : []);
     if (collector) walkMigration(collector.unit(), migration, reporter, walkOptions);
     return reporter;
-  } finally {
-    tree.delete();
   }
 }
 

@@ -2,7 +2,7 @@
  * command-injection for Python: os.system/popen, subprocess with shell=True, and subprocess with an argument
  * list that starts a shell (["sh", "-c", cmd]) or whose program is request data.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../lang/syntax-tree';
 import { describeTaint, type Taint } from '../taint';
 import { named, pyMatcher, stringValue, type PyRuleContext } from '../lang/python/walk';
 import meta from './meta';

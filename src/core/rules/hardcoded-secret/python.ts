@@ -1,5 +1,5 @@
 /** hardcoded-secret for Python: token formats, secret-named literals, os.getenv/config defaults, literal cipher/HMAC/JWT keys. */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../lang/syntax-tree';
 import { envNameFor, isSecretName, isSecretValue, matchTokenPattern, namedSecretConfidence } from '../secrets';
 import { field, pyMatcher, stringValue } from '../lang/python/walk';
 import meta from './meta';

@@ -3,7 +3,7 @@
  * query to the user: no ownership comparison, permission call or decorator, no user filter, no permission-
  * scoped queryset (.restrict(user, …), get_queryset(), a restricted self.queryset, guardian's get_objects_for_user).
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../lang/syntax-tree';
 import { ID_SOURCE } from '../lang/python/frameworks';
 import { dbCall } from '../lang/python/db';
 import { calleeName, field, identifiersIn, named, positionalArgs, pyMatcher, type PyFn } from '../lang/python/walk';

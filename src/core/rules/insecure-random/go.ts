@@ -1,5 +1,5 @@
 /** insecure-random for Go: math/rand making tokens, codes, salts or passwords. */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../lang/syntax-tree';
 import { calleeParts, goMatcher } from '../lang/go/walk';
 import meta from './meta';
 

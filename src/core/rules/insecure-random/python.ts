@@ -1,5 +1,5 @@
 /** insecure-random for Python: random.* making tokens, codes, salts or passwords. */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../lang/syntax-tree';
 import { field, pyMatcher } from '../lang/python/walk';
 import meta from './meta';
 

@@ -4,7 +4,7 @@
  * the second, no external call between them, and no caller in this file that opens the transaction.
  * session.add/delete/merge only stage changes in the unit of work (one commit writes them all): not writes here.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../lang/syntax-tree';
 import { dbCall } from '../lang/python/db';
 import { field, kwarg, named, pyMatcher, type PyFn } from '../lang/python/walk';
 import { sqlTextOf } from '../sql-injection/python';

@@ -1,5 +1,5 @@
 /** n-plus-one for Python: a query per loop iteration (not over a literal collection or a module constant). */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../lang/syntax-tree';
 import { dbCall } from '../lang/python/db';
 import { pyMatcher } from '../lang/python/walk';
 import { sqlTextOf } from '../sql-injection/python';

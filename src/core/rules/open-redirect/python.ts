@@ -3,7 +3,7 @@
  * Not: the request's own path (request.path, get_full_path()), targets that start with reverse()/url_for(),
  * a local literal path, or a checked value (url_has_allowed_host_and_scheme, the app's safe_for_redirect()).
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../lang/syntax-tree';
 import { describeTaint } from '../taint';
 import { calleeName, field, headText, named, pyMatcher } from '../lang/python/walk';
 import meta from './meta';

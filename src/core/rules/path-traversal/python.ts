@@ -1,5 +1,5 @@
 /** path-traversal for Python: open/codecs.open/os.remove/shutil…, send_file/FileResponse, pathlib methods, with request data unless checked. */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../lang/syntax-tree';
 import { describeTaint, type Taint } from '../taint';
 import { pyMatcher, type PyCall, type PyRuleContext } from '../lang/python/walk';
 import meta from './meta';

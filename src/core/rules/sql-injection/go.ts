@@ -1,5 +1,5 @@
 /** sql-injection for Go: database/sql, sqlx, gorm, pgx with SQL built by fmt.Sprintf or concatenation. */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../lang/syntax-tree';
 import { describeTaint } from '../taint';
 import { argsOf, calleeParts, field, goMatcher, stringValue, textOf, type GoFile } from '../lang/go/walk';
 import { looksLikeSql, parameterize } from '../sql-text';

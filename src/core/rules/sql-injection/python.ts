@@ -1,5 +1,5 @@
 /** sql-injection for Python: DB-API cursors, SQLAlchemy execute/text, Django raw/extra/RawSQL, asyncpg, pandas read_sql. */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../lang/syntax-tree';
 import { describeTaint } from '../taint';
 import { field, named, positionalArgs, pyMatcher, receiver, type PyFile } from '../lang/python/walk';
 import { looksLikeSql, parameterize } from '../sql-text';

@@ -1,5 +1,5 @@
 /** weak-hash for Python: hashlib.md5/sha1 (or hashlib.new('md5')) fed request data, directly or through .update(). */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../lang/syntax-tree';
 import { describeTaint, type Taint } from '../taint';
 import { pyMatcher, stringValue, field } from '../lang/python/walk';
 import meta from './meta';

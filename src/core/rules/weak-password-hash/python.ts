@@ -1,5 +1,5 @@
 /** weak-password-hash for Python: hashlib md5/sha* of a password (not a pre-hash before a slow KDF, not an HIBP range lookup). */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../lang/syntax-tree';
 import { field, identifiersIn, named, pyMatcher, stringValue, type PyFn } from '../lang/python/walk';
 import meta from './meta';
 

@@ -8,7 +8,7 @@ export default pyMatcher(meta, (cx) => {
   if ([...imports].some((m) => m.startsWith('defusedxml'))) return {};
   const lxml = [...imports].some((m) => m.startsWith('lxml'));
   /** Parsers with external entities turned on, and where: reported when they parse client data. */
-  const enabled = new Map<string, import('web-tree-sitter').Node>();
+  const enabled = new Map<string, import('../lang/syntax-tree').SyntaxNode>();
   return {
     call({ node, name, recv, fnText, args, kwarg }) {
       // xml.dom.minidom.parseString(data, parser) / xml.sax.parseString(data, handler) / parser.parse(source) with such a parser.

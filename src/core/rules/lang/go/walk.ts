@@ -4,7 +4,7 @@
  * *http.Request. It keeps the taint scopes (request data, or a string parameter of unknown origin) and the
  * checks seen so far, and fires events for the rules' matchers (`<rule-id>/go.ts`).
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax-tree';
 import { Reporter, type ReportSpec, type SinkBuilder } from '../../engine';
 import type { RuleMeta } from '../../rule';
 import { isTestPath } from '../../secrets';
@@ -85,7 +85,7 @@ export function goMatcher<M extends string>(meta: RuleMeta<string, M>, create: (
   return { meta, create };
 }
 
-export const named = (n: Node): Node[] => n.namedChildren.filter((c): c is Node => !!c);
+export const named = (n: Node): Node[] => n.namedChildren;
 export const field = (n: Node, f: string): Node | null => n.childForFieldName(f);
 
 export function stringValue(n: Node | null | undefined): string | null {

@@ -4,7 +4,7 @@
  * SeparateDatabaseAndState's database_operations only) and Alembic (upgrade() only; op.* calls,
  * op.execute SQL, batch_alter_table, autocommit_block).
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax-tree';
 import { sqlOperations } from '../sql/pg';
 import type { MigrationFramework, MigrationOp, MigrationUnit } from '../sql/ops';
 import { field, kwarg, literalOf, named, positionalArgs, stringValue, type PyFile, type PyListeners } from './walk';

@@ -3,7 +3,8 @@
  * the request they are constructed with (self.request = request) and which of their methods hand request
  * data back (return self.request.form.get(name)). Bounded (module size, cache entries) and cached by path.
  */
-import type { Node, Parser } from 'web-tree-sitter';
+import type { Parser } from 'web-tree-sitter';
+import { copyTree, type SyntaxNode as Node } from '../syntax-tree';
 import { REQUEST_ATTRS, REQUEST_METHODS } from './frameworks';
 
 export interface ClassSummary {
@@ -31,11 +32,13 @@ export function summarizeModule(parser: Parser, path: string, text: string): Mod
   const summary: ModuleSummary = { classes: new Map() };
   if (text.length <= MAX_MODULE_CHARS) {
     const tree = parser.parse(text);
+    let root: Node | undefined;
     try {
-      if (tree) for (const cls of tree.rootNode.descendantsOfType('class_definition')) if (cls) summarizeClass(cls, summary);
+      if (tree) root = copyTree(tree, text);
     } finally {
       tree?.delete();
     }
+    if (root) for (const cls of root.descendantsOfType('class_definition')) summarizeClass(cls, summary);
   }
   if (cache.size >= MAX_CACHE) cache.delete(cache.keys().next().value as string);
   cache.set(key, summary);

@@ -5,7 +5,7 @@
  * constants, skips branches whose condition is a constant, records checks, and fires events that the
  * rules' matchers (`<rule-id>/python.ts`) listen to.
  */
-import type { Node } from 'web-tree-sitter';
+import type { SyntaxNode as Node } from '../syntax-tree';
 import { Reporter, type ReportSpec, type SinkBuilder } from '../../engine';
 import type { RuleMeta } from '../../rule';
 import { isTestPath } from '../../secrets';
@@ -112,7 +112,7 @@ export function pyMatcher<M extends string>(meta: RuleMeta<string, M>, create: (
 // ---- syntax helpers (shared with the matchers)
 
 export const field = (n: Node, name: string): Node | null => n.childForFieldName(name);
-export const named = (n: Node): Node[] => n.namedChildren.filter((c): c is Node => !!c);
+export const named = (n: Node): Node[] => n.namedChildren;
 
 export function calleeName(call: Node): string {
   const f = field(call, 'function');
