@@ -15,7 +15,7 @@ import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 const LAZY_PACKAGES = [
   '^openai(/helpers/zod)?$', '^@anthropic-ai/sdk(/helpers/zod)?$', '^@google/genai$',
   '^pg$', '^mysql2/promise$', '^sql\\.js$', '^@electric-sql/pglite$',
-  '^typescript$', '^web-tree-sitter$',
+  '^typescript$', '^web-tree-sitter$', '^libpg-query$',
 ];
 
 const folder = (name) => `./src/${name}`;
@@ -101,7 +101,7 @@ const noVscode = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'media/**', 'examples/**', 'test-results/**', '.vscode-test/**', '**/*.d.ts'] },
+  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'media/**', 'examples/**', 'test-results/**', '.vscode-test/**', '**/*.d.ts', 'src/core/rules/*/fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -246,11 +246,13 @@ export function tarOf(dir) {
   return Buffer.concat(blocks);
 }
 
-/** web-tree-sitter's runtime and the Python and Go grammars → dist/, next to every bundle that runs the rules. */
+/** web-tree-sitter's runtime, the Python and Go grammars and libpg_query → dist/, next to every bundle that runs the rules. */
 function copyRulesAssets() {
   copyIfChanged('node_modules/web-tree-sitter/tree-sitter.wasm', 'dist/tree-sitter.wasm');
   copyIfChanged('node_modules/tree-sitter-python/tree-sitter-python.wasm', 'dist/tree-sitter-python.wasm');
   copyIfChanged('node_modules/tree-sitter-go/tree-sitter-go.wasm', 'dist/tree-sitter-go.wasm');
+  // libpg_query (the PostgreSQL parser) for migrations; its loader looks next to the bundle that requires it.
+  copyIfChanged('node_modules/libpg-query/wasm/libpg-query.wasm', 'dist/libpg-query.wasm');
 }
 
 function copyIfChanged(from, to) {

@@ -23,6 +23,14 @@ export interface OfflineOptions {
   baseline?: string;
   writeBaseline?: boolean;
   stderr: (text: string) => void;
+  /** Rule findings at or above this confidence are reported (default: the core's CONFIDENT). */
+  minConfidence?: number;
+  /** Report hints too (AI-audit-only rules, low-confidence matches). */
+  hints?: boolean;
+  includeTests?: boolean;
+  includeGenerated?: boolean;
+  /** Absolute paths named on the command line: checked even when they are tests or generated. */
+  named?: string[];
 }
 
 export interface OfflineResult {
@@ -38,22 +46,35 @@ export async function runOfflineAudit(targets: AuditTarget[], opts: OfflineOptio
   const findings: Finding[] = [];
   let suppressed = 0;
   let analysed = 0;
+  const resolver = new rules.ProjectResolver(opts.root);
+  const readModule = rules.workspaceModuleReader(opts.root);
+  const named = opts.named ?? [];
+  const skipped = new Map<string, number>();
   for (const t of targets) {
     let r;
+    const abs = path.join(opts.root, t.path);
+    const explicit = named.some((n) => abs === n);
     try {
-      r = await rules.analyzeFile(t.path, t.content);
+      r = await rules.analyzeFile(t.path, t.content, {
+        project: resolver.factsFor(abs), minConfidence: opts.minConfidence, readModule,
+        includeTests: opts.includeTests || explicit, includeGenerated: opts.includeGenerated || explicit,
+      });
     } catch (e) {
       opts.stderr(`stakes audit: skipped ${t.path}: analysis failed (${(e as Error).message})\n`);
       continue;
     }
     if (r.skipped) {
-      if (r.language) opts.stderr(`stakes audit: skipped ${t.path}: ${r.skipped}\n`);
+      // Tests and generated code are counted, not listed one by one: there are many and skipping them is the default.
+      const kind = /test or fixture/.test(r.skipped) ? 'test or fixture' : /generated|vendored|documentation/.test(r.skipped) ? 'generated, vendored or documentation' : '';
+      if (kind) skipped.set(kind, (skipped.get(kind) ?? 0) + 1);
+      else if (r.language) opts.stderr(`stakes audit: skipped ${t.path}: ${r.skipped}\n`);
       continue;
     }
+    for (const e of r.ruleErrors ?? []) opts.stderr(`stakes audit: rule ${e.ruleId} failed on ${t.path} (${e.message}); the other rules ran.\n`);
     analysed++;
     // Same scope rule as the AI audit: only findings on judged lines (selection, changed hunks).
     const ranges = judgedRanges(t);
-    findings.push(...r.findings.filter((f) => intersectsJudged(ranges, f.startLine, f.endLine)));
+    findings.push(...[...r.findings, ...(opts.hints ? r.hints : [])].filter((f) => intersectsJudged(ranges, f.startLine, f.endLine)));
     suppressed += r.suppressed.filter((s) => intersectsJudged(ranges, s.finding.startLine, s.finding.endLine)).length;
   }
 
@@ -70,6 +91,9 @@ export async function runOfflineAudit(targets: AuditTarget[], opts: OfflineOptio
   }
 
   const extra: string[] = [];
+  for (const [kind, n] of skipped) {
+    extra.push(`${n} ${kind} file(s) not checked (${kind === 'test or fixture' ? '--include-tests' : '--include-generated'} checks them).`);
+  }
   let shown = findings;
   if (opts.baseline) {
     let json: string;

@@ -13,6 +13,7 @@ import { loadConfig } from '../../core/routing/load';
 import { emitReport, FORMATS, type Format } from '../audit-output';
 import { changedTargets, fileTargets, splitChangesFlag } from '../audit-targets';
 import { parseCommandArgs, UserError, type CliIO } from '../io';
+import { listRulesText } from '../../core/rules/catalog';
 import { runOfflineAudit } from './audit-offline';
 import type { ModelAuditOptions } from './audit-model';
 
@@ -34,6 +35,11 @@ Audits code with a model and prints structured findings grounded in the code.
   --offline               deterministic rules only: no model, no network
   --baseline FILE         with --offline: hide findings recorded in FILE, so only new ones are reported and fail
   --write-baseline        with --offline: record the current findings in --baseline FILE (default .stakes-baseline.json)
+  --min-confidence N      with --offline: report rule findings at or above confidence N (0–1, default 0.7)
+  --hints                 with --offline: also report what the AI-audit-only rules and low-confidence matches found
+  --include-tests         with --offline: check test files and fixtures too (skipped by default)
+  --include-generated     with --offline: check generated and vendored code too (skipped by default)
+  --list-rules            print the offline rules (id, severity, CWE, languages, what each finds) and exit
   --local-only            refuse every provider that is not on this machine or a private network
   --timeout SECONDS       per-attempt time limit (default 120)
   --max-run-usd USD       refuse when this audit could cost more
@@ -55,6 +61,10 @@ interface AuditOptions extends ModelAuditOptions {
   offline: boolean;
   baseline?: string;
   writeBaseline: boolean;
+  minConfidence?: number;
+  hints: boolean;
+  includeTests: boolean;
+  includeGenerated: boolean;
 }
 
 function parseUsd(flag: string, value: string | undefined): number | undefined {
@@ -68,6 +78,13 @@ function parseTokens(flag: string, value: string | undefined, min: number): numb
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new UserError(`${flag} ${value}: expected a whole number of at least ${min}.`);
+  return n;
+}
+
+function parseConfidence(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new UserError(`--min-confidence ${value}: expected a number from 0 to 1, e.g. --min-confidence 0.5.`);
   return n;
 }
 
@@ -87,6 +104,10 @@ function parseAuditOptions(argv: string[], io: CliIO): AuditOptions | undefined 
     offline: { type: 'boolean' },
     baseline: { type: 'string' },
     'write-baseline': { type: 'boolean' },
+    'min-confidence': { type: 'string' },
+    hints: { type: 'boolean' },
+    'include-tests': { type: 'boolean' },
+    'include-generated': { type: 'boolean' },
     'local-only': { type: 'boolean' },
     timeout: { type: 'string' },
     'max-run-usd': { type: 'string' },
@@ -115,6 +136,8 @@ function parseAuditOptions(argv: string[], io: CliIO): AuditOptions | undefined 
     provider: values.provider as ModelAuditOptions['provider'], model: values.model, baseUrl: values['base-url'], apiVersion: values['api-version'],
     format, output: values.output, failOn, dryRun: values['dry-run'] ?? false, offline: values.offline ?? false,
     baseline: values.baseline, writeBaseline: values['write-baseline'] ?? false, localOnly: values['local-only'] ?? false, timeoutSeconds,
+    minConfidence: parseConfidence(values['min-confidence']), hints: values.hints ?? false,
+    includeTests: values['include-tests'] ?? false, includeGenerated: values['include-generated'] ?? false,
     perRunUsd: parseUsd('--max-run-usd', values['max-run-usd']),
     perDayUsd: parseUsd('--max-day-usd', values['max-day-usd']),
     maxInputTokens: parseTokens('--max-input-tokens', values['max-input-tokens'], 1000),
@@ -126,8 +149,14 @@ function parseAuditOptions(argv: string[], io: CliIO): AuditOptions | undefined 
 export const command = {
   summary: 'audit code with a model: structured findings grounded in the code',
   async run(argv: string[], io: CliIO): Promise<number> {
+    if (argv.includes('--list-rules')) {
+      io.stdout(listRulesText());
+      return 0;
+    }
     const o = parseAuditOptions(argv, io);
     if (!o) return 0;
+    const rulesOnly = [o.minConfidence !== undefined && '--min-confidence', o.hints && '--hints', o.includeTests && '--include-tests', o.includeGenerated && '--include-generated'].filter(Boolean);
+    if (rulesOnly.length && !o.offline) throw new UserError(`${rulesOnly.join(', ')} apply to the deterministic rules: add --offline.`);
     const root = findWorkspaceRoot(path.resolve(io.cwd, o.paths[0]));
     const loaded = loadConfig(root);
     if (loaded.errors.length) throw new UserError(loaded.errors.map((e) => e.message).join('\n'));
@@ -138,7 +167,12 @@ export const command = {
       return 0;
     }
     if (o.offline) {
-      const offline = await runOfflineAudit(found.targets, { root, cwd: io.cwd, baseline: o.baseline, writeBaseline: o.writeBaseline, stderr: io.stderr });
+      const offline = await runOfflineAudit(found.targets, {
+        root, cwd: io.cwd, baseline: o.baseline, writeBaseline: o.writeBaseline, stderr: io.stderr,
+        minConfidence: o.minConfidence, hints: o.hints, includeTests: o.includeTests, includeGenerated: o.includeGenerated,
+        // Files named on the command line are checked whatever they are; walked folders skip tests and generated code.
+        named: o.paths.map((p) => path.resolve(io.cwd, p)),
+      });
       if (offline.wroteBaseline) {
         io.stderr(`stakes audit: ${offline.checked}\n`);
         return 0;

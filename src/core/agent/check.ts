@@ -75,7 +75,7 @@ export const checkTool: ToolDefinition<typeof CheckInput, typeof CheckOutput> = 
   output: CheckOutput,
   openWorld: () => false,
   async run(args, ctx) {
-    const known = new Set(rules.RULES.map((r) => r.id));
+    const known = new Set<string>(rules.RULES.map((r) => r.id));
     const unknown = (args.rules ?? []).filter((r) => !known.has(r));
     if (unknown.length) {
       throw new AgentError('INVALID_INPUT', `unknown rule id${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`, { field: 'rules', known: [...known] });

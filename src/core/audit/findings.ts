@@ -41,6 +41,16 @@ export type ModelReview = z.infer<typeof ModelReview>;
 export const FindingSource = z.enum(['ai', 'rule', 'both']);
 export type FindingSource = z.infer<typeof FindingSource>;
 
+/** One step of the data a rule finding followed: where it was read, the assignments and calls it went through, the sink. */
+export const FlowStep = z.object({
+  line: z.number().int().min(1),
+  column: z.number().int().min(0),
+  /** The code at that step, one line. */
+  code: z.string(),
+  note: z.string(),
+});
+export type FlowStep = z.infer<typeof FlowStep>;
+
 export const Finding = ModelFinding.extend({
   source: FindingSource.default('ai'),
   /** Rule id for rule-backed findings (e.g. "sql-injection"), null for AI-only findings. */
@@ -50,6 +60,8 @@ export const Finding = ModelFinding.extend({
   /** 0-based column of evidence start, when grounded. */
   startColumn: z.number().int().min(0).optional(),
   endColumn: z.number().int().min(0).optional(),
+  /** Rule findings that follow data: the source and each step to the sink. */
+  flow: z.array(FlowStep).optional(),
 });
 export type Finding = z.infer<typeof Finding>;
 

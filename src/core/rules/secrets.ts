@@ -36,16 +36,28 @@ export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(last);
 }
 
-/** Whether a literal assigned to a secret-named target is plausibly a real secret (not a placeholder or prose). */
-export function isSecretValue(value: string, name?: string): boolean {
+/**
+ * Whether a literal assigned to a secret-named target is plausibly a real secret, not a placeholder, a label,
+ * a field or template name, a format string or a type name. `fallback`: the value is what is used when an
+ * environment variable is missing (os.getenv('SECRET_KEY', 'dev-secret')), where even a word is a real secret.
+ */
+export function isSecretValue(value: string, name?: string, fallback = false): boolean {
   const v = value.trim();
   if (name && isNameLike(v, name)) return false;
   if (KNOWN_DEFAULTS.has(v.toLowerCase())) return true;
   if (v.length < 6) return false;
-  if (PLACEHOLDER.test(v) || ENV_NAME.test(v) || /placeholder|redacted|example|dummy|\bfake\b|xxxx/i.test(v)) return false;
-  if ((v.match(/\s/g) ?? []).length >= 2) return false; // prose, a label or a sentence
+  if (PLACEHOLDER.test(v) || ENV_NAME.test(v) || /placeholder|redacted|example|dummy|\bfake\b|xxxx|\bmock|^test[-_]|[-_]test$/i.test(v)) return false;
+  if (/\s/.test(v)) return false; // prose, a label, an OAuth response type ("code id_token")
   if (/^(?:https?:)?\/\//.test(v) || /^\.{0,2}\//.test(v)) return false; // a URL or a path, not a key
-  if (/^[a-z]+(?:[ _-][a-z]+)*$/.test(v) && v.length < 12 && !/pass|secret/.test(v)) return false; // one plain word
+  if (/%[sdvqfx]|%\(|\{\{?[\w.]*\}|\$\{|^\$\w|<%/.test(v)) return false; // a format string, a template, a shell variable
+  if (/\.(?:html?|txt|json|ya?ml|jsx?|tsx?|css|png|svg|jinja2?|j2|tmpl|tpl|md|eml|xml|py|go)$/i.test(v)) return false; // a template or file name
+  if (/^@?[\w-]+\/[A-Z_]+$/.test(v) || /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return false; // an action type or a constant's name
+  if (/^[a-z][a-z0-9]*(?:[.:/][a-z0-9_-]+)+$/i.test(v) && !/\d{3}|[A-Z].*[a-z].*\d|\d.*[A-Z]/.test(v)) return false; // an i18n key, a permission, a dotted path
+  if (/\w\[\w*\]|\{\}|::|=>|^\w+\(.*\)$/.test(v)) return false; // a type or an expression ("map[string]interface{}", "serde_json::Value")
+  // Words joined by - or _ under a password/token/credential/api-key name ("background-primary" design tokens, "password-over-SSH",
+  // "internal-agent") or as an environment fallback ("secret-key"): a label or a placeholder. Under a secret name it is a weak secret.
+  if (/^[A-Za-z]+(?:[_+-][A-Za-z]+)+$/.test(v) && ((name && /(?:pass(?:word|wd|phrase)?|pwd|token|credentials?|api_?key)$/i.test(name.replace(/^.*[.[\]'"]/, ''))) || fallback)) return false;
+  if (/^[a-z]+\d{0,2}$/i.test(v) && v.length < 12 && !/pass|secret/i.test(v) && !fallback) return false; // one plain word ("float64", "String")
   if (/^(.)\1+$/.test(v)) return false;
   return true;
 }
@@ -59,7 +71,7 @@ const squash = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]/g, '');
 function isNameLike(value: string, name: string): boolean {
   const v = squash(value);
   const n = squash(name.replace(/^.*[.[\]'"]/, ''));
-  if (v.length >= 3 && (v === n || n.includes(v))) return true;
+  if (v.length >= 3 && (v === n || n.includes(v) || (n.length >= 10 && v.includes(n)))) return true;
   if (/^[a-z]+(?:[A-Z][a-z0-9]+)+$/.test(value) || /^[A-Z][a-z]+(?:[A-Z][a-z0-9]+)+$/.test(value)) return true; // an identifier
   if (/^[a-z]+(?:[._][a-z]+)+$/.test(value) && /(?:token|password|passwd|key|secret|credential)s?$/.test(value)) return true; // a field name
   return /^[a-z]+(?:\.[a-z_]+)+$/i.test(value); // a dotted key
@@ -84,6 +96,19 @@ export function envNameFor(name: string): string {
 
 /** Tests, fixtures and examples hold fake credentials on purpose. */
 export function isTestPath(path: string): boolean {
-  return /(?:^|\/)(?:tests?|__tests__|spec|specs|fixtures?|__mocks__|mocks?|examples?|samples?|testdata)\//i.test(path) ||
-    /\.(?:test|spec)\.[a-z]+$/i.test(path) || /(?:^|\/)(?:test_[^/]*|[^/]*_test)\.py$/.test(path) || /(?:^|\/)conftest\.py$/.test(path);
+  return /(?:^|\/)(?:tests?|__tests__|spec|specs|fixtures?|__fixtures__|__mocks__|mocks?|examples?|samples?|testdata|testutils?|test[-_]utils|testing|e2e|seeds?|seed[-_]data|seeders?|bench(?:marks?)?|unittests|integration[-_]tests?|playwright|cypress|__snapshots__)\//i.test(path) ||
+    /\.(?:test|spec|e2e|stories|story)\.[a-z]+$/i.test(path) || /(?:^|\/)(?:test_[^/]*|[^/]*_test)\.py$/.test(path) || /(?:^|\/)conftest\.py$/.test(path) ||
+    /_test\.go$|(?:^|\/)testing\.go$|(?:^|\/)vitest[.-]?setup\.[jt]s$|(?:^|\/)vitestSetup\.[jt]s$|(?:^|\/)jest\.setup\.[jt]s$|(?:^|\/)setupTests\.[jt]s$/i.test(path);
+}
+
+/**
+ * How sure a secret-named literal is a real secret: a strong name (SECRET_KEY, *_PASSWORD, API_KEY, CLIENT_SECRET,
+ * PRIVATE_KEY) holding a long value with several character classes is; anything else is a hint.
+ */
+export function namedSecretConfidence(name: string, value: string, path = ''): number {
+  // Base/development settings modules carry dev defaults that production settings override.
+  if (/(?:^|\/)(?:settings|config)\/(?:common|base|defaults?|dev|development|local|test)\.py$|(?:^|\/)(?:settings|config)_(?:dev|local|test)\.py$/.test(path)) return 0.6;
+  const strongName = /(?:secret(?:_?key)?|passw(?:or)?d|api_?key|client_?secret|private_?key|access_?key|signing_?key|encryption_?key)$/i.test(name.replace(/^.*[.[\]'"]/, ''));
+  const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((re) => re.test(value)).length;
+  return strongName && value.length >= 16 && classes >= 3 ? 0.8 : 0.6;
 }

@@ -1,0 +1,3 @@
+/** The migration-index-not-concurrent rule: metadata and wording (meta.ts), one matcher per language, fixtures in fixtures/. */
+export { default as meta } from './meta';
+export { default as sql } from './sql';
