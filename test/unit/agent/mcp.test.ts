@@ -152,22 +152,23 @@ describe('stakes mcp over stdio (MCP SDK client)', function () {
   });
 
   it('bounds a large tree: the walk stops at 5,000 files, pages are small, the cut is said', async () => {
-    const tree = path.join(root, 'generated');
+    // Not named generated/: the offline rules skip generated and vendored code by default.
+    const tree = path.join(root, 'bulk');
     for (let d = 0; d < 52; d++) {
       fs.mkdirSync(path.join(tree, `m${String(d).padStart(2, '0')}`), { recursive: true });
       for (let i = 0; i < 100; i++) fs.writeFileSync(path.join(tree, `m${String(d).padStart(2, '0')}`, `f${i}.ts`), `export const x${i} = ${i};\n`);
     }
     try {
-      const r = await call('stakes_classify', { paths: ['generated'] });
+      const r = await call('stakes_classify', { paths: ['bulk'] });
       const s = r.structuredContent as { files: unknown[]; page: { total: number; nextCursor: string | null; truncated: string | null } };
       assert.equal(s.files.length, 25);
       assert.equal(s.page.total, 5000);
       assert.match(s.page.truncated ?? '', /stopped after 5,000 files/);
       assert.ok(s.page.nextCursor);
       assert.ok((r.content[0] as { text: string }).text.length < 64 * 1024);
-      const next = await call('stakes_classify', { paths: ['generated'], cursor: s.page.nextCursor });
+      const next = await call('stakes_classify', { paths: ['bulk'], cursor: s.page.nextCursor });
       assert.equal((next.structuredContent as { page: { offset: number } }).page.offset, 25);
-      const c = await call('stakes_check', { paths: ['generated'] });
+      const c = await call('stakes_check', { paths: ['bulk'] });
       const cs = c.structuredContent as { checked: number; page: { nextCursor: string | null }; notes: string[] };
       assert.equal(cs.checked, 200, 'one page analyses at most 200 files');
       assert.ok(cs.page.nextCursor);
