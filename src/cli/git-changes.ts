@@ -44,6 +44,8 @@ export interface GitChanges {
   untracked: string[];
   /** What the diff is against, for messages. */
   base: string;
+  /** The commit (or tree) the diff is against: "HEAD", a merge-base sha, or the empty tree. */
+  against: string;
 }
 
 /** Changes under `paths` (absolute) against HEAD or the merge base with `base`. */
@@ -62,7 +64,7 @@ export function gitChanges(root: string, paths: string[], base?: string): GitCha
   }
   const diff = git(root, ['diff', '--no-color', '--no-ext-diff', '--unified=0', against, '--', ...paths]);
   const untracked = git(root, ['ls-files', '--others', '--exclude-standard', '-z', '--', ...paths]).split('\0').filter(Boolean);
-  return { diff, untracked, base: label };
+  return { diff, untracked, base: label, against };
 }
 
 /**

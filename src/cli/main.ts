@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Command> = {
   classify: () => (require('./commands/classify') as typeof import('./commands/classify')).command,
   demo: () => (require('./commands/demo') as typeof import('./commands/demo')).command,
   explain: () => (require('./commands/explain') as typeof import('./commands/explain')).command,
+  gate: () => (require('./commands/gate') as typeof import('./commands/gate')).command,
 };
 
 const SUMMARIES: Record<string, string> = {
@@ -17,6 +18,7 @@ const SUMMARIES: Record<string, string> = {
   classify: 'classify PATH... [--open FILE]... [--edited FILE]... [--json]   label the work and recommend a model',
   demo: 'demo [DIR]   run every check on a project (default: examples/shop-api) with no server and no key',
   explain: 'explain (--sql SQL | FILE[:LINE]) [--db URL | --schema PATH] [--rows table=N,...] [--analyze] [--format json|text]   EXPLAIN SQL with checks and verified index suggestions',
+  gate: 'gate [PATH...] [--base REF] [--staged] [--format text|json|sarif|markdown] [--sarif FILE] [--sign-off --note TEXT]   fail while sensitive changes are unreviewed',
 };
 
 export function usage(): string {

@@ -16,9 +16,12 @@ import { isCloudProvider } from '../../core/providers/registry';
 import { ProviderError } from '../../core/providers/types';
 import { ConfigError, type StakesConfig } from '../../core/routing/config';
 import { loadConfig } from '../../core/routing/load';
+import { recordAudit } from '../../core/review';
 import { ruleHints } from '../../core/rules';
+import type { Label } from '../../core/labels';
+import type { AuditReport } from '../../core/audit/findings';
 import { emitReport, FORMATS, type Format, type OutputOptions } from '../audit-output';
-import { changedTargets, fileTargets, splitChangesFlag } from '../audit-targets';
+import { changedTargets, fileTargets, splitChangesFlag, type ChangesBase } from '../audit-targets';
 import { parseCommandArgs, UserError, type CliIO } from '../io';
 import { runOfflineAudit } from './audit-offline';
 
@@ -47,6 +50,7 @@ Audits code with a model and prints structured findings grounded in the code.
   --max-input-tokens N    refuse to send more than N input tokens in one audit (default 200000)
   --max-output-tokens N   output cap per answer, reasoning included (default 16000)
   --no-cache              re-audit even when the code, scope and model are unchanged
+  --no-record             do not write a review record in .stakes/reviews/ (see stakes gate)
 Keys: OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY (or GOOGLE_API_KEY), OPENAI_COMPATIBLE_API_KEY (optional).
 Exit codes: 0 done, 1 a finding at or above --fail-on, 2 bad input or provider failure.`;
 
@@ -86,6 +90,7 @@ interface AuditOptions extends OutputOptions {
   maxInputTokens?: number;
   maxOutputTokens?: number;
   noCache: boolean;
+  noRecord: boolean;
 }
 
 function parseUsd(flag: string, value: string | undefined): number | undefined {
@@ -125,6 +130,7 @@ function parseAuditOptions(argv: string[], io: CliIO): AuditOptions | undefined 
     'max-input-tokens': { type: 'string' },
     'max-output-tokens': { type: 'string' },
     'no-cache': { type: 'boolean' },
+    'no-record': { type: 'boolean' },
   }, HELP, io);
   if (!parsed) return undefined;
   const { values, positionals } = parsed;
@@ -151,16 +157,21 @@ function parseAuditOptions(argv: string[], io: CliIO): AuditOptions | undefined 
     maxInputTokens: parseTokens('--max-input-tokens', values['max-input-tokens'], 1000),
     maxOutputTokens: parseTokens('--max-output-tokens', values['max-output-tokens'], 256),
     noCache: values['no-cache'] ?? false,
+    noRecord: values['no-record'] ?? false,
   };
 }
 
 /** Provider and model for these targets: the core's routing decision with the CLI's knobs and environment keys. */
-function chooseModel(targets: AuditTarget[], config: StakesConfig, o: AuditOptions, env: NodeJS.ProcessEnv): AuditModel {
+function chooseModel(targets: AuditTarget[], config: StakesConfig, o: AuditOptions, env: NodeJS.ProcessEnv): AuditModel & { label: Label } {
   try {
-    return chooseAuditModel({
-      config, label: auditLabel(labelTargets(targets, config)).label, provider: o.provider, model: o.model,
-      knobs: { provider: '--provider', model: '--model' }, fallbacks: KEYED_FALLBACKS, hasKey: (p) => keyFor(p, env) !== undefined,
-    });
+    const label = auditLabel(labelTargets(targets, config)).label;
+    return {
+      label,
+      ...chooseAuditModel({
+        config, label, provider: o.provider, model: o.model,
+        knobs: { provider: '--provider', model: '--model' }, fallbacks: KEYED_FALLBACKS, hasKey: (p) => keyFor(p, env) !== undefined,
+      }),
+    };
   } catch (e) {
     if (e instanceof ConfigError) throw new UserError(`${e.message}\nPick a model with --model.`);
     throw e;
@@ -188,8 +199,31 @@ function dryRun(request: AuditRequest, choice: AuditModel, io: CliIO): number {
   return 0;
 }
 
+/** Write the review record of a finished audit (.stakes/reviews/): what it covered, by which model, what it left open. */
+async function record(report: AuditReport, targets: AuditTarget[], root: string, changes: ChangesBase | undefined, choice: AuditModel & { label: Label },
+  config: StakesConfig, checked: string): Promise<string[]> {
+  try {
+    const outcome = await recordAudit({
+      files: targets.map((t) => ({
+        file: path.resolve(root, t.path), content: t.content, scope: t.scope, reportPath: t.path,
+        ...(t.languageId ? { languageId: t.languageId } : {}),
+        ...(changes?.renamedFrom.has(t.path) ? { basePath: changes.renamedFrom.get(t.path)! } : {}),
+      })),
+      report, ...(changes ? { changesBase: changes.against } : {}), ...(choice.routed ? { tier: choice.label } : {}), scope: checked, config,
+    });
+    return [
+      ...outcome.written.map((w) => (w.existing
+        ? `The same review is already recorded in ${w.file}.`
+        : `Review recorded in ${w.file} (${w.covered} region${w.covered === 1 ? '' : 's'}): commit it with the change (stakes gate reads it).`)),
+      ...outcome.notes.map((n) => `${n}.`),
+    ];
+  } catch (e) {
+    return [`The review could not be recorded in .stakes/reviews/: ${(e as Error).message}`];
+  }
+}
+
 /** The audit with a model: rule hints, routing, then --dry-run or the real call with cache, budget and timeout. */
-async function modelAudit(targets: AuditTarget[], config: StakesConfig, o: AuditOptions, io: CliIO): Promise<number> {
+async function modelAudit(targets: AuditTarget[], config: StakesConfig, o: AuditOptions, io: CliIO, root: string, changes?: ChangesBase): Promise<number> {
   let hints: Finding[] = [];
   try {
     hints = await ruleHints(targets.map((t) => ({ path: t.path, text: t.content })));
@@ -229,6 +263,7 @@ async function modelAudit(targets: AuditTarget[], config: StakesConfig, o: Audit
     ...(run.prepared.redactions.length ? [`${run.prepared.redactions.length} secret(s) were replaced by placeholders before sending.`] : []),
     ...(run.droppedOutsideScope ? [`${run.droppedOutsideScope} finding(s) on lines outside the audited scope were dropped.`] : []),
     ...(run.repaired ? [`The first answer did not match the schema and was repaired; it is kept in ${run.rawResponsePath}.`] : []),
+    ...(o.noRecord ? [] : await record(run.report, targets, root, changes, choice, config, run.checkedDescription)),
   ];
   return emitReport(run.report, run.checkedDescription, extra, o, io);
 }
@@ -257,7 +292,7 @@ export const command = {
     }
     if (o.baseline !== undefined || o.writeBaseline) throw new UserError('--baseline and --write-baseline apply to the deterministic rules: add --offline.');
     try {
-      return await modelAudit(found.targets, loaded.config, o, io);
+      return await modelAudit(found.targets, loaded.config, o, io, root, 'changes' in found ? found.changes : undefined);
     } catch (e) {
       if (e instanceof ProviderError) throw new UserError(e.message);
       throw e;
