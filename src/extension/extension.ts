@@ -7,6 +7,8 @@ import { register as registerAudit } from './audit/register';
 import { Classifier } from './classification';
 import { ConfigStore } from './configStore';
 import type { Services } from './services';
+import { register as registerReview } from './review/register';
+import { ReviewDebtSignal } from './reviewDebt';
 import { register as registerRules } from './rules/register';
 import { register as registerSql } from './sql/register';
 import { registerStatusCommands } from './status/commands';
@@ -24,14 +26,16 @@ export function activate(context: vscode.ExtensionContext): StakesTestApi {
   const output = vscode.window.createOutputChannel('Stakes', { log: true });
   const store = new ConfigStore(output);
   const classifier = new Classifier(store, context.workspaceState);
-  const status = new StatusController(classifier, store, output);
-  context.subscriptions.push(output, store, classifier, status, ...registerStatusCommands(status, classifier, store, output));
+  const reviewDebt = new ReviewDebtSignal();
+  const status = new StatusController(classifier, store, output, reviewDebt);
+  context.subscriptions.push(output, store, classifier, reviewDebt, status, ...registerStatusCommands(status, classifier, store, output));
 
   const services: Services = {
     output,
     classifyDocument: (doc, range) => classifier.classify(doc, range),
     config: () => store.forUri(vscode.window.activeTextEditor?.document.uri),
     onDidChangeConfig: store.onDidChange,
+    reviewDebt,
   };
   registerFeatures(context, services);
 
@@ -51,6 +55,7 @@ function registerFeatures(context: vscode.ExtensionContext, services: Services):
     ['audit', registerAudit],
     ['sql', registerSql],
     ['rules', registerRules],
+    ['review', registerReview],
   ];
   for (const [name, register] of features) {
     try {

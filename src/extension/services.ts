@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { Classification } from '../core/classify/types';
 import type { StakesConfig } from '../core/routing/config';
+import type { ReviewDebtSignal } from './reviewDebt';
 
 export interface Services {
   output: vscode.LogOutputChannel;
@@ -11,4 +12,6 @@ export interface Services {
   config(): StakesConfig;
   /** Fires after settings or .stakes.json changed and the configuration was reloaded. */
   onDidChangeConfig: vscode.Event<StakesConfig>;
+  /** The review debt count (set by the review feature, shown by the status bar) and "a record was written" (from the audit feature). */
+  reviewDebt: ReviewDebtSignal;
 }

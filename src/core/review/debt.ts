@@ -20,6 +20,8 @@ import { FINGERPRINT_VERSION } from './regions';
 
 /** Files larger than this are not read (they are listed as skipped). */
 const MAX_FILE_BYTES = 8 * 1024 * 1024;
+/** Longest stretch of synchronous work before yielding to the event loop. */
+const YIELD_EVERY_MS = 12;
 /** Reasons shown per change ("imports jsonwebtoken (line 3)"). */
 const MAX_WHY = 3;
 
@@ -139,6 +141,11 @@ export function repositoryConfig(root: string): StakesConfig {
   const loaded = loadConfig(root);
   if (loaded.errors.length) throw loaded.errors[0];
   return loaded.config;
+}
+
+/** Load the classifier and its model now (an editor does it when idle, so the first save is not the one that pays). */
+export function warmUp(): void {
+  classify({ active: { path: 'warm-up.ts', content: 'export const ready = true;\n' } });
 }
 
 /** Review debt of a repository, computed once. Throws GitError (no repository, bad ref) and ConfigError. */
@@ -290,7 +297,13 @@ export class ReviewSession {
     const byspec = new Map(wanted.map((s, i) => [s, blobs[i]]));
     const currents = staged ? await this.readIndex(files) : await mapLimit(files, 32, (f) => this.currentOf(f));
     const next = new Map<string, FileState>();
+    let slice = Date.now();
     for (const [i, f] of files.entries()) {
+      // Labelling is synchronous work: give the event loop a turn every few milliseconds (an editor's host stays responsive).
+      if (Date.now() - slice > YIELD_EVERY_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        slice = Date.now();
+      }
       const spec = baseSpecs[i];
       const blob = spec ? byspec.get(spec) ?? null : null;
       const state: FileState = { file: f, base: blob ? asContent(blob) : null, labelled: [], result: emptyResult() };

@@ -21,9 +21,10 @@
  *   debtToSarif(status) / debtToMarkdown(status) / debtToText(status) (report.ts)
  * Policy: the `review` key of .stakes.json (src/core/routing/review.ts).
  */
-export { reviewStatus, ReviewSession, repositoryConfig, labelRegion, type ReviewStatus, type ReviewStatusOptions, type DebtItem, type ClearedItem, type ExemptItem, type RegionRef } from './debt';
+export { reviewStatus, ReviewSession, warmUp, repositoryConfig, labelRegion, type ReviewStatus, type ReviewStatusOptions, type DebtItem, type ClearedItem, type ExemptItem, type RegionRef } from './debt';
 export { recordAudit, recordSignOff, type AuditedFile, type AuditRecordInput, type RecordOutcome, type SignOffInput } from './reviewed';
-export { GitError, resolveBase, repoRootOf, gitIdentity, branchNames, type ResolvedBase } from './git';
+export { GitError, resolveBase, repoRootOf, gitIdentity, branchNames, runGit, type ResolvedBase } from './git';
+export { statusJson, debtHeadline, debtToText, debtToMarkdown, debtToSarif } from './report';
 export { regionsOf, FINGERPRINT_VERSION, type Region, type RegionKind } from './regions';
 export { regionChanges, type RegionChange, type ChangeKind } from './changes';
 export { REVIEWS_DIR, ReviewRecordError, readRecordsFromDisk, parseRecord, type ReviewRecord, type LoadedRecord, type WrittenRecord } from './records';

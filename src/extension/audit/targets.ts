@@ -18,8 +18,8 @@ export type ScopeKind = 'file' | 'selection' | 'changes' | 'branch';
 export type ScopeRequest =
   | { kind: 'file'; uri: string }
   | { kind: 'selection'; uri: string; startLine: number; endLine: number }
-  | { kind: 'changes'; folder: string }
-  | { kind: 'branch'; folder: string; base: string };
+  | { kind: 'changes'; folder: string; files?: string[] }
+  | { kind: 'branch'; folder: string; base: string; label?: string; files?: string[] };
 
 export interface AuditPlan {
   request: ScopeRequest;
@@ -32,6 +32,8 @@ export interface AuditPlan {
   classifyOn: Array<{ document: vscode.TextDocument; range?: vscode.Range }>;
   /** Files not turned into targets and why (deleted, binary, too large). */
   skipped: Array<{ file: string; reason: string }>;
+  /** For changes and branch scopes: the repository, the commit the hunks are against, and the base path of renamed targets (review records). */
+  changes?: { root: string; baseRef?: string; renamedFrom: Map<string, string> };
 }
 
 /** Largest file sent whole (untracked files, changed files): bigger ones are skipped with a reason. */
@@ -141,9 +143,15 @@ async function diffPlan(request: Extract<ScopeRequest, { kind: 'changes' | 'bran
   const targets: AuditTarget[] = [];
   const uris = new Map<string, vscode.Uri>();
   const skipped: AuditPlan['skipped'] = [];
-  const base = request.kind === 'changes' ? 'HEAD' : request.base;
+  const base = request.kind === 'changes' ? 'HEAD' : request.label ?? request.base;
+  const baseLabel = request.kind === 'branch' && request.label ? request.label : diff.baseLabel;
+  const renamedFrom = new Map<string, string>();
+  // "Audit now" from the review debt view: only the files with unreviewed changes.
+  const only = request.files?.length ? new Set(request.files.map((f) => path.resolve(f))) : undefined;
+  const wanted = (abs: string) => !only || only.has(path.resolve(abs));
 
   for (const fd of parseUnifiedDiff(diff.diffText)) {
+    if (!wanted(path.join(diff.root, fd.newPath ?? fd.oldPath ?? ''))) continue;
     const shown = fd.newPath ?? fd.oldPath ?? '(unknown)';
     if (fd.status === 'deleted' || !fd.newPath) {
       skipped.push({ file: shown, reason: 'deleted' });
@@ -165,9 +173,10 @@ async function diffPlan(request: Extract<ScopeRequest, { kind: 'changes' | 'bran
       continue;
     }
     uris.set(file, uri);
+    if (fd.status === 'renamed' && fd.oldPath) renamedFrom.set(file, fd.oldPath);
     targets.push({ path: file, content: read.text, languageId: languageOf(uri), scope: changesScopeFromDiff(fd, base) });
   }
-  for (const abs of diff.untracked) {
+  for (const abs of diff.untracked.filter(wanted)) {
     const uri = vscode.Uri.file(abs);
     const file = targetPath(uri);
     const read = await readText(abs);
@@ -183,7 +192,7 @@ async function diffPlan(request: Extract<ScopeRequest, { kind: 'changes' | 'bran
 
   const where = path.basename(diff.root);
   if (targets.length === 0) {
-    const none = request.kind === 'changes' ? `No uncommitted changes in ${where}` : `No changes in ${where} since it left ${diff.baseLabel}`;
+    const none = request.kind === 'changes' ? `No uncommitted changes in ${where}${only ? ' in the chosen files' : ''}` : `No changes in ${where}${only ? ' in the chosen files' : ''} since it left ${baseLabel}`;
     throw new AuditUserError(`${none}${skipped.length ? ` (only ${skipped.map((s) => `${s.file}: ${s.reason}`).join(', ')})` : ''}: nothing to audit.`);
   }
   const classifyOn: AuditPlan['classifyOn'] = [];
@@ -194,10 +203,11 @@ async function diffPlan(request: Extract<ScopeRequest, { kind: 'changes' | 'bran
       // Classification is best effort: an unreadable document just does not vote.
     }
   }
-  const title = request.kind === 'changes'
-    ? `uncommitted changes in ${where} (${targets.length} file${targets.length === 1 ? '' : 's'})`
-    : `branch ${where} against ${diff.baseLabel} (${targets.length} file${targets.length === 1 ? '' : 's'})`;
-  return { request, title, targets, uris, classifyOn, skipped };
+  const files = `${targets.length} file${targets.length === 1 ? '' : 's'}`;
+  const title = only
+    ? `unreviewed changes in ${where} against ${request.kind === 'changes' ? 'HEAD' : baseLabel} (${files})`
+    : request.kind === 'changes' ? `uncommitted changes in ${where} (${files})` : `branch ${where} against ${baseLabel} (${files})`;
+  return { request, title, targets, uris, classifyOn, skipped, changes: { root: diff.root, ...(diff.baseRef ? { baseRef: diff.baseRef } : {}), renamedFrom } };
 }
 
 /** The language id VS Code gave the file when it is open; the core infers it from the path otherwise. */
@@ -209,10 +219,13 @@ export async function buildPlan(request: ScopeRequest): Promise<AuditPlan> {
   return request.kind === 'file' || request.kind === 'selection' ? documentTarget(request) : diffPlan(request);
 }
 
-export function changesRequest(folder?: vscode.Uri): ScopeRequest {
-  return { kind: 'changes', folder: (folder ?? currentFolder()).toString() };
+export function changesRequest(folder?: vscode.Uri, files?: string[]): ScopeRequest {
+  return { kind: 'changes', folder: (folder ?? currentFolder()).toString(), ...(files?.length ? { files } : {}) };
 }
 
-export function branchRequest(base: string): ScopeRequest {
-  return { kind: 'branch', folder: currentFolder().toString(), base };
+export function branchRequest(base: string, options: { folder?: vscode.Uri; label?: string; files?: string[] } = {}): ScopeRequest {
+  return {
+    kind: 'branch', folder: (options.folder ?? currentFolder()).toString(), base,
+    ...(options.label ? { label: options.label } : {}), ...(options.files?.length ? { files: options.files } : {}),
+  };
 }
