@@ -35,7 +35,8 @@ function textReport(report: AuditReport, checked: string, extra: string[]): stri
     for (const f of report.unverified) out.push(`  - ${f.severity} ${f.title} (${f.file}, claimed line ${f.startLine})`);
     out.push('');
   }
-  out.push(report.summary, checked, ...extra);
+  // "No findings. Checked …" already says what was checked: print it once.
+  out.push(report.summary, ...(report.summary.includes(checked) ? [] : [checked]), ...extra);
   return out.join('\n') + '\n';
 }
 

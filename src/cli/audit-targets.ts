@@ -5,11 +5,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseUnifiedDiff } from '../core/audit/diff';
-import { DEFAULT_EXCLUDE_GLOBS, excludedBy } from '../core/audit/redaction';
+import { DEFAULT_EXCLUDE_GLOBS, exclusionOf } from '../core/audit/redaction';
 import type { AuditTarget } from '../core/audit/types';
 import { relativePath, walkFiles } from '../core/files';
 import { gitChanges, gitRoot, isRevision } from './git-changes';
 import { UserError } from './io';
+import { isReviewRecord } from '../core/review/records';
 
 /** The targets, or why there is nothing to audit (not an error: a CI gate with no changes passes). */
 export type TargetsResult = { targets: AuditTarget[]; changes?: ChangesBase } | { nothing: string };
@@ -96,9 +97,23 @@ export function fileTargets(paths: string[], root: string, selection: string | u
   if (files.length === 0) throw new UserError(`no files found under ${paths.join(', ')} (everything is ignored by .gitignore, generated, or the directory is empty).`);
   if (selection !== undefined && files.length !== 1) throw new UserError(`--selection applies to one file, but ${files.length} files were given.`);
   const lines = selection !== undefined ? parseSelection(selection) : undefined;
-  return files.map((f) => ({
-    path: relativePath(root, f), content: readText(f, relativePath(root, f)), scope: lines ? { kind: 'selection', ...lines } : { kind: 'file' },
-  }));
+  const targets: AuditTarget[] = [];
+  for (const f of files) {
+    const shown = relativePath(root, f);
+    let content: string;
+    try {
+      content = readText(f, shown);
+    } catch (e) {
+      // One unreadable file inside a walked folder costs only itself; a file named on the command line is an error.
+      if (named.has(f) || !(e instanceof UserError)) throw e;
+      stderr(`stakes audit: skipped ${e.message}\n`);
+      continue;
+    }
+    // `file` lets the exclusions follow a symlink to what it points at.
+    targets.push({ path: shown, content, scope: lines ? { kind: 'selection', ...lines } : { kind: 'file' }, file: f });
+  }
+  if (targets.length === 0) throw new UserError(`no readable files under ${paths.join(', ')}.`);
+  return targets;
 }
 
 /** The changed lines under `paths` against HEAD (or the merge base with `base`), and untracked files whole. */
@@ -110,23 +125,23 @@ export function changedTargets(paths: string[], root: string, base: string | und
   const targets: AuditTarget[] = [];
   const renamedFrom = new Map<string, string>();
   for (const fd of parseUnifiedDiff(changes.diff)) {
-    if (fd.status === 'deleted' || fd.binary || !fd.newPath) continue;
+    if (fd.status === 'deleted' || fd.binary || !fd.newPath || isReviewRecord(fd.newPath)) continue;
     const file = path.join(repo, fd.newPath);
     const target = relativePath(root, file);
     if (fd.status === 'renamed' && fd.oldPath) renamedFrom.set(target, fd.oldPath);
-    targets.push({ path: target, content: readText(file, fd.newPath), scope: { kind: 'changes', base: changes.base, hunks: fd.hunks } });
+    targets.push({ path: target, content: readText(file, fd.newPath), scope: { kind: 'changes', base: changes.base, hunks: fd.hunks }, file });
   }
-  for (const rel of changes.untracked) {
+  for (const rel of changes.untracked.filter((r) => !isReviewRecord(r))) {
     const file = path.join(repo, rel);
     const content = readText(file, rel);
     const n = content.split('\n').length - (content.endsWith('\n') ? 1 : 0);
     if (n === 0) continue;
     const lines = content.split('\n').slice(0, n).map((text, i) => ({ kind: 'add' as const, text, oldLine: null, newLine: i + 1 }));
-    targets.push({ path: relativePath(root, file), content, scope: { kind: 'changes', base: `${changes.base} (new, untracked file)`, hunks: [{ oldStart: 0, oldLines: 0, newStart: 1, newLines: n, lines }] } });
+    targets.push({ path: relativePath(root, file), content, scope: { kind: 'changes', base: `${changes.base} (new, untracked file)`, hunks: [{ oldStart: 0, oldLines: 0, newStart: 1, newLines: n, lines }] }, file });
   }
   if (targets.length === 0) return { nothing: `no changes against ${changes.base} under ${paths.join(', ')}: nothing to audit.` };
   // Changes only in files that are never sent (.env, keys) are not an error in a CI gate.
-  if (targets.every((t) => excludedBy(t.path, DEFAULT_EXCLUDE_GLOBS))) {
+  if (targets.every((t) => exclusionOf(t, DEFAULT_EXCLUDE_GLOBS))) {
     return { nothing: `the only changes are in files that are never sent (${targets.map((t) => t.path).join(', ')}): nothing to audit.` };
   }
   return { targets, changes: { repo, against: changes.against, renamedFrom } };

@@ -12,7 +12,8 @@ const ALWAYS_SKIPPED = new Set(['.git', 'node_modules', '.hg', '.svn']);
 export function findWorkspaceRoot(start: string): string {
   let dir = path.resolve(start);
   try {
-    if (fs.statSync(dir).isFile()) dir = path.dirname(dir);
+    // Anything but a directory (a file, a FIFO, a socket) lives in its parent.
+    if (!fs.statSync(dir).isDirectory()) dir = path.dirname(dir);
   } catch {
     dir = path.dirname(dir);
   }
@@ -104,13 +105,33 @@ export function walkFiles(inputs: string[], root: string, cwd = process.cwd()): 
       throw new Error(`no such file or directory: ${input}`);
     }
     if (st.isDirectory()) walk(abs, [...rootLayers, ...ancestorsLayers(abs)]);
-    else out.add(abs);
+    else {
+      const why = notARegularFile(st);
+      if (why) throw new Error(`${input} ${why}`);
+      out.add(abs);
+    }
   }
   return [...out].sort();
 }
 
-/** Read at most `maxBytes` of a file (huge files are classified from their head). */
-export function readHead(file: string, maxBytes = 8 * 1024 * 1024): { bytes: Uint8Array; size: number } {
+/** Why a path that exists cannot be read as a file (a FIFO would block the reader forever), or null for a regular file. */
+export function notARegularFile(st: fs.Stats): string | null {
+  if (st.isFile()) return null;
+  if (st.isDirectory()) return 'is a directory';
+  if (st.isFIFO()) return 'is a named pipe (FIFO), not a file';
+  if (st.isSocket()) return 'is a socket, not a file';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'is a device, not a file';
+  return 'is not a regular file';
+}
+
+/**
+ * Read at most `maxBytes` of a file (huge files are classified from their head), with the size and
+ * line count of the whole file (counted past the head in 1 MiB chunks, without keeping them).
+ */
+export function readHead(file: string, maxBytes = 8 * 1024 * 1024): { bytes: Uint8Array; size: number; lines: number } {
+  const st = fs.statSync(file);
+  const why = notARegularFile(st);
+  if (why) throw Object.assign(new Error(`${file} ${why}`), { code: st.isDirectory() ? 'EISDIR' : 'ENOTREG' });
   const fd = fs.openSync(file, 'r');
   try {
     const size = fs.fstatSync(fd).size;
@@ -122,7 +143,18 @@ export function readHead(file: string, maxBytes = 8 * 1024 * 1024): { bytes: Uin
       if (r === 0) break;
       read += r;
     }
-    return { bytes: buf.subarray(0, read), size };
+    let lines = read === 0 ? 0 : 1;
+    for (let i = buf.indexOf(10, 0); i !== -1 && i < read; i = buf.indexOf(10, i + 1)) lines++;
+    if (size > read) {
+      const chunk = Buffer.alloc(1024 * 1024);
+      for (let pos = read; ;) {
+        const r = fs.readSync(fd, chunk, 0, chunk.length, pos);
+        if (r === 0) break;
+        for (let i = chunk.indexOf(10, 0); i !== -1 && i < r; i = chunk.indexOf(10, i + 1)) lines++;
+        pos += r;
+      }
+    }
+    return { bytes: buf.subarray(0, read), size, lines };
   } finally {
     fs.closeSync(fd);
   }

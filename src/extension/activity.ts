@@ -30,6 +30,11 @@ export class ActivityTracker implements vscode.Disposable {
     });
   }
 
+  /** Forget the edits seen so far (extension-host tests start each case from a quiet session). */
+  clear(): void {
+    this.events = [];
+  }
+
   recent(): EditEvent[] {
     const cutoff = Date.now() - MAX_AGE_MS;
     if (this.events.length && this.events[0].at < cutoff) this.events = this.events.filter((e) => e.at >= cutoff);

@@ -5,6 +5,7 @@ import type { Classification, DocumentInput } from '../core/classify/types';
 import { isLabel, type Label } from '../core/labels';
 import { MAX_SCAN_LINES } from '../core/classify/text';
 import { ActivityTracker } from './activity';
+import { uncommittedUris } from './gitState';
 import { loadFeature } from './lazy';
 import type { ConfigStore } from './configStore';
 
@@ -61,7 +62,10 @@ export class Classifier implements vscode.Disposable {
       ...(range ? { selection: { startLine: range.start.line + 1, endLine: range.end.line + 1 } } : {}),
     };
     return loadFeature<typeof ClassifyHost>('classify').classify(
-      { active, others: this.openBeside(doc), activity: this.activity.recent(), now: Date.now() },
+      {
+        active, others: this.openBeside(doc), activity: this.activity.recent(), now: Date.now(),
+        workingTree: [...new Set(uncommittedUris().map(relativePathOf))],
+      },
       { config: this.store.forUri(doc.uri), pinned: range ? undefined : this.pinned(doc) },
     );
   }

@@ -73,8 +73,8 @@ function req(targets: AuditTarget[]): AuditRequest {
   return { targets, provider: 'openai', model: 'gpt-5.4' };
 }
 
-function tokens(targets: AuditTarget[]): number {
-  return prepareAudit(req(targets)).estimate.inputTokens;
+async function tokens(targets: AuditTarget[]): Promise<number> {
+  return (await prepareAudit(req(targets))).estimate.inputTokens;
 }
 
 function pct(values: number[], p: number): number {
@@ -90,13 +90,13 @@ async function tokenFigures(): Promise<void> {
   console.log('tokens sent (estimate incl. instructions and schema) vs whole file + its local imports:');
   console.log('file                          whole+imports  selection (ratio)   changes (ratio)');
   const ratios: Record<'sel' | 'chg' | 'selCode' | 'chgCode', number[]> = { sel: [], chg: [], selCode: [], chgCode: [] };
-  const fixed = tokens([{ path: 'empty.ts', content: '\n', scope: { kind: 'file' } }]);
+  const fixed = await tokens([{ path: 'empty.ts', content: '\n', scope: { kind: 'file' } }]);
   for (const rel of FILES) {
     if (!fs.existsSync(path.join(SHOP, rel))) continue;
-    const whole = tokens([rel, ...localImports(rel)].map((p) => ({ path: p, content: read(p), scope: { kind: 'file' as const } })));
+    const whole = await tokens([rel, ...localImports(rel)].map((p) => ({ path: p, content: read(p), scope: { kind: 'file' as const } })));
     const range = handlerRange(read(rel));
-    const sel = tokens([{ path: rel, content: read(rel), scope: { kind: 'selection', ...range } }]);
-    const chg = tokens([changeOf(rel).target]);
+    const sel = await tokens([{ path: rel, content: read(rel), scope: { kind: 'selection', ...range } }]);
+    const chg = await tokens([changeOf(rel).target]);
     ratios.sel.push(whole / sel);
     ratios.chg.push(whole / chg);
     ratios.selCode.push((whole - fixed) / (sel - fixed));

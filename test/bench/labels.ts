@@ -34,7 +34,7 @@ export async function run(): Promise<void> {
   }
   const trained = (view.trained ?? {}) as { settings?: TrainSettings; missCost?: number };
   const settings = trained.settings ?? DEFAULT_SETTINGS;
-  const missCost = trained.missCost ?? defaultConfig().sensitiveMissCost;
+  const missCost = trained.missCost ?? 1.5;
   const config = { ...defaultConfig(), sensitiveMissCost: missCost };
 
   // STAKES_BENCH_SPLITS=train leaves the test split unread (while developing: its errors are not to be studied).

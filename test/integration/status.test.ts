@@ -7,10 +7,16 @@ const SENSITIVE = 'src/auth/password.ts';
 const BOILERPLATE = 'src/products/dto.ts';
 const SPEC = 'openapi.yaml';
 
+/** Edits made by earlier suites are real session activity (they make work complex): each case starts quiet. */
+async function quietSession(): Promise<void> {
+  await vscode.commands.executeCommand('stakes.testClearActivity');
+}
+
 describe('status bar', () => {
   before(async () => {
     await stakes();
   });
+  beforeEach(quietSession);
   afterEach(async () => {
     await closeAllEditors();
   });
@@ -79,6 +85,7 @@ describe('status bar', () => {
 
 describe('configuration changes apply without a reload', () => {
   const files = new WorkspaceFiles();
+  beforeEach(quietSession);
   afterEach(async () => {
     await files.restore();
     await closeAllEditors();

@@ -17,7 +17,9 @@ export type Behaviour =
   /** Wait before answering (the client should time out first). */
   | { kind: 'slow'; delayMs: number; then?: Behaviour }
   /** Drop the connection without answering. */
-  | { kind: 'hangup' };
+  | { kind: 'hangup' }
+  /** A 200 answer of `bytes` bytes, streamed in chunks (with or without a content-length header). */
+  | { kind: 'huge'; bytes: number; declareLength?: boolean };
 
 export interface RecordedRequest {
   method: string;
@@ -169,10 +171,31 @@ export class FakeProviders {
       return;
     }
     const model = modelOf(wire, path, body);
+    if (b.kind === 'huge') return this.sendHuge(res, b.bytes, b.declareLength ?? false);
     if (b.kind === 'error') {
       return this.send(res, b.status, errorBody(wire, b.status, b.message ?? `fake error ${b.status}`), b.headers);
     }
     return this.send(res, 200, okBody(wire, model, b.text, b.usage, b.truncated));
+  }
+
+  /** Stream a huge JSON body without holding it in memory; stops early when the client hangs up. */
+  private sendHuge(res: http.ServerResponse, bytes: number, declareLength: boolean): void {
+    const head = '{"output_text":"';
+    const tail = '"}';
+    res.writeHead(200, { 'content-type': 'application/json', ...(declareLength ? { 'content-length': String(bytes) } : {}) });
+    const chunk = 'a'.repeat(64 * 1024);
+    let left = bytes - head.length - tail.length;
+    res.write(head);
+    const pump = (): void => {
+      while (left > 0 && !res.destroyed) {
+        const piece = chunk.slice(0, Math.min(chunk.length, left));
+        left -= piece.length;
+        if (!res.write(piece)) { res.once('drain', pump); return; }
+      }
+      if (!res.destroyed) res.end(tail);
+    };
+    res.on('close', () => { left = 0; });
+    pump();
   }
 
   private send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

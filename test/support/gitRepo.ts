@@ -85,10 +85,12 @@ export class GitRepo {
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   }
 
-  /** Review record files, newest last. */
+  /** Review record files, oldest first (by the time each says it was made). */
   records(): string[] {
     const dir = path.join(this.dir, '.stakes', 'reviews');
-    return fs.existsSync(dir) ? fs.readdirSync(dir).sort().map((f) => `.stakes/reviews/${f}`) : [];
+    if (!fs.existsSync(dir)) return [];
+    const at = (f: string) => (JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { at: string }).at;
+    return fs.readdirSync(dir).sort((a, b) => at(a).localeCompare(at(b))).map((f) => `.stakes/reviews/${f}`);
   }
 
   dispose(): void {

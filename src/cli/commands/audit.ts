@@ -186,8 +186,8 @@ function estimateLine(prepared: PreparedAudit): string {
 }
 
 /** --dry-run: the exact payload on stdout, what would happen on stderr; nothing is sent. */
-function dryRun(request: AuditRequest, choice: AuditModel, io: CliIO): number {
-  const prepared = prepareAudit(request);
+async function dryRun(request: AuditRequest, choice: AuditModel, io: CliIO): Promise<number> {
+  const prepared = await prepareAudit(request);
   io.stdout(payloadText(prepared));
   io.stderr(`stakes audit: dry run, nothing sent. ${describeChecked(prepared)}\n`);
   io.stderr(`stakes audit: model ${choice.model} because ${choice.why}. ${estimateLine(prepared)}\n`);
@@ -195,6 +195,7 @@ function dryRun(request: AuditRequest, choice: AuditModel, io: CliIO): number {
   if (request.localOnly && isCloudProvider(request.provider, request.settings)) {
     io.stderr(`stakes audit: --local-only would refuse ${request.provider}${request.settings?.baseUrl ? ` at ${request.settings.baseUrl}` : ''}: a real run sends nothing.\n`);
   }
+  for (const w of prepared.withheld) io.stderr(`stakes audit: withheld ${w.file}:${w.line} (${w.chars.toLocaleString('en-US')} characters, too long to check for secrets)\n`);
   if (prepared.redactions.length) io.stderr(`stakes audit: ${prepared.redactions.length} secret(s) replaced by placeholders: ${prepared.redactions.map((r) => `${r.file}:${r.line} (${r.kind})`).join(', ')}\n`);
   return 0;
 }
@@ -261,6 +262,8 @@ async function modelAudit(targets: AuditTarget[], config: StakesConfig, o: Audit
     ...(run.prepared.estimate.costUsd === null ? [`Cost unknown: ${run.prepared.estimate.note}.`] : []),
     ...run.prepared.excluded.map((e) => `Not sent: ${e.path}: ${e.reason}.`),
     ...(run.prepared.redactions.length ? [`${run.prepared.redactions.length} secret(s) were replaced by placeholders before sending.`] : []),
+    ...(run.prepared.withheld.length ? [`${run.prepared.withheld.length} overlong line(s) were withheld (too long to check for secrets): ${run.prepared.withheld.map((w) => `${w.file}:${w.line}`).join(', ')}.`] : []),
+    ...(run.droppedInvalid.length ? [`${run.droppedInvalid.length} finding(s) failed validation and were dropped (${run.droppedInvalid.slice(0, 3).join('; ')}); the others were kept.`] : []),
     ...(run.droppedOutsideScope ? [`${run.droppedOutsideScope} finding(s) on lines outside the audited scope were dropped.`] : []),
     ...(run.repaired ? [`The first answer did not match the schema and was repaired; it is kept in ${run.rawResponsePath}.`] : []),
     ...(o.noRecord ? [] : await record(run.report, targets, root, changes, choice, config, run.checkedDescription)),

@@ -95,9 +95,10 @@ function loadDoc(abs: string, root: string, flag: string): DocumentInput {
     head = readHead(abs);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`${flag} ${abs}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory (only files can be --open)' : (e as Error).message}.`);
+    throw new UserError(`${flag} ${abs}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory (only files can be --open)' : (e as Error).message.replace(`${abs} `, '')}.`);
   }
-  return { path: relativePath(root, abs), content: head.bytes };
+  // A head of a huge file: the whole file's size and line count go with it.
+  return { path: relativePath(root, abs), content: head.bytes, ...(head.size > head.bytes.length ? { length: head.size, totalLines: head.lines } : {}) };
 }
 
 export function toJson(r: Classification, config: StakesConfig) {

@@ -80,7 +80,15 @@ export const command = {
         const lines = all.map((s) => s.range.start.line + 1).join(', ');
         throw new UserError(`No SQL statement at ${file}:${line}. Statements start on line${all.length > 1 ? 's' : ''} ${lines}.`);
       }
-      targets = chosen.map((s) => ({ sql: s.sql, source: s, label: `${path.relative(io.cwd, file) || file}:${s.range.start.line + 1}` }));
+      const shown = path.relative(io.cwd, file) || file;
+      // A file mixing statement kinds: explain what EXPLAIN takes, list the rest (DDL, transaction control).
+      const skipped = chosen.length > 1 ? chosen.filter((s) => api.unexplainableKind(s.sql)) : [];
+      const kept = chosen.filter((s) => !skipped.includes(s));
+      if (!kept.length) {
+        throw new UserError(`${shown}: nothing to explain. DDL and transaction control cannot be explained; the file holds only ${describeSkipped(skipped, api)}.`);
+      }
+      if (skipped.length) io.stderr(`stakes explain: skipped ${skipped.length} statement${skipped.length === 1 ? '' : 's'} that cannot be explained: ${describeSkipped(skipped, api)}.\n`);
+      targets = kept.map((s) => ({ sql: s.sql, source: s, label: `${shown}:${s.range.start.line + 1}` }));
     }
     const workspaceRoot = engine.kind === 'embedded' ? api.findSchemaRoot(workspaceStart) : undefined;
     const schemaPaths = values.schema?.map((p) => path.resolve(io.cwd, p));
@@ -118,6 +126,11 @@ export const command = {
     return 0;
   },
 };
+
+function describeSkipped(skipped: ExtractedStatement[], api: typeof import('../../core/sql/api')): string {
+  const all = skipped.map((s) => `line ${s.range.start.line + 1}: ${api.unexplainableKind(s.sql)}`);
+  return all.length <= 8 ? all.join('; ') : `${all.slice(0, 8).join('; ')}; and ${all.length - 8} more`;
+}
 
 function splitFileLine(arg: string, cwd: string): { file: string; line?: number } {
   const m = /^(.*?):(\d+)$/.exec(arg);

@@ -17,8 +17,8 @@ import { costOf, estimateCost, formatUsd, priceFor } from './cost';
 import { groundFindings } from './grounding';
 import { mergeFindings } from './merge';
 import { buildUserPrompt, PROMPT_VERSION, SYSTEM_PROMPT } from './prompt';
-import { completeWithOneRepair } from './validation';
-import { DEFAULT_EXCLUDE_GLOBS, excludedBy, Redactor } from './redaction';
+import { completeWithOneRepair, salvageReview } from './validation';
+import { DEFAULT_EXCLUDE_GLOBS, exclusionOf, Redactor } from './redaction';
 import { describeTarget, intersectsJudged, judgedRanges, lineCount } from './scope';
 import { estimateTokens } from './tokens';
 import type { AuditOptions, AuditRequest, AuditRun, AuditTarget, CheckedFile, LineRange, PreparedAudit } from './types';
@@ -64,7 +64,7 @@ function validateRequest(request: AuditRequest): void {
   }
 }
 
-function prepare(request: AuditRequest): Prepared {
+async function prepare(request: AuditRequest): Promise<Prepared> {
   validateRequest(request);
   const exclude = request.exclude ?? DEFAULT_EXCLUDE_GLOBS;
   const contextLines = request.contextLines ?? DEFAULT_CONTEXT_LINES;
@@ -75,8 +75,13 @@ function prepare(request: AuditRequest): Prepared {
   const rendered: string[] = [];
   const checked: CheckedFile[] = [];
   for (const target of request.targets) {
-    const glob = excludedBy(target.path, exclude);
-    if (glob) { excluded.push({ path: target.path, reason: `matches the exclusion glob "${glob}" (never sent)` }); continue; }
+    const exclusion = exclusionOf(target, exclude);
+    if (exclusion) {
+      excluded.push({ path: target.path, reason: exclusion.via
+        ? `is a symlink to ${exclusion.via}, which matches the exclusion glob "${exclusion.glob}" (never sent)`
+        : `matches the exclusion glob "${exclusion.glob}" (never sent)` });
+      continue;
+    }
     if (target.content.includes('\u0000')) { excluded.push({ path: target.path, reason: 'binary file' }); continue; }
     if (target.scope.kind === 'changes' && target.scope.hunks.length === 0) {
       excluded.push({ path: target.path, reason: `no changes against ${target.scope.base}` });
@@ -87,10 +92,13 @@ function prepare(request: AuditRequest): Prepared {
       excluded.push({ path: target.path, reason: 'only deletions of whole lines outside the file, nothing to judge' });
       continue;
     }
-    const redacted = redactor.redact(target.path, target.content);
+    // Everything rendered is redacted: the file, the diff's removed lines, and the file name itself.
+    const redacted = await redactor.redact(target.path, target.content);
+    const sentPath = await redactor.redactText('path.txt', target.path);
+    const scope = target.scope.kind === 'changes' ? { ...target.scope, hunks: await redactor.redactHunks(target.path, target.scope.hunks) } : target.scope;
     const description = describeTarget(target, judged);
-    rendered.push(renderTarget(target, redacted, judged, contextLines, description.detail).text);
-    checked.push(description);
+    rendered.push(renderTarget({ ...target, path: sentPath, scope }, redacted, judged, contextLines, description.detail).text);
+    checked.push({ ...description, path: sentPath });
     kept.push({ target, judged });
   }
   if (kept.length === 0) {
@@ -98,8 +106,9 @@ function prepare(request: AuditRequest): Prepared {
   }
   const hints = (request.hints ?? []).filter((h) => kept.some((k) => k.target.path === h.file && intersectsJudged(k.judged, h.startLine, h.endLine)));
   // Hints are written by deterministic rules from the same code: they may quote a secret too.
-  const safeHints = hints.map((h) => ({ ...h, title: redactor.conceal(h.title) }));
-  const user = buildUserPrompt(rendered, checked.map((c) => `${c.path}: ${c.detail}`), safeHints, redactor.count);
+  const safeHints: typeof hints = [];
+  for (const h of hints) safeHints.push({ ...h, title: await redactor.redactText('hint.txt', h.title), file: await redactor.redactText('path.txt', h.file) });
+  const user = buildUserPrompt(rendered, checked.map((c) => `${c.path}: ${c.detail}`), safeHints, redactor.count, redactor.withheld.length);
   const system = SYSTEM_PROMPT;
   const schemaTokens = estimateTokens(JSON.stringify(jsonSchemaOf(ModelReview)));
   const inputTokens = estimateTokens(system) + estimateTokens(user) + schemaTokens;
@@ -113,7 +122,7 @@ function prepare(request: AuditRequest): Prepared {
   return {
     prepared: {
       payload: { system, user }, estimate, model: { provider: request.provider, id: request.model }, checked, excluded,
-      redactions: redactor.notes, cacheKey, promptVersion: PROMPT_VERSION,
+      redactions: redactor.notes, withheld: redactor.withheld, cacheKey, promptVersion: PROMPT_VERSION,
     },
     redactor, targets: kept, maxOutputTokens,
   };
@@ -123,8 +132,8 @@ function prepare(request: AuditRequest): Prepared {
  * Build the exact (redacted) payload and the cost estimate without sending anything: for
  * "Show what will be sent", the model quick pick and `--dry-run`. Throws ProviderError('config') on bad input.
  */
-export function prepareAudit(request: AuditRequest): PreparedAudit {
-  return prepare(request).prepared;
+export async function prepareAudit(request: AuditRequest): Promise<PreparedAudit> {
+  return (await prepare(request)).prepared;
 }
 
 /**
@@ -134,7 +143,7 @@ export function prepareAudit(request: AuditRequest): PreparedAudit {
  */
 export async function countAuditTokens(request: AuditRequest, options: { signal?: AbortSignal; timeoutMs?: number } = {}):
   Promise<{ prepared: PreparedAudit; inputTokens: number; exact: boolean; estimate: PreparedAudit['estimate'] }> {
-  const { prepared, maxOutputTokens } = prepare(request);
+  const { prepared, maxOutputTokens } = await prepare(request);
   const settings = request.settings ?? {};
   if (request.localOnly && isCloudProvider(request.provider, settings)) throw localOnlyError(request);
   const provider = createProvider(request.provider, settings);
@@ -172,14 +181,14 @@ export function describeChecked(prepared: PreparedAudit): string {
 /** Restore secrets in every text field of a model finding. */
 function restoreFinding(f: ModelFinding, redactor: Redactor): ModelFinding {
   return {
-    ...f, title: redactor.restore(f.title), evidence: redactor.restore(f.evidence), explanation: redactor.restore(f.explanation),
+    ...f, title: redactor.restore(f.title), file: redactor.restore(f.file), evidence: redactor.restore(f.evidence), explanation: redactor.restore(f.explanation),
     fix: f.fix === null ? null : redactor.restore(f.fix),
   };
 }
 
 function concealFinding(f: Finding, redactor: Redactor): Finding {
   return {
-    ...f, title: redactor.conceal(f.title), evidence: redactor.conceal(f.evidence), explanation: redactor.conceal(f.explanation),
+    ...f, title: redactor.conceal(f.title), file: redactor.conceal(f.file), evidence: redactor.conceal(f.evidence), explanation: redactor.conceal(f.explanation),
     fix: f.fix === null ? null : redactor.conceal(f.fix),
   };
 }
@@ -198,11 +207,11 @@ export async function runAudit(request: AuditRequest, options: AuditOptions = {}
   const started = Date.now();
   const progress = options.onProgress ?? ((): void => undefined);
   const now = options.now ?? ((): Date => new Date());
-  const { prepared, redactor, targets, maxOutputTokens } = prepare(request);
+  const { prepared, redactor, targets, maxOutputTokens } = await prepare(request);
   const payloadPreview = payloadText(prepared);
   const checkedDescription = describeChecked(prepared);
   const finish = (report: AuditReport, extra: Partial<AuditRun>): AuditRun => ({
-    report, cached: false, payloadPreview, prepared, droppedOutsideScope: 0, checkedDescription,
+    report, cached: false, payloadPreview, prepared, droppedOutsideScope: 0, droppedInvalid: [], checkedDescription,
     durationMs: Date.now() - started, repaired: false, ...extra,
   });
 
@@ -238,9 +247,9 @@ export async function runAudit(request: AuditRequest, options: AuditOptions = {}
   const outcome = await completeWithOneRepair(call, prepared.payload.user, {
     who: `${providerDisplayName(request.provider)} ${request.model}`, provider: request.provider,
     rawResponseDir: options.rawResponseDir ?? path.join(os.tmpdir(), 'stakes-audit'), fileKey: prepared.cacheKey, maxOutputTokens,
-    onRepair: () => progress('repairing'), onSpent: record,
+    onRepair: () => progress('repairing'), onSpent: record, salvage: salvageReview,
   });
-  const { value: review, usage, repaired, rawResponsePath } = outcome;
+  const { value: review, usage, repaired, rawResponsePath, dropped: droppedInvalid } = outcome;
 
   progress('grounding');
   const restored = review.findings.map((f) => restoreFinding(f, redactor));
@@ -263,7 +272,7 @@ export async function runAudit(request: AuditRequest, options: AuditOptions = {}
       unverified: report.unverified.map((f) => concealFinding(f, redactor)) };
     writeCachedReport(options.cacheDir, prepared.cacheKey, concealed);
   }
-  return finish(report, { rawResponsePath, droppedOutsideScope: dropped, repaired });
+  return finish(report, { rawResponsePath, droppedOutsideScope: dropped, repaired, droppedInvalid });
 }
 
 /** A one-line cost statement: "1,234 input tokens (200 cached), 345 output, $0.0123". */

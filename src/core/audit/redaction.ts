@@ -4,8 +4,13 @@
  * Replacement keeps line breaks, so line numbers in the payload match the file. Files matching
  * exclusion globs are not sent at all.
  */
+import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
 import picomatch from 'picomatch';
-import type { RedactionNote } from './types';
+import { detectSecrets, type SecretSpan } from '../secrets';
+import type { DiffHunk, RedactionNote } from './types';
+
+export { entropy } from '../secrets/values';
 
 /** Files never sent to a model unless the user removes the glob. */
 export const DEFAULT_EXCLUDE_GLOBS = [
@@ -13,6 +18,31 @@ export const DEFAULT_EXCLUDE_GLOBS = [
   'id_rsa*', 'id_dsa*', 'id_ecdsa*', 'id_ed25519*', '.npmrc', '.pypirc', '.netrc', '.pgpass',
   '*.tfstate', '*.tfstate.*', '*.tfvars', 'credentials.json', 'service-account*.json',
 ];
+
+/**
+ * The exclusion that applies to a target, following symlinks: `settings.txt -> .env` is excluded by
+ * ".env". `file` is the target's absolute path on disk (absent for unsaved documents).
+ */
+export function exclusionOf(target: { path: string; file?: string }, globs: string[]): { glob: string; via?: string } | null {
+  const direct = excludedBy(target.path, globs);
+  if (direct) return { glob: direct };
+  if (!target.file) return null;
+  let real: string;
+  try {
+    real = fs.realpathSync(target.file);
+  } catch {
+    return null;
+  }
+  if (real === nodePath.resolve(target.file)) return null;
+  const abs = nodePath.resolve(target.file).split(nodePath.sep).join('/');
+  const rel = target.path.replace(/\\/g, '/');
+  // The workspace root is what the target path is relative to; outside it, the absolute path is matched.
+  const root = abs.endsWith(`/${rel}`) ? abs.slice(0, -rel.length - 1) : nodePath.dirname(abs);
+  const realPosix = real.split(nodePath.sep).join('/');
+  const inside = realPosix.startsWith(`${root}/`) ? realPosix.slice(root.length + 1) : realPosix.replace(/^\/+/, '');
+  const glob = excludedBy(inside, globs);
+  return glob ? { glob, via: inside } : null;
+}
 
 /** The placeholder text for the n-th secret of a run. */
 export function placeholderFor(n: number): string {
@@ -29,75 +59,24 @@ export function excludedBy(path: string, globs: string[]): string | null {
   return null;
 }
 
-interface Pattern {
+/**
+ * Lines longer than this are not sent: they are data (inlined assets, minified bundles, dumps), too
+ * long to check for secrets in bounded time and of no use to a reviewer. They are replaced by a note
+ * saying so, and listed in `Redactor.withheld`.
+ */
+export const MAX_SENT_LINE_CHARS = 16_384;
+
+/** The text that stands in for a withheld line. */
+export function withheldLineText(chars: number): string {
+  return `[line of ${chars.toLocaleString('en-US')} characters withheld by Stakes: too long to check for secrets]`;
+}
+
+interface Replacement {
+  start: number;
+  end: number;
   kind: string;
-  re: RegExp;
-  /** Capture group holding the secret (0 = whole match). */
-  group: number;
-  /** Extra check on the captured value (and the whole match, for the name). */
-  accept?: (value: string, match: RegExpExecArray) => boolean;
-}
-
-/** Shannon entropy in bits per character. */
-export function entropy(s: string): number {
-  const counts = new Map<string, number>();
-  for (const ch of s) counts.set(ch, (counts.get(ch) ?? 0) + 1);
-  let h = 0;
-  for (const c of counts.values()) {
-    const p = c / s.length;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
-
-const looksRandom = (v: string): boolean => v.length >= 16 && entropy(v) >= 3.5 && /\d/.test(v) && /[A-Za-z]/.test(v);
-/** A value that is code or a reference, not a literal secret. */
-const looksLikeReference = (v: string): boolean =>
-  /^\$\{?[A-Za-z_]/.test(v) || /^(process\.env|os\.environ|env\.|config\.|settings\.)/.test(v) || /^<[^>]+>$/.test(v) || /^\*+$/.test(v);
-
-const SECRET_NAME = String.raw`[A-Za-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|signing[_-]?key|credential|auth[_-]?key|encryption[_-]?key|session[_-]?key|webhook[_-]?secret|salt|dsn)[A-Za-z0-9_.-]*`;
-
-/** Names whose literal value is a secret whatever it looks like ("hunter2" is still a password). */
-const PASSWORD_NAME = /password|passwd|pwd|secret/i;
-
-/** Ordered: specific formats first, then generic assignments. */
-const PATTERNS: Pattern[] = [
-  { kind: 'private key', re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g, group: 0 },
-  { kind: 'Anthropic API key', re: /\bsk-ant-[A-Za-z0-9_-]{20,}/g, group: 0 },
-  { kind: 'OpenAI API key', re: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g, group: 0 },
-  { kind: 'Stripe key', re: /\b(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{16,}\b/g, group: 0 },
-  { kind: 'Stripe webhook secret', re: /\bwhsec_[A-Za-z0-9]{20,}\b/g, group: 0 },
-  { kind: 'GitHub token', re: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\b/g, group: 0 },
-  { kind: 'Slack token', re: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g, group: 0 },
-  { kind: 'Slack webhook', re: /https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/]+/g, group: 0 },
-  { kind: 'AWS access key id', re: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[0-9A-Z]{16}\b/g, group: 0 },
-  { kind: 'Google API key', re: /\bAIza[0-9A-Za-z_-]{35}\b/g, group: 0 },
-  { kind: 'Azure storage key', re: /\b(?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/=]{20,})/g, group: 1 },
-  { kind: 'Azure SAS signature', re: /[?&]sig=([A-Za-z0-9%+/=]{20,})/g, group: 1 },
-  { kind: 'JWT', re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{10,}/g, group: 0 },
-  { kind: 'password in connection string', re: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"`]+:([^\s@'"`/]+)@/gi, group: 1, accept: (v) => !looksLikeReference(v) },
-  // secret-like name = "literal" (JS/TS/Python/Go/YAML/JSON/properties)
-  {
-    kind: 'secret assigned to a secret-like name',
-    re: new RegExp(String.raw`(?:^|[^A-Za-z0-9_])["']?(${SECRET_NAME})["']?\s*(?::=|=>|=|:)\s*(?:[A-Za-z_.]+\()?\s*(["'\`])([^"'\`\n]{4,})\2`, 'gi'),
-    group: 3,
-    accept: (v, m) => !looksLikeReference(v) && (PASSWORD_NAME.test(m[1]) ? v.trim().length >= 4 && !/\s/.test(v.trim()) : looksRandom(v) || (v.length >= 12 && entropy(v) >= 3)),
-  },
-  // AWS secret access key style value anywhere after a secret-like name, unquoted (env files, YAML)
-  {
-    kind: 'high-entropy value assigned to a secret-like name',
-    re: new RegExp(String.raw`(?:^|[^A-Za-z0-9_])(${SECRET_NAME})\s*[:=]\s*([A-Za-z0-9+/=_\-.~]{16,})`, 'gim'),
-    group: 2,
-    accept: (v) => looksRandom(v) && !looksLikeReference(v),
-  },
-];
-
-/** Every KEY=value of a .env-style file is a secret. */
-const ENV_LINE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+?)\s*$/gm;
-
-function isEnvFile(path: string): boolean {
-  const base = path.split('/').pop() ?? '';
-  return /^\.env(\..*)?$/.test(base) || base.endsWith('.env');
+  /** Withheld overlong line (not a secret): replaced by a note, not a placeholder. */
+  withheld?: boolean;
 }
 
 /** Keeps the secret ↔ placeholder map for one audit run. */
@@ -106,45 +85,77 @@ export class Redactor {
   private readonly byPlaceholder = new Map<string, string>();
   readonly notes: RedactionNote[] = [];
 
-  /** Replace secrets in one file's text; line breaks inside a secret are kept so line numbers do not move. */
-  redact(path: string, text: string): string {
-    const spans: Array<{ start: number; end: number; kind: string }> = [];
-    const add = (start: number, end: number, kind: string): void => {
-      if (end <= start) return;
-      if (spans.some((s) => start < s.end && end > s.start)) return;
-      spans.push({ start, end, kind });
-    };
-    for (const p of PATTERNS) {
-      p.re.lastIndex = 0;
-      for (let m = p.re.exec(text); m; m = p.re.exec(text)) {
-        const value = m[p.group];
-        if (value === undefined) continue;
-        if (p.accept && !p.accept(value, m)) continue;
-        const start = m.index + (p.group === 0 ? 0 : m[0].lastIndexOf(value));
-        add(start, start + value.length, p.kind);
-        if (m[0].length === 0) p.re.lastIndex++;
-      }
+  /** Overlong lines withheld from the payload (file, line, length). */
+  readonly withheld: Array<{ file: string; line: number; chars: number }> = [];
+
+  /**
+   * Replace secrets in one file's text; line breaks inside a secret are kept so line numbers do not
+   * move. Lines longer than MAX_SENT_LINE_CHARS are replaced by a note.
+   */
+  async redact(path: string, text: string): Promise<string> {
+    const spans = await detectSecrets(path, text, { maxLineChars: MAX_SENT_LINE_CHARS });
+    return this.apply(path, text, spans, (i) => i + 1, true);
+  }
+
+  /**
+   * Redact the removed and context lines of diff hunks (they are rendered from the diff, not from the
+   * file, so they need their own pass). A secret on a removed line gets the same placeholder as the
+   * same secret anywhere else in the run.
+   */
+  async redactHunks(path: string, hunks: DiffHunk[]): Promise<DiffHunk[]> {
+    const out: DiffHunk[] = [];
+    for (const hunk of hunks) {
+      const old = hunk.lines.filter((l) => l.kind !== 'add');
+      if (!old.some((l) => l.kind === 'remove')) { out.push(hunk); continue; }
+      const text = old.map((l) => l.text).join('\n');
+      const spans = await detectSecrets(path, text, { maxLineChars: MAX_SENT_LINE_CHARS });
+      const redacted = this.apply(path, text, spans, (i) => old[i].oldLine ?? hunk.oldStart, false, (i) => old[i].kind === 'remove').split('\n');
+      const map = new Map(old.map((l, i) => [l, redacted[i] ?? '']));
+      out.push({ ...hunk, lines: hunk.lines.map((l) => (map.has(l) ? { ...l, text: map.get(l)! } : l)) });
     }
-    if (isEnvFile(path)) {
-      ENV_LINE.lastIndex = 0;
-      for (let m = ENV_LINE.exec(text); m; m = ENV_LINE.exec(text)) {
-        let value = m[2];
-        if (/^["'].*["']$/.test(value)) value = value.slice(1, -1);
-        if (value === '' || looksLikeReference(value)) continue;
-        const start = m.index + m[0].lastIndexOf(value);
-        add(start, start + value.length, '.env value');
+    return out;
+  }
+
+  /** Redact a short text that is not a file (a rule hint's title, a file name): known secrets first, then detection. */
+  async redactText(label: string, text: string): Promise<string> {
+    const concealed = this.conceal(text);
+    const spans = await detectSecrets(label, concealed, { maxLineChars: MAX_SENT_LINE_CHARS });
+    return this.apply(label, concealed, spans, (i) => i + 1, false, () => false);
+  }
+
+  private apply(path: string, text: string, spans: SecretSpan[], /** 0-based line index → the line number notes show. */ lineNumber: (index: number) => number, recordWithheld: boolean,
+    recordNote: (index: number) => boolean = () => true): string {
+    const all: Replacement[] = [...spans];
+    // Overlong lines: withheld whole (their secrets, if any, were never scanned).
+    for (let at = 0, i = 0; at <= text.length; i++) {
+      let end = text.indexOf('\n', at);
+      if (end < 0) end = text.length;
+      if (end - at > MAX_SENT_LINE_CHARS) {
+        all.push({ start: at, end, kind: 'withheld', withheld: true });
+        if (recordWithheld) this.withheld.push({ file: path, line: lineNumber(i), chars: end - at });
       }
+      if (end >= text.length) break;
+      at = end + 1;
     }
-    spans.sort((a, b) => a.start - b.start);
+    all.sort((a, b) => a.start - b.start);
     let out = '';
     let at = 0;
-    for (const s of spans) {
-      const secret = text.slice(at > s.start ? at : s.start, s.end);
-      const placeholder = this.placeholder(secret);
-      const line = text.slice(0, s.start).split('\n').length;
-      this.notes.push({ placeholder, kind: s.kind, file: path, line });
+    let line = 0; // 0-based index of the line holding `at`
+    for (const s of all) {
+      if (s.end <= at) continue;
+      const start = Math.max(s.start, at);
+      for (let i = text.indexOf('\n', at); i >= 0 && i < start; i = text.indexOf('\n', i + 1)) line++;
+      const original = text.slice(start, s.end);
+      const breaks = (original.match(/\n/g) ?? []).length;
+      let replacement: string;
+      if (s.withheld) replacement = withheldLineText(s.end - s.start);
+      else {
+        replacement = this.placeholder(original);
+        if (recordNote(line)) this.notes.push({ placeholder: replacement, kind: s.kind, file: path, line: lineNumber(line) });
+      }
       // Keep the secret's line breaks after the placeholder so later lines keep their numbers.
-      out += text.slice(at, s.start) + placeholder + '\n'.repeat((secret.match(/\n/g) ?? []).length);
+      out += text.slice(at, start) + replacement + '\n'.repeat(breaks);
+      line += breaks;
       at = s.end;
     }
     return out + text.slice(at);

@@ -72,6 +72,8 @@ export interface AuditTarget {
   content: string;
   languageId?: string;
   scope: AuditScope;
+  /** Absolute path on disk, when the target is a saved file: exclusions follow symlinks through it. */
+  file?: string;
 }
 
 /** USD per million tokens. */
@@ -161,6 +163,8 @@ export interface PreparedAudit {
   /** Files not sent, and why (exclusion glob, binary, nothing changed). */
   excluded: Array<{ path: string; reason: string }>;
   redactions: RedactionNote[];
+  /** Lines not sent because they are too long to check for secrets (file, line, length). */
+  withheld: Array<{ file: string; line: number; chars: number }>;
   /** Content hash + scope + provider + model + prompt version. */
   cacheKey: string;
   promptVersion: string;
@@ -177,6 +181,8 @@ export interface AuditRun {
   prepared: PreparedAudit;
   /** Findings the model placed outside the judged lines (unchanged code, outside the selection): dropped. */
   droppedOutsideScope: number;
+  /** Findings that failed validation on their own and were dropped (one problem each); the valid ones were kept. */
+  droppedInvalid: string[];
   /** One sentence: which files and lines were checked, for what, by which model. */
   checkedDescription: string;
   durationMs: number;

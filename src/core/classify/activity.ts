@@ -60,7 +60,7 @@ export function workingTreeSignals(changed: string[], activePath: string): Reaso
   const modules = new Set(files.map(moduleOf));
   if (files.length < WORKING_TREE_FILES || modules.size < WORKING_TREE_MODULES) return [];
   return [{
-    signal: 'activity.working-tree', label: 'complex', weight: 3 + Math.min(2, (files.length - WORKING_TREE_FILES) * 0.1),
+    signal: 'activity.working-tree', label: 'complex', weight: 4 + Math.min(2, (files.length - WORKING_TREE_FILES) * 0.1),
     detail: `${fmt(files.length)} uncommitted files across ${modules.size} modules (git status), this one among them`,
   }];
 }

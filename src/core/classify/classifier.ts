@@ -67,7 +67,7 @@ export function normalizePath(p: string): string {
 function scanDocument(doc: DocumentInput): Scan {
   const path = normalizePath(doc.path);
   const family = familyOf(path, doc.languageId);
-  const text = prepareText(doc.content);
+  const text = prepareText(doc.content, { totalChars: doc.length, totalLines: doc.totalLines });
   const isTest = DEFAULT_RULES.find((r) => r.id === 'path.test')!.path!(path.toLowerCase(), path) !== null;
   return { doc, path, family, text, isTest, isWiring: isWiringFile(path) };
 }
@@ -174,7 +174,7 @@ function anchorPositions(rule: SignalRule, scan: Scan): number[] | undefined {
   const a = anchoredRules();
   const slot = a.slot.get(rule);
   if (slot === undefined) return undefined;
-  scan.anchorHits ??= a.index.hits(scan.text.text);
+  scan.anchorHits ??= a.index.hits(scan.text.text.length > RULE_SCAN_CHARS ? scan.text.text.slice(0, ruleScanEnd(scan)) : scan.text.text);
   return scan.anchorHits.get(slot) ?? [];
 }
 
@@ -185,9 +185,22 @@ const WINDOW_LINES_AFTER = 2;
 /** When the literals are on more than this share of the lines, one full scan is cheaper than windows. */
 const DENSE_SHARE = 0.2;
 
+/**
+ * Content rules read at most this much of a file (from the top, cut at a line end): the label of a
+ * long file is decided by what it is about, which its first few thousand lines show, and the cost
+ * of a keystroke must not grow with the file. The learned model's features sample the rest.
+ */
+export const RULE_SCAN_CHARS = 160_000;
+function ruleScanEnd(scan: Scan): number {
+  const { text, lineStarts } = scan.text;
+  if (text.length <= RULE_SCAN_CHARS) return text.length;
+  return lineStarts[lineOf(lineStarts, RULE_SCAN_CHARS)] ?? text.length;
+}
+
 function contentHits(rule: SignalRule, scan: Scan): Array<{ m: string; line: number }> {
   const { text, lineStarts } = scan.text;
-  const limit = rule.headLines ? (lineStarts[rule.headLines] ?? text.length) : text.length;
+  const end = ruleScanEnd(scan);
+  const limit = rule.headLines ? Math.min(end, lineStarts[rule.headLines] ?? text.length) : end;
   const sel = scan.doc.selection;
   const from = sel ? (lineStarts[sel.startLine - 1] ?? text.length) : 0;
   const to = sel ? Math.min(limit, lineStarts[sel.endLine] ?? text.length) : limit;
@@ -430,6 +443,9 @@ export function classify(input: ClassifyInput, options: ClassifierOptions = {}):
     ...workingTreeSignals(input.workingTree ?? [], active.path),
   ];
   const skipped = [...active.text.skipped.map((s) => `${active.path}: ${s}`)];
+  if (!active.text.contentOff && active.text.text.length > RULE_SCAN_CHARS) {
+    skipped.push(`${active.path}: content rules read the first ${fmt(lineOf(active.text.lineStarts, ruleScanEnd(active)))} lines; the rest was sampled`);
+  }
   for (const o of others) if (o.text.skipped.length && !o.text.skipped.includes('empty file')) skipped.push(`${o.path}: ${o.text.skipped.join('; ')}`);
 
   const model = options.model === undefined ? loadModel() : { view: options.model };
@@ -441,7 +457,16 @@ export function classify(input: ClassifyInput, options: ClassifierOptions = {}):
 }
 
 /** What a session or team signal adds to its label's logit, per unit of its table weight. */
-export const BOOST_PER_WEIGHT = Number(process.env.STAKES_BOOST ?? 1.5);
+export const BOOST_PER_WEIGHT = 1.5;
+/**
+ * What a session signal (open documents, recent edits, the working tree) or a team rule adds per
+ * unit of weight. Neither is in the corpus, so this is set, not learned: strong enough that many
+ * edits across modules make routine work complex, as the table's weights always meant.
+ */
+export const SESSION_BOOST_PER_WEIGHT = 1.5;
+function boostOf(r: Reason): number {
+  return r.weight * (DECISIVE.has(r.signal) ? BOOST_PER_WEIGHT : SESSION_BOOST_PER_WEIGHT);
+}
 /** Evidence lines shown for a label (strongest first). */
 const MAX_EVIDENCE = 8;
 /** Below this probability for the chosen label, or this much evidence, the label is shown as a guess. */
@@ -452,17 +477,27 @@ function learnedDecision(active: Scan, reasons: Reason[], session: Reason[], vie
   const f = featuresOf(active, reasons);
   const z = logits(view, f.x);
   // Team rules (.stakes.json), decisive rules and session signals are not learned: they add their table weight.
-  const boosts = [...reasons.filter((r) => !isBuiltIn(r.signal) || DECISIVE.has(r.signal)), ...session];
-  for (const b of boosts) z[view.labels.indexOf(b.label)] += b.weight * BOOST_PER_WEIGHT;
-  const probs = softmax(z, view.temperature);
-  const p = Object.fromEntries(view.labels.map((l, k) => [l, probs[k]])) as Record<Label, number>;
-  const label = decideByCost(p, config.sensitiveMissCost);
+  const fileBoosts = reasons.filter((r) => !isBuiltIn(r.signal) || DECISIVE.has(r.signal));
+  const boosts = [...fileBoosts, ...session];
+  for (const b of fileBoosts) z[view.labels.indexOf(b.label)] += boostOf(b);
+  const missCost = config.sensitiveMissCost ?? missCostOf(view);
+  const asProbs = (logit: Float64Array) => {
+    const probs = softmax(logit, view.temperature);
+    return Object.fromEntries(view.labels.map((l, k) => [l, probs[k]])) as Record<Label, number>;
+  };
+  // Precedence: what the session adds (docs open beside, edits across modules) never takes
+  // sensitive work away from `sensitive`; it decides among the other labels.
+  const fileOnly = asProbs(z);
+  for (const b of session) z[view.labels.indexOf(b.label)] += boostOf(b);
+  const withSession = asProbs(z);
+  const p = decideByCost(fileOnly, missCost) === 'sensitive' ? fileOnly : withSession;
+  const label = decideByCost(p, missCost);
   const ranked = [...LABELS].sort((a, b) => p[b] - p[a]);
   const runner = ranked.find((l) => l !== label)!;
 
   const { shown, support } = explain(f, reasons, view, label, runner);
   // Session and team signals are always shown, whichever label they speak for: they are what the user did.
-  for (const b of boosts) shown.push({ ...b, weight: round(b.weight * BOOST_PER_WEIGHT) });
+  for (const b of boosts) shown.push({ ...b, weight: round(boostOf(b)) });
   const reasonsShown = dedupe(shown.filter((r) => r.weight > 0).sort((a, b) => b.weight - a.weight)).slice(0, MAX_EVIDENCE);
   // A few lines for the runner-up, so the tooltip says what pulled the other way.
   const against = dedupe(explain(f, reasons, view, runner, label).shown.sort((a, b) => b.weight - a.weight))
@@ -525,7 +560,8 @@ function explain(f: Features, reasons: Reason[], view: ModelView, label: Label, 
     }
   }
   for (const [rule, c] of byRule) {
-    const own = reasons.filter((r) => r.signal === rule).slice(0, MAX_REASONS_PER_RULE);
+    // A rule's lines are evidence only for the label the rule speaks for (a JWT call is never "why it is boilerplate").
+    const own = reasons.filter((r) => r.signal === rule && r.label === label).slice(0, MAX_REASONS_PER_RULE);
     own.forEach((r, i) => shown.push({ ...r, label, weight: round(i === 0 ? c : c / 10) }));
   }
   return { shown, support };
@@ -558,6 +594,12 @@ function dedupe(list: Reason[]): Reason[] {
     seen.add(key);
     return true;
   });
+}
+
+/** The miss cost the model was trained to use by default (train.ts chooses it by cross-validation). */
+export function missCostOf(view: ModelView): number {
+  const c = (view.trained as { missCost?: unknown } | undefined)?.missCost;
+  return typeof c === 'number' && c >= 1 ? c : 1.5;
 }
 
 const BUILT_IN = new Set(DEFAULT_RULES.map((r) => r.id));

@@ -34,8 +34,8 @@ export interface Features {
 }
 
 /** Lines read in full from the top of a file; beyond that an even sample up to SAMPLE_LINES in all. */
-const HEAD_LINES = 1_000;
-const SAMPLE_LINES = 1_500;
+const HEAD_LINES = 800;
+const SAMPLE_LINES = 1_200;
 /** Identifiers longer than this are data (hashes, base64), not names. */
 const MAX_IDENT = 64;
 
@@ -134,7 +134,6 @@ class Counter {
       if (cs) for (const c of cs) this.add(`k:${c}:${pos}`, site);
       if (i + 1 < words.length) {
         const b = words[i + 1];
-        this.add(`${pos}:${w}_${b}`, site);
         const pc = this.lex.pairs.get(w)?.get(b);
         if (pc) for (const c of pc) this.add(`k:${c}:${pos}`, site, 2);
       }

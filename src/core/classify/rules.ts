@@ -227,20 +227,20 @@ export const DEFAULT_RULES: SignalRule[] = [
 
   // ───────────── sensitive: content ─────────────
   {
-    id: 'content.jwt', label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true,
+    id: 'content.jwt', decisive: true, label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true,
     // Also the token services apps wrap around the library (jwtService.signAsync, _jwtTokenGenerator.CreateToken).
     content: /\b(jwt\.(?:sign|verify|decode|encode|Parse\w*|NewWithClaims)|jwtVerify|SignJWT|jwtDecrypt|Jwts\.parser\w*|JwtSecurityTokenHandler|JWT::(?:encode|decode)|JWT\.(?:decode|encode|require)|\b_?(?:jwt|[a-z]+Jwt)\w*\.(?:[cC]reate|[gG]enerate|[sS]ign|[iI]ssue|[vV]erify|[vV]alidate|[dD]ecode)\w*(?=\s*\())/,
     detail: 'calls {m} (line {line})',
   },
   {
-    id: 'content.password-hashing', label: 'sensitive', weight: 3, families: CODE, dampInTests: true,
+    id: 'content.password-hashing', decisive: true, label: 'sensitive', weight: 3, families: CODE, dampInTests: true,
     content: /\b((?:bcrypt\w*\.(?:hash|compare|hashSync|compareSync|genSalt\w*|hashpw|checkpw|gensalt|GenerateFromPassword|CompareHashAndPassword)|argon2\.(?:hash|verify)|(?:crypto\.)?scrypt(?:Sync)?|(?:crypto\.)?pbkdf2(?:Sync)?|password_hash|password_verify|check_password|make_password|set_password|generate_password_hash|check_password_hash|BCrypt\.\w+|pwd_context\.\w+|hashlib\.pbkdf2_hmac|Hash::(?:make|check)|this->hash(?:er)?->(?:make|check|needsRehash)|_?[pP]asswordHasher\.\w+|_?[pP]assword[eE]ncoder\.(?:encode|matches)|VerifyHashedPassword|HashPassword|(?:hash|digest)_(?:api_)?(?:key|token|secret)|hash(?:Api)?(?:Key|Token|Secret))(?=\s*\()|PasswordHasher\b|has_secure_password\b)/,
     detail: 'calls {m} (line {line})',
   },
   {
     // Changing a password or issuing/revoking tokens is an account-takeover surface even when the hashing
     // lives elsewhere. Declaring a form or DTO named after it (class ResetPasswordForm(...)) is not.
-    id: 'content.credential-change', label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true, maxHits: 2,
+    id: 'content.credential-change', decisive: true, label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true, maxHits: 2,
     content: /((?:\bnew\s+|\b)(?:[uU]pdate|[cC]hange|[rR]eset)(?:User)?Password\w*(?=\s*\()|\b(?:update|change|reset)_(?:user_)?password\w*(?=\s*\()|\b(?:revoke|issue|rotate|refresh)_?(?:[aA]ccess_?|[rR]efresh_?|[aA]pi_?)?(?:[tT]okens?|[sS]ecrets?|[kK]eys?)!?(?=\s*\(|[ \t]*(?![^\n]))|\b(?:revoke|issue|rotate|refresh)(?:Access|Refresh|Api)?(?:Token|Secret|Key)s?(?=\s*\())/,
     // Declaring a type, function or constructor named after the change is not making it.
     exclude: /^\s*(?:export\s+)?(?:public\s+|abstract\s+)*(?:class|def|function|interface|type|struct)\s|^\s*(?:public|private|protected|internal)\s+[A-Z]\w*\s*\(/,
@@ -340,7 +340,7 @@ export const DEFAULT_RULES: SignalRule[] = [
     detail: 'hard-coded secret-like value: `{m}` (line {line})',
   },
   {
-    id: 'content.webhook-signature', label: 'sensitive', weight: 3, families: CODE,
+    id: 'content.webhook-signature', decisive: true, label: 'sensitive', weight: 3, families: CODE,
     content: /\b(webhooks\.constructEvent(?:Async)?|constructEvent|verifyWebhook\w*|verify_webhook\w*|validateWebhook\w*|Webhook\.construct_event|webhook\.ConstructEvent|X-Hub-Signature(?:-256)?|Stripe-Signature|X-Shopify-Hmac-Sha256|X-Slack-Signature|svix-signature|verifySignature|verify_signature|validateSignature)\b/i,
     detail: 'webhook signature check: {m} (line {line})',
   },
@@ -355,6 +355,12 @@ export const DEFAULT_RULES: SignalRule[] = [
     id: 'content.untrusted-input-sink', label: 'sensitive', weight: 2, families: CODE, maxHits: 3,
     content: /(\bres\.redirect\(\s*req\.\w+|\bres\.sendFile\(\s*req\.\w+|\bfs\.\w+\(\s*(?:req|request)\.\w+|\bpath\.(?:join|resolve)\([^)\n]*\breq\.(?:params|query|body)|\bsend_file\(\s*request\.|\bredirect\(\s*request\.(?:args|GET|params)|\bopen\(\s*request\.|\bhttp\.get\(\s*req\.|\baxios\.get\(\s*req\.|\brequests\.get\(\s*request\.|\bmulter\(|\bbusboy\b|\bformidable\(|\brequest\.files\b|\bxml2js\b|\blibxmljs\b|\betree\.(?:parse|fromstring)\(|\bDocumentBuilderFactory\b|\bXmlDocument\b)/,
     detail: 'untrusted input reaches {m} (line {line})',
+  },
+  {
+    // Where a user is sent next (returnTo, next, redirect_uri) is an open-redirect boundary: checking or building it is the work.
+    id: 'content.redirect-target', decisive: true, label: 'sensitive', weight: 2.5, families: CODE, maxHits: 3, dampInTests: true,
+    content: /\b((?:safe|valid(?:ate)?|sanitize|check|is_?safe|allowed)_?(?:[rR]eturn_?(?:[tT]o|[uU]rl)|[rR]edirect(?:_?[uU]r[il]|_?[tT]o|_?[tT]arget)?|[nN]ext_?[uU]rl)\w*|url_has_allowed_host_and_scheme|is_safe_url)\b/,
+    detail: 'checks where a user is redirected: {m} (line {line})',
   },
   {
     // Reading or changing a record by an id the client chose is where ownership checks go missing (IDOR).
@@ -451,6 +457,13 @@ export const DEFAULT_RULES: SignalRule[] = [
     content: /^\s*["']?(openapi|swagger|asyncapi)["']?\s*:\s*["']?([\d.]+)/,
     detail: '{m} spec (line {line})',
     overrides: ['kind.config'],
+  },
+  {
+    // OpenAPI split into files: a components or paths fragment has no root `openapi:` key.
+    id: 'kind.api-spec-fragment', decisive: true, label: 'context-heavy', weight: 4, families: ['config'], headLines: 60, maxHits: 1,
+    content: /^(components:\s*$|paths:\s*$|\s+["']?\$ref["']?\s*:\s*["']?#\/components\/(?:schemas|responses|parameters|requestBodies)\/)/,
+    detail: 'OpenAPI fragment: {m} (line {line})',
+    overrides: ['kind.config', 'path.dto'],
   },
   {
     id: 'kind.contract', decisive: true, label: 'context-heavy', weight: 4, families: ['spec'],

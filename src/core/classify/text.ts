@@ -32,7 +32,23 @@ function looksBinary(bytes: Uint8Array): boolean {
   return false;
 }
 
-export function prepareText(content: string | Uint8Array): ScannableText {
+/**
+ * `whole` gives the size of the whole document when `content` is only its head (a 10 MB file read up
+ * to 8 MiB): sizes, line counts and the "only the first N of M" notes then describe the whole file.
+ */
+export function prepareText(content: string | Uint8Array, whole: { totalChars?: number; totalLines?: number } = {}): ScannableText {
+  const result = prepareHead(content);
+  if (whole.totalChars !== undefined && whole.totalChars > result.totalChars) {
+    const before = fmt(result.totalChars);
+    result.skipped = result.skipped.map((s) => s.replace(` of ${before} were scanned`, ` of ${fmt(whole.totalChars!)} were scanned`));
+    if (!result.skipped.some((s) => s.includes(fmt(whole.totalChars!)))) result.skipped.push(`only the first ${before} of ${fmt(whole.totalChars)} characters were read`);
+    result.totalChars = whole.totalChars;
+  }
+  if (whole.totalLines !== undefined && whole.totalLines > result.totalLines) result.totalLines = whole.totalLines;
+  return result;
+}
+
+function prepareHead(content: string | Uint8Array): ScannableText {
   const skipped: string[] = [];
   let text: string;
   if (typeof content !== 'string') {

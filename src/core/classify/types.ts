@@ -7,8 +7,10 @@ export interface DocumentInput {
   languageId?: string;
   /** Text, or raw bytes when the caller does not know whether it is text (binary / non-UTF-8 detection). */
   content: string | Uint8Array;
-  /** Full length in characters when `content` is only the head of the document (documents open beside it). */
+  /** Full length in characters when `content` is only the head of the document (documents open beside it, huge files). */
   length?: number;
+  /** Line count of the whole document when `content` is only its head. */
+  totalLines?: number;
   /** 1-based inclusive line range of the selection or cursor, when known. */
   selection?: { startLine: number; endLine: number };
 }

@@ -81,6 +81,13 @@ export function missingKey(providerId: string, k: KeyHelp): ProviderError {
   return new ProviderError('auth', providerId, `No ${k.displayName} API key is set. ${ways}.`);
 }
 
+/** The error for an answer over the size cap (same words for every provider). */
+export function tooLargeFailure(providerId: string, k: KeyHelp, limit: number): ProviderError {
+  return new ProviderError('invalid-output', providerId,
+    `${k.displayName} sent an answer larger than ${Math.round(limit / 1024 / 1024)} MB, far more than any findings report; ` +
+    'it was discarded unread. Retry, or pick another model or provider.');
+}
+
 /** Build the ProviderError for one failure. */
 export function providerFailure(providerId: string, k: KeyHelp, f: FailureFacts): ProviderError {
   const name = k.displayName;

@@ -4,8 +4,8 @@
  * fetch wrapper below waits what the server asked before handing a retryable response back.
  */
 import { jsonSchemaOf, structuredFromText } from './json-output';
-import { sleep } from './http';
-import { missingKey, networkCodeOf, providerDetail, providerFailure, retryAfterSeconds, type KeyHelp } from './errors';
+import { cappedFetch, capResponse, ResponseTooLargeError, sleep, tooLargeIn } from './http';
+import { missingKey, networkCodeOf, providerDetail, providerFailure, retryAfterSeconds, tooLargeFailure, type KeyHelp } from './errors';
 import { ProviderError, type CompletionRequest, type CompletionResult, type Provider, type ProviderSettings } from './types';
 
 export const GOOGLE_HELP: KeyHelp = { displayName: 'Google Gemini', envVar: 'GEMINI_API_KEY', command: 'Stakes: Set API key…' };
@@ -40,6 +40,8 @@ export function createGoogleProvider(settings: ProviderSettings): Provider {
   const failure = (error: unknown, req: CompletionRequest<unknown>, attempts: number, lastHeaders?: Headers): ProviderError => {
     const base = { model: req.model, timeoutMs: req.timeoutMs, retries: Math.max(0, attempts - 1), cause: error };
     if (req.signal?.aborted) return providerFailure('google', help, { ...base, aborted: true });
+    const tooLarge = tooLargeIn(error);
+    if (tooLarge) return tooLargeFailure('google', help, tooLarge.limit);
     if (error instanceof genai.ApiError) {
       return providerFailure('google', help, { ...base, status: error.status, detail: providerDetail(error), headers: lastHeaders });
     }
@@ -57,7 +59,7 @@ export function createGoogleProvider(settings: ProviderSettings): Provider {
     async countTokens<T>(req: CompletionRequest<T>): Promise<number> {
       if (!settings.apiKey) throw missingKey('google', help);
       const ai = new genai.GoogleGenAI({
-        apiKey: settings.apiKey, apiVersion: settings.apiVersion, httpOptions: { baseUrl: settings.baseUrl, timeout: req.timeoutMs },
+        apiKey: settings.apiKey, apiVersion: settings.apiVersion, httpOptions: { baseUrl: settings.baseUrl, timeout: req.timeoutMs, fetch: cappedFetch },
       });
       try {
         // The Gemini API counts contents only: the instructions and schema are counted as text parts.
@@ -75,12 +77,16 @@ export function createGoogleProvider(settings: ProviderSettings): Provider {
       if (!settings.apiKey) throw missingKey('google', help);
       let attempts = 0;
       let lastHeaders: Headers | undefined;
+      let tooLarge: ResponseTooLargeError | undefined;
       const retryAfterAwareFetch: typeof fetch = async (input, init) => {
+        if (tooLarge) throw tooLarge;
         attempts++;
         let res: Response;
         try {
           res = await fetch(input, init);
+          res = (await capResponse(res)).response;
         } catch (error) {
+          if (error instanceof ResponseTooLargeError) { tooLarge = error; throw error; }
           // @google/genai does not retry dropped connections: retry them here, with the same budget.
           const dropped = (error as Error)?.name !== 'AbortError' && (networkCodeOf(error) !== undefined || (error as Error)?.message === 'fetch failed');
           if (!dropped || attempts > maxRetries || req.signal?.aborted || init?.signal?.aborted) throw error;

@@ -3,7 +3,8 @@
  * design (APIError with status and headers, APIConnectionError, APIConnectionTimeoutError,
  * APIUserAbortError). The classes are passed in so nothing here loads an SDK.
  */
-import { networkCodeOf, providerDetail, providerFailure, type KeyHelp } from './errors';
+import { networkCodeOf, providerDetail, providerFailure, tooLargeFailure, type KeyHelp } from './errors';
+import { tooLargeIn } from './http';
 import { ProviderError } from './types';
 
 export interface StainlessErrorClasses {
@@ -17,6 +18,8 @@ export interface StainlessErrorClasses {
 export function mapStainlessError(classes: StainlessErrorClasses, error: unknown, providerId: string, help: KeyHelp,
   ctx: { model: string; timeoutMs: number; retries: number; signal?: AbortSignal }): ProviderError {
   if (error instanceof ProviderError) return error;
+  const tooLarge = tooLargeIn(error);
+  if (tooLarge) return tooLargeFailure(providerId, help, tooLarge.limit);
   const base = { model: ctx.model, timeoutMs: ctx.timeoutMs, retries: ctx.retries, cause: error };
   if (ctx.signal?.aborted || error instanceof classes.APIUserAbortError) return providerFailure(providerId, help, { ...base, aborted: true });
   if (error instanceof classes.APIConnectionTimeoutError) return providerFailure(providerId, help, { ...base, timedOut: true });

@@ -15,7 +15,7 @@ import type { ReviewRequirement } from '../routing/review';
 import { asContent, regionChanges, type ChangeKind, type FileContent, type RegionChange } from './changes';
 import { changedFiles, readObjects, readWorkingFile, repoRootOf, resolveBase, runGit, trackedUnder, type ChangedFile, type ResolvedBase } from './git';
 import { decide, describeRequirement, judge, type VerdictStatus } from './policy';
-import { CoverageIndex, parseRecordTexts, readRecordsFromDisk, REVIEWS_DIR, type LoadedRecord, type ReviewRecordError } from './records';
+import { CoverageIndex, isReviewRecord, parseRecordTexts, readRecordsFromDisk, REVIEWS_DIR, type LoadedRecord, type ReviewRecordError } from './records';
 import { FINGERPRINT_VERSION } from './regions';
 
 /** Files larger than this are not read (they are listed as skipped). */
@@ -228,7 +228,7 @@ export class ReviewSession {
   async updateFile(rel: string, text?: string): Promise<ReviewStatus> {
     const started = Date.now();
     const p = rel.split(path.sep).join('/');
-    if (p.startsWith(`${REVIEWS_DIR}/`)) return this.reloadRecords();
+    if (isReviewRecord(p)) return this.reloadRecords();
     let state = this.files.get(p);
     if (!state) {
       // Not changed before this save: its base is the same path at the base commit, if it was there.
@@ -290,7 +290,7 @@ export class ReviewSession {
     const started = Date.now();
     const staged = this.options.staged ?? false;
     const [changed] = await Promise.all([changedFiles(this.root, this.base, { staged, paths: this.options.paths }), this.loadRecords()]);
-    const files = changed.filter((f) => !f.path.startsWith(`${REVIEWS_DIR}/`));
+    const files = changed.filter((f) => !isReviewRecord(f.path));
     const baseSpecs = files.map((f) => (f.status === 'added' || f.status === 'untracked' ? null : `${this.base.sha}:${f.oldPath ?? f.path}`));
     const wanted = baseSpecs.filter((s): s is string => s !== null);
     const blobs = await readObjects(this.root, wanted);

@@ -17,6 +17,11 @@ import { FINGERPRINT_VERSION } from './regions';
 
 /** Where records live, relative to the repository root. */
 export const REVIEWS_DIR = '.stakes/reviews';
+/** True for a repository-relative path inside .stakes/reviews/: records are metadata, never code to audit or review. */
+export function isReviewRecord(repoPath: string): boolean {
+  return repoPath.replace(/\\/g, '/').startsWith(`${REVIEWS_DIR}/`);
+}
+
 /** The record format; a record of another format is reported, never trusted. */
 export const RECORD_FORMAT = 1;
 /** `from` of a change reviewed whole (a file or a selection judged every line): it covers the region whatever its base. */

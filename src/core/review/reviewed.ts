@@ -13,7 +13,7 @@ import type { StakesConfig } from '../routing/config';
 import { asContent, regionChanges, type RegionChange } from './changes';
 import { labelRegion, type DebtItem } from './debt';
 import { readObjects, repoRootOf } from './git';
-import { readRecordsFromDisk, reviewedChange, writeRecord, type OpenFinding, type ReviewedChange, type Reviewer, type WrittenRecord } from './records';
+import { isReviewRecord, readRecordsFromDisk, reviewedChange, writeRecord, type OpenFinding, type ReviewedChange, type Reviewer, type WrittenRecord } from './records';
 import { regionsOf } from './regions';
 
 /** One audited file, as the audit saw it. */
@@ -77,6 +77,7 @@ export async function recordAudit(input: AuditRecordInput): Promise<RecordOutcom
     const changes: ReviewedChange[] = [];
     for (const f of files) {
       const rel = path.relative(root, f.file).split(path.sep).join('/');
+      if (isReviewRecord(rel)) continue;
       const findings = open.filter((x) => x.file === f.reportPath);
       const covered = await coveredChanges(root, rel, f, input.changesBase);
       if (covered.length === 0) {

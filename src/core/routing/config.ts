@@ -84,8 +84,11 @@ export interface StakesConfig {
   rules: CustomRule[];
   contextTokenLimit: number;
   activityWindowMinutes: number;
-  /** What missing sensitive work costs, in false alarms: the label is chosen by expected cost (classify/model.ts). */
-  sensitiveMissCost: number;
+  /**
+   * What missing sensitive work costs, in false alarms: the label is chosen by expected cost
+   * (classify/model.ts). Unset: the learned model's own default, chosen by cross-validation.
+   */
+  sensitiveMissCost?: number;
   /** What clears a changed region per label, paths that always need review, exemptions (routing/review.ts). */
   review: ReviewPolicy;
   /** Where each layer came from, for "open the routing table". */
@@ -94,8 +97,6 @@ export interface StakesConfig {
 
 export const DEFAULT_CONTEXT_TOKEN_LIMIT = 32_000;
 export const DEFAULT_ACTIVITY_WINDOW_MINUTES = 20;
-/** Missing sensitive work costs this many false alarms (chosen by cross-validation on the corpus; see the README). */
-export const DEFAULT_SENSITIVE_MISS_COST = 2;
 
 export function defaultConfig(): StakesConfig {
   return {
@@ -106,7 +107,6 @@ export function defaultConfig(): StakesConfig {
     rules: [],
     contextTokenLimit: DEFAULT_CONTEXT_TOKEN_LIMIT,
     activityWindowMinutes: DEFAULT_ACTIVITY_WINDOW_MINUTES,
-    sensitiveMissCost: DEFAULT_SENSITIVE_MISS_COST,
     review: defaultReviewPolicy(),
     sources: ['built-in defaults'],
   };

@@ -9,14 +9,15 @@ export interface TokenPattern {
 export const TOKEN_PATTERNS: readonly TokenPattern[] = [
   { name: 'a private key', pattern: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY( BLOCK)?-----/ },
   { name: 'an AWS access key id', pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/ },
-  { name: 'a GitHub token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})\b/ },
-  { name: 'a Slack token', pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}/ },
-  { name: 'a Stripe secret key', pattern: /\b(?:sk|rk)_live_[A-Za-z0-9]{16,}/ },
+  { name: 'a GitHub token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{40,255})\b/ },
+  { name: 'a Slack token', pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,250}/ },
+  { name: 'a Stripe secret key', pattern: /\b(?:sk|rk)_live_[A-Za-z0-9]{16,255}/ },
   { name: 'a Google API key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/ },
-  { name: 'an Anthropic API key', pattern: /\bsk-ant-[A-Za-z0-9_-]{20,}/ },
-  { name: 'an OpenAI API key', pattern: /\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{32,}/ },
-  { name: 'a SendGrid API key', pattern: /\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}/ },
-  { name: 'a password in a connection string', pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:([^\s@/$<{]{3,})@[^\s/]+/i },
+  { name: 'an Anthropic API key', pattern: /\bsk-ant-[A-Za-z0-9_-]{20,256}/ },
+  { name: 'an OpenAI API key', pattern: /\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{32,256}/ },
+  { name: 'a SendGrid API key', pattern: /\bSG\.[A-Za-z0-9_-]{16,64}\.[A-Za-z0-9_-]{16,64}/ },
+  // Bounded quantifiers and a start that cannot sit inside a scheme run: linear on any input (a 300 KB "a-a-a-…" literal).
+  { name: 'a password in a connection string', pattern: /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{0,30}:\/\/[^\s:/@]{1,256}:([^\s@/$<{]{3,256})@[^\s/]/i },
 ];
 
 const SECRET_NAME = /(?:^|[^a-z]|[a-z](?=[A-Z]))(pass(?:word|wd|phrase)?|pwd|secret(?:_?key)?|api_?key|access_?key(?:_?id)?|secret_?access_?key|private_?key|client_?secret|auth_?token|access_?token|refresh_?token|bearer_?token|token|credentials?|jwt_?secret|session_?secret|signing_?key|encryption_?key|secret_?or_?key|secret_?or_?private_?key)$/i;

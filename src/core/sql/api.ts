@@ -12,7 +12,7 @@ import { runChecks } from './checks';
 import { adviseIndexes } from './advise';
 import { walkPlan } from './plan';
 import { tableRefs } from './predicates';
-import { assertAnalyzeAllowed, isExplainable } from './safety';
+import { assertAnalyzeAllowed, assertExplainable, assertNoEscapingEffects, isExplainable } from './safety';
 import { isSqlExplainError, SqlExplainError } from './errors';
 import { loadSchema as readSchema, type LoadedSchema } from './schema';
 import { DEFAULT_ASSUMED_ROWS } from './engines/assumed-sizes';
@@ -32,6 +32,7 @@ import type {
 export { extractStatements, statementAt, selectionStatement, codeLanguage } from './extract';
 export { nPlusOneFindings } from './loops';
 export { SqlExplainError, isSqlExplainError } from './errors';
+export { unexplainableKind, escapingSideEffect } from './safety';
 export { DEFAULT_ASSUMED_ROWS } from './engines/assumed-sizes';
 export { findSchemaRoot } from './schema';
 export type * from './types';
@@ -92,6 +93,9 @@ export class Explainer {
     const norm = normalizePlaceholders(userSql, 'dollar');
     const sql = norm.sql;
     const paramCount = Math.max(countDollarParams(sql), norm.placeholders.length);
+    // Refusals come before any engine starts: nothing of these statements ever runs.
+    assertNoEscapingEffects(sql, !!req.analyze);
+    assertExplainable(sql);
     assertAnalyzeAllowed(sql, !!req.analyze, req.confirmDataChange);
     const rows = req.rows ?? {};
     const defaultRows = req.defaultRows ?? DEFAULT_ASSUMED_ROWS;
@@ -103,7 +107,7 @@ export class Explainer {
       const before = Date.now();
       const existing = this.slots.get('embedded');
       const warm = existing?.embedded && existing.embedded.process.alive && existing.key === embeddedKey(schema);
-      slot = await this.embeddedSlot(schema, rows, defaultRows);
+      slot = await this.embeddedSlot(schema, rows, defaultRows, req.statementTimeoutMs);
       if (!warm) { startMs = slot.embedded!.startMs; schemaMs = slot.embedded!.report.loadMs; void before; }
       slot.embedded!.sizes.update(rows, defaultRows);
     } else {
@@ -125,6 +129,8 @@ export class Explainer {
       const engine = slot.engine;
       const statementTimeoutMs = req.statementTimeoutMs ?? 15_000;
       const engineReq = { sql, paramCount, analyze: !!req.analyze, statementTimeoutMs };
+      // PGlite ignores statement_timeout: its process enforces the limit (with room for the session set-up).
+      if (slot.embedded) slot.embedded.process.queryTimeoutMs = statementTimeoutMs + 5_000;
       const te = Date.now();
       const out = await wrap(() => engine.explain(engineReq));
       const explainMs = Date.now() - te;
@@ -226,17 +232,17 @@ export class Explainer {
   /** Concurrent first requests share one start instead of forking two engines. */
   private starting: { key: string; slot: Promise<Slot> } | undefined;
 
-  private embeddedSlot(schema: LoadedSchema, rows: Record<string, number>, defaultRows: number): Promise<Slot> {
+  private embeddedSlot(schema: LoadedSchema, rows: Record<string, number>, defaultRows: number, statementTimeoutMs?: number): Promise<Slot> {
     const key = embeddedKey(schema);
     if (this.starting?.key === key) return this.starting.slot;
-    const slot = this.startEmbeddedSlot(schema, rows, defaultRows);
+    const slot = this.startEmbeddedSlot(schema, rows, defaultRows, statementTimeoutMs);
     this.starting = { key, slot };
     const clear = (): void => { if (this.starting?.slot === slot) this.starting = undefined; };
     slot.then(clear, clear);
     return slot;
   }
 
-  private async startEmbeddedSlot(schema: LoadedSchema, rows: Record<string, number>, defaultRows: number): Promise<Slot> {
+  private async startEmbeddedSlot(schema: LoadedSchema, rows: Record<string, number>, defaultRows: number, statementTimeoutMs?: number): Promise<Slot> {
     const key = embeddedKey(schema);
     const existing = this.slots.get('embedded');
     if (existing && existing.key === key && existing.embedded?.process.alive) return existing;
@@ -254,7 +260,7 @@ export class Explainer {
       ...(this.options.idleTimeoutMs !== undefined ? { idleTimeoutMs: this.options.idleTimeoutMs } : {}),
       ...(this.options.requestTimeoutMs !== undefined ? { requestTimeoutMs: this.options.requestTimeoutMs } : {}),
       ...(this.options.log ? { log: this.options.log } : {}),
-    }, schema, rows, defaultRows));
+    }, schema, rows, defaultRows, statementTimeoutMs));
     if (this.disposed) {
       // Shut down while starting (e.g. the extension deactivated): do not leave the child running.
       await embedded.process.close();

@@ -103,6 +103,51 @@ export function computeExclusive(node: PlanNode): void {
  * MySQL and MariaDB `EXPLAIN FORMAT=JSON` / MariaDB `ANALYZE FORMAT=JSON`. Tables in a nested loop
  * become a left-deep chain of "Nested Loop" nodes so the tree reads like PostgreSQL's.
  */
+/**
+ * MySQL/MariaDB `EXPLAIN FORMAT=JSON` text as the server writes it. MariaDB prints conditions inside
+ * JSON strings with SQL's own quoting: `'o\'brien'` (an escape JSON does not know), and double
+ * quotes, tabs and newlines of literals unescaped (`'q"uote'`). Inside a JSON string, a `"` within a
+ * SQL '…' literal is part of it; unknown escapes keep their character. Linear in the text.
+ */
+export function parseExplainJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // Fall through to the tolerant reading.
+  }
+  let out = '';
+  let inString = false;
+  let inSqlLiteral = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (!inString) {
+      if (c === '"') { inString = true; inSqlLiteral = false; }
+      out += c;
+      continue;
+    }
+    if (c === '\\') {
+      const n = text[i + 1];
+      i++;
+      if (n === undefined) out += '\\\\';
+      else if (n === "'") out += "'"; // an escaped quote inside a SQL literal: does not end it
+      else if (n === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) { out += text.slice(i - 1, i + 5); i += 4; }
+      else if ('"\\/bfnrt'.includes(n)) out += c + n;
+      else out += `\\\\${n}`; // \% \_ \0 …: the backslash is kept as a character
+      continue;
+    }
+    if (c === "'") inSqlLiteral = !inSqlLiteral;
+    if (c === '"') {
+      if (inSqlLiteral) { out += '\\"'; continue; }
+      inString = false;
+      out += c;
+      continue;
+    }
+    if (c < ' ') { out += c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`; continue; }
+    out += c;
+  }
+  return JSON.parse(out);
+}
+
 export function parseMysqlPlan(raw: unknown): { plan: PlanNode; summary: PlanSummary } {
   const doc = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Record<string, unknown>;
   const qb = (doc.query_block ?? doc) as Record<string, unknown>;

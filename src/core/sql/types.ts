@@ -266,7 +266,7 @@ export interface SkippedStatement {
   /** First 120 characters. */
   sqlPreview: string;
   reason: string;
-  kind: 'psql-meta-command' | 'copy-data' | 'extension-unavailable' | 'error';
+  kind: 'psql-meta-command' | 'copy-data' | 'extension-unavailable' | 'timeout' | 'error';
 }
 
 export interface SchemaLoadReport {
@@ -315,7 +315,7 @@ export interface ExplainResult {
 }
 
 /** Error kinds; the message is always written for the user (what went wrong, what to do). */
-export type SqlErrorKind = 'syntax' | 'connection' | 'unsafe' | 'timeout' | 'schema' | 'config' | 'engine';
+export type SqlErrorKind = 'syntax' | 'connection' | 'unsafe' | 'unsupported' | 'timeout' | 'schema' | 'config' | 'engine';
 
 export interface WorkspaceStatementResult {
   statement: ExtractedStatement;

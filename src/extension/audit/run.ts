@@ -90,7 +90,7 @@ export class AuditRunner {
     const routing = this.p.picker.route(plan);
     const choice = await this.p.picker.routed(settings, routing);
     const audit = await this.auditRequest(plan, choice, settings);
-    await this.p.preview.show(plan, prepareAudit(audit), choice, routing, settings);
+    await this.p.preview.show(plan, await prepareAudit(audit), choice, routing, settings);
   }
 
   private async auditOnce(request: ScopeRequest, options: RunOptions, used: { choice?: AuditModel }): Promise<void> {
@@ -101,13 +101,13 @@ export class AuditRunner {
     const routing = picker.route(plan);
     let choice = used.choice = options.choice ?? await picker.routed(settings, routing);
     let audit = await this.auditRequest(plan, choice, settings);
-    let prepared = prepareAudit(audit);
+    let prepared = await prepareAudit(audit);
     const repick = async (): Promise<boolean> => {
       const picked = await picker.pick(prepared, settings, choice);
       if (!picked) return false;
       choice = used.choice = picked;
       audit = await this.auditRequest(plan, choice, settings);
-      prepared = prepareAudit(audit);
+      prepared = await prepareAudit(audit);
       return true;
     };
 
@@ -180,6 +180,7 @@ export class AuditRunner {
     if (run.droppedOutsideScope > 0) {
       notes.push(`${run.droppedOutsideScope} finding${run.droppedOutsideScope === 1 ? ' was' : 's were'} about code outside the judged lines (unchanged or unselected) and ${run.droppedOutsideScope === 1 ? 'was' : 'were'} dropped.`);
     }
+    if (run.droppedInvalid.length) notes.push(`${run.droppedInvalid.length} finding${run.droppedInvalid.length === 1 ? '' : 's'} failed validation and ${run.droppedInvalid.length === 1 ? 'was' : 'were'} dropped (${run.droppedInvalid.slice(0, 3).join('; ')}); the others were kept.`);
     if (run.repaired) notes.push('The first answer did not match the findings schema; the model repaired it once.');
     if (run.rawResponsePath) notes.push(`The invalid first answer is kept in ${run.rawResponsePath}.`);
     if (settings.ignoredFromWorkspace.length) {

@@ -8,6 +8,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseUnifiedDiff } from '../../core/audit/diff';
 import { changesScopeFromDiff } from '../../core/audit/scope';
+import { isReviewRecord } from '../../core/review/records';
 import type { AuditTarget } from '../../core/audit/types';
 import { AuditUserError } from './errors';
 import { branchChanges, currentFolder, uncommittedChanges, type WorkspaceDiff } from './gitDiff';
@@ -89,7 +90,7 @@ async function documentTarget(request: Extract<ScopeRequest, { kind: 'file' | 's
   if (request.kind === 'file') {
     return {
       request, title: file, uris, skipped: [],
-      targets: [{ path: file, content: document.getText(), languageId: document.languageId, scope: { kind: 'file' } }],
+      targets: [{ path: file, content: document.getText(), languageId: document.languageId, scope: { kind: 'file' }, ...diskFile(uri) }],
       classifyOn: [{ document }],
     };
   }
@@ -103,7 +104,7 @@ async function documentTarget(request: Extract<ScopeRequest, { kind: 'file' | 's
     skipped: [],
     targets: [{
       path: file, content: document.getText(), languageId: document.languageId,
-      scope: { kind: 'selection', startLine: request.startLine, endLine },
+      scope: { kind: 'selection', startLine: request.startLine, endLine }, ...diskFile(uri),
     }],
     classifyOn: [{ document, range }],
   };
@@ -151,7 +152,7 @@ async function diffPlan(request: Extract<ScopeRequest, { kind: 'changes' | 'bran
   const wanted = (abs: string) => !only || only.has(path.resolve(abs));
 
   for (const fd of parseUnifiedDiff(diff.diffText)) {
-    if (!wanted(path.join(diff.root, fd.newPath ?? fd.oldPath ?? ''))) continue;
+    if (!wanted(path.join(diff.root, fd.newPath ?? fd.oldPath ?? '')) || isReviewRecord(fd.newPath ?? fd.oldPath ?? '')) continue;
     const shown = fd.newPath ?? fd.oldPath ?? '(unknown)';
     if (fd.status === 'deleted' || !fd.newPath) {
       skipped.push({ file: shown, reason: 'deleted' });
@@ -174,9 +175,10 @@ async function diffPlan(request: Extract<ScopeRequest, { kind: 'changes' | 'bran
     }
     uris.set(file, uri);
     if (fd.status === 'renamed' && fd.oldPath) renamedFrom.set(file, fd.oldPath);
-    targets.push({ path: file, content: read.text, languageId: languageOf(uri), scope: changesScopeFromDiff(fd, base) });
+    targets.push({ path: file, content: read.text, languageId: languageOf(uri), scope: changesScopeFromDiff(fd, base), file: uri.fsPath });
   }
-  for (const abs of diff.untracked.filter(wanted)) {
+  // Review records (.stakes/reviews/) are metadata about the code, not code to audit.
+  for (const abs of diff.untracked.filter((f) => wanted(f) && !isReviewRecord(path.relative(diff.root, f)))) {
     const uri = vscode.Uri.file(abs);
     const file = targetPath(uri);
     const read = await readText(abs);
@@ -187,7 +189,7 @@ async function diffPlan(request: Extract<ScopeRequest, { kind: 'changes' | 'bran
     if (read.text.trim() === '') continue;
     uris.set(file, uri);
     // A new, never committed file: every line is a change.
-    targets.push({ path: file, content: read.text, languageId: languageOf(uri), scope: { kind: 'file' } });
+    targets.push({ path: file, content: read.text, languageId: languageOf(uri), scope: { kind: 'file' }, file: abs });
   }
 
   const where = path.basename(diff.root);
@@ -208,6 +210,11 @@ async function diffPlan(request: Extract<ScopeRequest, { kind: 'changes' | 'bran
     ? `unreviewed changes in ${where} against ${request.kind === 'changes' ? 'HEAD' : baseLabel} (${files})`
     : request.kind === 'changes' ? `uncommitted changes in ${where} (${files})` : `branch ${where} against ${baseLabel} (${files})`;
   return { request, title, targets, uris, classifyOn, skipped, changes: { root: diff.root, ...(diff.baseRef ? { baseRef: diff.baseRef } : {}), renamedFrom } };
+}
+
+/** The file on disk behind a document, so the core's exclusions can follow symlinks to their target. */
+function diskFile(uri: vscode.Uri): { file?: string } {
+  return uri.scheme === 'file' ? { file: uri.fsPath } : {};
 }
 
 /** The language id VS Code gave the file when it is open; the core infers it from the path otherwise. */

@@ -441,6 +441,7 @@ const ERROR_TITLE: Record<SqlErrorKind | 'internal', string> = {
   syntax: 'SQL syntax error',
   connection: 'Could not connect to the database',
   unsafe: 'Not run',
+  unsupported: 'This statement cannot be explained',
   timeout: 'EXPLAIN timed out',
   schema: 'The SQL does not match the schema',
   config: 'SQL connection settings are not usable',

@@ -5,7 +5,7 @@ import { recommend } from '../../core/routing/config';
 import { STAKES_FILE } from '../../core/routing/load';
 import { stakesFileTemplate } from '../../core/routing/schema';
 import type { Classifier } from '../classification';
-import { registerCommands } from '../commands';
+import { registerCommands, testCommands } from '../commands';
 import type { ConfigStore } from '../configStore';
 import { LABEL_ICONS, runnerUpText, type StatusController } from './statusBar';
 
@@ -75,21 +75,10 @@ export function registerStatusCommands(status: StatusController, classifier: Cla
     items.push({ label: 'Why', kind: vscode.QuickPickItemKind.Separator });
     items.push({
       label: `$(${LABEL_ICONS[result.label]}) ${result.label} → ${rec?.name ?? 'no model (all excluded)'}`,
-      description: `confidence ${Math.round(result.confidence * 100)}%`,
+      description: `confidence ${Math.round(result.confidence * 100)}%${result.evidence ? ` · ${result.evidence.detail}` : ''}`,
       detail: rec?.why,
     });
-    for (const reason of result.reasons.slice(0, 20)) {
-      items.push({
-        label: `$(${LABEL_ICONS[reason.label]}) ${reason.detail}`,
-        description: reason.line ? `${reason.file ?? ''}:${reason.line}` : reason.file !== result.file ? reason.file : undefined,
-        detail: `${reason.signal} · ${reason.label} · weight ${reason.weight.toFixed(2)}`,
-        run: reason.line && reason.file === result.file ? () => revealLine(doc, reason.line!) : undefined,
-      });
-    }
-    if (result.runnerUp) {
-      items.push({ label: runnerUpText(result).replace(/\*\*/g, '') });
-    }
-    for (const s of result.skipped) items.push({ label: `$(info) Not scanned: ${s}` });
+    // Actions first: the list is virtualised, and they must not fall below a long list of evidence.
     items.push({ label: 'Actions', kind: vscode.QuickPickItemKind.Separator });
     if (rec) items.push({ label: `$(copy) Copy model name`, description: rec.model, run: copyModelName });
     items.push({ label: '$(pin) Pin a label for this file…', run: pinLabel });
@@ -103,6 +92,19 @@ export function registerStatusCommands(status: StatusController, classifier: Cla
     if (commands.includes('stakes.sql.explain') && (doc.languageId === 'sql' || /\.sql$/i.test(doc.uri.path))) {
       items.push({ label: '$(database) Explain the SQL under the cursor', run: () => vscode.commands.executeCommand('stakes.sql.explain') });
     }
+    items.push({ label: 'Evidence', kind: vscode.QuickPickItemKind.Separator });
+    for (const reason of result.reasons.slice(0, 20)) {
+      items.push({
+        label: `$(${LABEL_ICONS[reason.label]}) ${reason.detail}`,
+        description: reason.line ? `${reason.file ?? ''}:${reason.line}` : reason.file !== result.file ? reason.file : undefined,
+        detail: `${reason.signal} · ${reason.label} · weight ${reason.weight.toFixed(2)}`,
+        run: reason.line && reason.file === result.file ? () => revealLine(doc, reason.line!) : undefined,
+      });
+    }
+    if (result.runnerUp) {
+      items.push({ label: runnerUpText(result).replace(/\*\*/g, '') });
+    }
+    for (const s of result.skipped) items.push({ label: `$(info) Not scanned: ${s}` });
     const pick = await vscode.window.showQuickPick(items, {
       title: `Stakes: ${vscode.workspace.asRelativePath(doc.uri)}`,
       placeHolder: 'Pick a reason to jump to its line, or an action',
@@ -117,6 +119,7 @@ export function registerStatusCommands(status: StatusController, classifier: Cla
     { id: 'stakes.copyModelName', run: copyModelName },
     { id: 'stakes.pinLabel', run: pinLabel },
     { id: 'stakes.openRoutingTable', run: openRoutingTable },
+    ...testCommands([{ id: 'stakes.testClearActivity', run: () => { classifier.activity.clear(); status.refreshNow(); } }]),
   ], output);
 }
 

@@ -117,7 +117,8 @@ export class StatusController implements vscode.Disposable {
     const { doc, result, rec } = cur;
     const debt = this.debtSignal.summary;
     const unreviewed = debt && debt.count > 0 ? ` · ${debt.count} unreviewed` : '';
-    this.item.text = `$(${LABEL_ICONS[result.label]}) ${rec ? rec.name : 'no model'} · ${result.label}${unreviewed}`;
+    // A guess is shown as one: `Composer 2 · boilerplate?` when the evidence is thin.
+    this.item.text = `$(${LABEL_ICONS[result.label]}) ${rec ? rec.name : 'no model'} · ${result.label}${result.evidence ? '?' : ''}${unreviewed}`;
     this.item.tooltip = this.tooltip(doc, result, rec);
     this.item.backgroundColor = result.label === 'sensitive' || unreviewed ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.accessibilityInformation = {
@@ -132,6 +133,7 @@ export class StatusController implements vscode.Disposable {
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = { enabledCommands: ['stakes.showWhy', 'stakes.openRoutingTable', 'stakes.review.show'] };
     md.appendMarkdown(`**${escape(r.label)}** work · confidence ${Math.round(r.confidence * 100)}%\n\n`);
+    if (r.evidence) md.appendMarkdown(`_${escape(r.evidence.detail)}: treat the label as a guess._\n\n`);
     if (rec) {
       md.appendMarkdown(`Recommended: **${escape(rec.name)}** (${escape(rec.provider)}) — ${escape(rec.why)}\n\n`);
       if (rec.replaced) md.appendMarkdown(`_${escape(rec.replaced)}_\n\n`);

@@ -214,8 +214,8 @@ describe('audit pipeline (runAudit against the fake server)', function () {
     assert.match(run.report.summary, /OpenAI gpt-5\.4/);
   });
 
-  it('never sends excluded files and says why', () => {
-    const prepared = prepareAudit(request({ targets: [
+  it('never sends excluded files and says why', async () => {
+    const prepared = await prepareAudit(request({ targets: [
       { path: '.env.production', content: 'DB_PASSWORD=x\n', scope: { kind: 'file' } },
       { path: 'certs/server.pem', content: '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n', scope: { kind: 'file' } },
       { path: 'src/orders.ts', content: CODE, scope: { kind: 'file' } },
@@ -223,14 +223,14 @@ describe('audit pipeline (runAudit against the fake server)', function () {
     assert.deepEqual(prepared.excluded.map((e) => e.path), ['.env.production', 'certs/server.pem']);
     assert.match(prepared.excluded[0].reason, /exclusion glob "\.env\.\*"/);
     assert.ok(!prepared.payload.user.includes('DB_PASSWORD'));
-    assert.throws(() => prepareAudit(request({ targets: [{ path: '.env', content: 'A=b', scope: { kind: 'file' } }] })), /Nothing to audit: \.env: matches/);
+    await assert.rejects(prepareAudit(request({ targets: [{ path: '.env', content: 'A=b', scope: { kind: 'file' } }] })), /Nothing to audit: \.env: matches/);
   });
 
-  it('estimates tokens and cost before sending', () => {
-    const prepared = prepareAudit(request());
+  it('estimates tokens and cost before sending', async () => {
+    const prepared = await prepareAudit(request());
     assert.ok(prepared.estimate.inputTokens > 500 && prepared.estimate.inputTokens < 5000, String(prepared.estimate.inputTokens));
     assert.ok(prepared.estimate.costUsd! > 0 && prepared.estimate.maxCostUsd! > prepared.estimate.costUsd!);
-    const unknown = prepareAudit(request({ model: 'brand-new-model' }));
+    const unknown = await prepareAudit(request({ model: 'brand-new-model' }));
     assert.equal(unknown.estimate.costUsd, null);
     assert.match(unknown.estimate.note!, /stakes\.audit\.pricing/);
   });
@@ -255,8 +255,8 @@ describe('audit pipeline (runAudit against the fake server)', function () {
     await expectProviderError(countAuditTokens(request({ localOnly: true })), 'local-only');
   });
 
-  it('rejects a bad selection with a clear message', () => {
-    assert.throws(() => prepareAudit(request({ targets: [{ path: 'a.ts', content: 'x\n', scope: { kind: 'selection', startLine: 9, endLine: 3 } }] })), /not a valid line range/);
-    assert.throws(() => prepareAudit(request({ targets: [{ path: 'a.ts', content: 'x\n', scope: { kind: 'selection', startLine: 50, endLine: 60 } }] })), /has only 1 lines/);
+  it('rejects a bad selection with a clear message', async () => {
+    await assert.rejects(prepareAudit(request({ targets: [{ path: 'a.ts', content: 'x\n', scope: { kind: 'selection', startLine: 9, endLine: 3 } }] })), /not a valid line range/);
+    await assert.rejects(prepareAudit(request({ targets: [{ path: 'a.ts', content: 'x\n', scope: { kind: 'selection', startLine: 50, endLine: 60 } }] })), /has only 1 lines/);
   });
 });

@@ -75,7 +75,7 @@ describe('audit units', () => {
     assert.equal(enclosingBlock(['function huge() {', ...far, '}'], 150, 150), null, 'a block beyond reach falls back to context lines');
   });
 
-  it('redacts each kind of secret, keeps line numbers, and restores them', () => {
+  it('redacts each kind of secret, keeps line numbers, and restores them', async () => {
     const code = [
       'const aws = "AKIAIOSFODNN7EXAMPLE";',
       'const gh = "ghp_abcdefghijklmnopqrstuvwxyz0123456789";',
@@ -98,7 +98,7 @@ describe('audit units', () => {
       'last line',
     ].join('\n');
     const r = new Redactor();
-    const out = r.redact('src/config.ts', code);
+    const out = await r.redact('src/config.ts', code);
     for (const secret of ['AKIAIOSFODNN7EXAMPLE', 'ghp_abcdefghij', 'xoxb-1234567890', 'sk-proj-AbCd', 'sk-ant-api03', 'sk_live_51Hx', 'AIzaSyA123',
       'eyJhbGciOiJIUzI1NiJ9', 'hunter2secret', 'Tr0ub4dor&3', 'abcdEFGHijkl', 'MIIEpAIBAAKCAQEA', '8f3a9c2e7b1d']) {
       assert.ok(!out.includes(secret), `${secret} survived redaction:\n${out}`);
@@ -111,9 +111,9 @@ describe('audit units', () => {
     assert.ok(r.notes.every((n) => n.line >= 1 && !JSON.stringify(n).includes('hunter2')));
   });
 
-  it('redacts every .env value when an .env file is audited on purpose', () => {
+  it('redacts every .env value when an .env file is audited on purpose', async () => {
     const r = new Redactor();
-    const out = r.redact('deploy/.env.staging', 'DB_HOST=db.internal\nAPI_KEY=abc\n# comment\nEMPTY=\n');
+    const out = await r.redact('deploy/.env.staging', 'DB_HOST=db.internal\nAPI_KEY=abc\n# comment\nEMPTY=\n');
     assert.ok(!out.includes('db.internal') && !out.includes('=abc'));
   });
 

@@ -419,6 +419,7 @@ describe('stakes audit records its reviews (fake provider, real CLI)', function 
     await repo.stakes(['audit', '--changes', '.', ...openai('gpt-5.4-mini')], env());
     const mini = (await gateJson(repo));
     assert.equal(mini.code, 1);
+    assert.ok(!fake.modelRequests().some((r) => r.body.includes('.stakes/reviews')), 'review records are never sent as code');
     assert.ok(mini.json.debt.some((d) => /open high finding|not a sensitive-tier model/.test(d.detail)));
 
     const before = repo.records().length;

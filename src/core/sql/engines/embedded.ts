@@ -2,6 +2,7 @@
 import { PgEngine } from './pg-engine';
 import { PgliteProcess, type PgliteProcessOptions } from './pglite';
 import { AssumedSizes } from './assumed-sizes';
+import { SqlExplainError } from '../errors';
 import type { LoadedSchema } from '../schema';
 import type { SchemaLoadReport, SkippedStatement } from '../types';
 
@@ -16,13 +17,15 @@ export interface EmbeddedEngine {
 
 export async function startEmbedded(
   opts: Omit<PgliteProcessOptions, 'extensions'>, schema: LoadedSchema, rows: Record<string, number>, defaultRows: number,
+  statementTimeoutMs = DEFAULT_MIGRATION_TIMEOUT_MS,
 ): Promise<EmbeddedEngine> {
   const t0 = Date.now();
-  const proc = await PgliteProcess.start({ ...opts, extensions: schema.extensions });
+  const start = (): Promise<PgliteProcess> => PgliteProcess.start({ ...opts, extensions: schema.extensions });
+  let proc = await start();
   const startMs = Date.now() - t0;
   let report: SchemaLoadReport;
   try {
-    report = await loadInto(proc, schema);
+    ({ report, proc } = await loadInto(proc, schema, statementTimeoutMs, start));
   } catch (e) {
     await proc.close();
     throw e;
@@ -42,9 +45,37 @@ export async function startEmbedded(
   return { engine, process: proc, schema, report, sizes, startMs };
 }
 
-async function loadInto(proc: PgliteProcess, schema: LoadedSchema): Promise<SchemaLoadReport> {
+/** Migrations run under the statement timeout too (a `generate_series(1, 5e7)` or `pg_sleep(30)` migration must not hold the engine). */
+export const DEFAULT_MIGRATION_TIMEOUT_MS = 15_000;
+
+/**
+ * Run the schema's statements, each under `timeoutMs`. PGlite cannot interrupt itself, so a statement
+ * past the limit has the process killed; a new one is started, the statements that succeeded are
+ * replayed, and the slow one is reported as skipped.
+ */
+async function loadInto(first: PgliteProcess, schema: LoadedSchema, timeoutMs: number, restart: () => Promise<PgliteProcess>):
+  Promise<{ report: SchemaLoadReport; proc: PgliteProcess }> {
   const t0 = Date.now();
-  const errors = schema.statements.length ? await proc.execMany(schema.statements.map((s) => s.sql)) : [];
+  let proc = first;
+  const errors: Array<{ message: string } | null> = [];
+  const timedOut = new Set<number>();
+  const sqls = schema.statements.map((s) => s.sql);
+  for (let i = 0; i < sqls.length;) {
+    // One statement per request, so the one past the limit is known (IPC costs well under a millisecond).
+    const batch = sqls.slice(i, i + 1);
+    try {
+      errors.push(...await proc.execMany(batch, timeoutMs));
+      i += batch.length;
+    } catch (e) {
+      if (!(e instanceof SqlExplainError) || e.kind !== 'timeout') throw e;
+      timedOut.add(i);
+      errors.push({ message: `stopped after ${Math.round(timeoutMs / 1000)} s: longer than the statement timeout (the embedded engine does not load statements that slow; raise it with --timeout)` });
+      i++;
+      proc = await restart();
+      const replay = sqls.slice(0, i).filter((_, k) => errors[k] === null);
+      if (replay.length) await proc.execMany(replay);
+    }
+  }
   const skipped: SkippedStatement[] = [...schema.skipped];
   let run = 0;
   errors.forEach((err, i) => {
@@ -54,9 +85,9 @@ async function loadInto(proc: PgliteProcess, schema: LoadedSchema): Promise<Sche
     skipped.push({
       file: s.file, line: s.line, sqlPreview: s.sql.replace(/\s+/g, ' ').slice(0, 120),
       reason: unavailable ? `extension not available in the embedded engine: ${err.message}` : err.message,
-      kind: unavailable ? 'extension-unavailable' : 'error',
+      kind: unavailable ? 'extension-unavailable' : timedOut.has(i) ? 'timeout' : 'error',
     });
   });
   skipped.sort((a, b) => (a.file === b.file ? a.line - b.line : schema.files.indexOf(a.file) - schema.files.indexOf(b.file)));
-  return { files: schema.files, layout: schema.layout, statementsRun: run, skipped, loadMs: Date.now() - t0 };
+  return { report: { files: schema.files, layout: schema.layout, statementsRun: run, skipped, loadMs: Date.now() - t0 }, proc };
 }

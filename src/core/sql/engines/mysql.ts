@@ -4,7 +4,7 @@
  * itself. DDL cannot be rolled back here, so candidate indexes are tried on a session-temporary copy
  * of the table that shadows the real one (dropped right after); the real table is never altered.
  */
-import { mysqlRowsExamined, parseMysqlPlan } from '../plan';
+import { mysqlRowsExamined, parseExplainJson, parseMysqlPlan } from '../plan';
 import { connectionError, SqlExplainError, syntaxError } from '../errors';
 import { normalizePlaceholders } from '../placeholders';
 import { tableRefs } from '../predicates';
@@ -126,7 +126,9 @@ export class MysqlEngine implements ExplainEngine {
     if (req.analyze && writes) await this.assertTransactional(req.sql);
     await this.setTimeouts(req.statementTimeoutMs);
     const prefix = req.analyze ? (this.mariadb ? 'ANALYZE FORMAT=JSON ' : 'EXPLAIN FORMAT=JSON ') : 'EXPLAIN FORMAT=JSON ';
-    await this.q(!req.analyze || !writes ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION');
+    // Plain EXPLAIN never executes the statement, but MariaDB refuses EXPLAIN UPDATE/DELETE/INSERT inside a
+    // READ ONLY transaction (error 1792): writes are explained in a read-write transaction that is rolled back.
+    await this.q(!writes ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION');
     let rawText: string;
     let analyzeTree: string | undefined;
     try {
@@ -140,7 +142,12 @@ export class MysqlEngine implements ExplainEngine {
     } finally {
       await this.q('ROLLBACK').catch(() => undefined);
     }
-    const raw = JSON.parse(rawText);
+    let raw: unknown;
+    try {
+      raw = parseExplainJson(rawText);
+    } catch (e) {
+      throw new SqlExplainError('engine', `${this.mariadb ? 'MariaDB' : 'MySQL'} returned a JSON plan Stakes could not read (${(e as Error).message}).`);
+    }
     const { plan, summary } = parseMysqlPlan(raw);
     if (plan.totalCost === undefined) plan.totalCost = mysqlRowsExamined(plan);
     return {

@@ -153,12 +153,20 @@ export class PgliteProcess implements PgSession {
     }
   }
 
+  /**
+   * Time limit for queries, set per EXPLAIN from its statement timeout. PGlite runs in one WASM thread
+   * and ignores statement_timeout (pg_sleep(30) sleeps 30 s), so the limit is enforced from here: a
+   * query past it has its process killed (the engine restarts on the next request).
+   */
+  queryTimeoutMs: number | undefined;
+
   async query(sql: string): Promise<Array<Record<string, unknown>>> {
-    return (await this.request('query', sql)) as Array<Record<string, unknown>>;
+    return (await this.request('query', sql, this.queryTimeoutMs ?? this.opts.requestTimeoutMs)) as Array<Record<string, unknown>>;
   }
 
-  async execMany(statements: string[]): Promise<Array<PgDbError | null>> {
-    return (await this.request('execMany', statements, Math.max(this.opts.requestTimeoutMs ?? 60_000, 180_000))) as Array<PgDbError | null>;
+  /** Run statements one by one (failures collected). `timeoutMs` bounds the whole request; past it the process is killed. */
+  async execMany(statements: string[], timeoutMs = Math.max(this.opts.requestTimeoutMs ?? 60_000, 180_000)): Promise<Array<PgDbError | null>> {
+    return (await this.request('execMany', statements, timeoutMs)) as Array<PgDbError | null>;
   }
 
   async memory(): Promise<NodeJS.MemoryUsage> {
