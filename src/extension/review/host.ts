@@ -111,12 +111,19 @@ export class ReviewHost implements vscode.Disposable {
     if (roots.size) setTimeout(() => { try { warmUp(); } catch { /* labelled on first save instead */ } }, 50);
   }
 
-  /** No repository yet: start as soon as one appears (git init, a clone into the folder). */
+  /** No repository yet: start as soon as one appears (git init, a clone into the folder). VS Code's watcher leaves .git out. */
   private watchForRepository(): void {
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '.git/HEAD'));
-      const state = this.pending;
-      state.push(w, w.onDidCreate(() => this.later('discover', GIT_SETTLE_MS, () => this.restart())));
+      if (folder.uri.scheme !== 'file') continue;
+      try {
+        const w = fs.watch(folder.uri.fsPath, { persistent: false }, (_event, name) => {
+          if (name && String(name) === '.git') this.later('discover', GIT_SETTLE_MS, () => this.restart());
+        });
+        w.on('error', () => w.close());
+        this.pending.push({ dispose: () => w.close() });
+      } catch {
+        // "Refresh review debt" finds the repository instead.
+      }
     }
   }
 
@@ -329,7 +336,7 @@ export class ReviewHost implements vscode.Disposable {
           : problems.length ? problems.join(' ')
             : statuses.length === 0 ? 'Computing review debt…'
               : count === 0 ? `No unreviewed changes against ${statuses.length === 1 ? statuses[0].base.label : 'their bases'}.`
-                : `${headline}. Audit them, or sign off after reading them; commit .stakes/reviews/.`;
+                : `${headline}.`;
       view.badge = count ? { value: count, tooltip: headline } : undefined;
     }
     this.parts.treeChanged.fire(undefined);
