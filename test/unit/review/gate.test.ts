@@ -380,6 +380,32 @@ describe('stakes gate (real git, real CLI)', function () {
     assert.equal(repo.git('log', '-1', '--format=%s'), 'sensitive change, reviewed');
     assert.equal(repo.git('show', '--name-only', '--format=', 'HEAD').split('\n').filter((f) => f.startsWith('.stakes/reviews/')).length, 1);
   });
+
+  it('the pre-commit framework runs .pre-commit-hooks.yaml: blocked, then passes once the sign-off is staged', async function () {
+    const which = spawnSync('pre-commit', ['--version'], { encoding: 'utf8' });
+    if (which.status !== 0) {
+      console.log('      skipped: the pre-commit framework is not installed (apt-get install pre-commit, or pip install pre-commit)');
+      this.skip();
+    }
+    // `stakes` on PATH, as `npm install -g` would put it.
+    const bin = path.join(repo.dir, '.home', 'bin');
+    fs.mkdirSync(bin, { recursive: true });
+    fs.writeFileSync(path.join(bin, 'stakes'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`, { mode: 0o755 });
+    const env = { ...repo.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, PRE_COMMIT_HOME: path.join(repo.dir, '.home', 'pre-commit') };
+    // try-repo runs the hooks of a repository as it is on disk (the hook definitions under test).
+    const tryRepo = () => spawnSync('pre-commit', ['try-repo', path.resolve(CLI, '..', '..'), 'stakes-gate'], { cwd: repo.dir, env, encoding: 'utf8', timeout: 120_000 });
+    repo.edit('src/auth/session.ts', "'no subject'", "'no sub'");
+    repo.git('add', 'src/auth/session.ts');
+    const blocked = tryRepo();
+    assert.equal(blocked.status, 1, blocked.stdout + blocked.stderr);
+    assert.match(blocked.stdout, /Stakes review debt \(sensitive changes need a review record\)\.+Failed/);
+    assert.match(blocked.stdout, /verifySession \(function, modified\)/);
+    assert.equal((await repo.stakes(['gate', '--staged', '--sign-off', '--note', 'message only'])).code, 0);
+    repo.git('add', '.stakes/reviews');
+    const passed = tryRepo();
+    assert.equal(passed.status, 0, passed.stdout + passed.stderr);
+    assert.match(passed.stdout, /Stakes review debt \(sensitive changes need a review record\)\.+Passed/);
+  });
 });
 
 describe('stakes audit records its reviews (fake provider, real CLI)', function () {
