@@ -73,7 +73,7 @@ step('review debt: the workspace becomes a repository, and an edit inside a sens
   expect(text.endsWith('1 unreviewed'), text);
   // The offline rules re-check the saved file (the unpinned-algorithm warning goes away): let them finish before the picture.
   await ui.page.locator('.editor-group-container.active .squiggly-warning').first().waitFor({ state: 'detached', timeout: 15_000 }).catch(() => {});
-  await ui.screenshot('status-bar-count', { readme: 'review-debt-status-bar' });
+  await ui.screenshot('status-bar-count');
 }, { timeoutMs: 120_000, keepEditors: true });
 
 step('review debt: the Source Control view lists the change, why it is sensitive and what clears it', async (ui) => {

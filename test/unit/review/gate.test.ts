@@ -338,10 +338,13 @@ describe('stakes gate (real git, real CLI)', function () {
 
   it('SARIF validates against the SARIF 2.1.0 schema and points at the region; Markdown reads as a table', async () => {
     repo.edit('src/auth/session.ts', "'no subject'", "'no sub'");
-    const r = await repo.stakes(['gate', '--format', 'markdown', '--sarif', 'debt.sarif']);
+    const r = await repo.stakes(['gate', '--format', 'markdown', '--output', 'summary.md', '--sarif', 'debt.sarif']);
     assert.equal(r.code, 1);
-    assert.match(r.stdout, /^### Stakes: 1 unreviewed sensitive change\n/);
-    assert.match(r.stdout, /\| `src\/auth\/session\.ts:6-10` \| verifySession \(function\) \| modified \| sensitive \|/);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /report written to summary\.md\nstakes gate: 1 unreviewed sensitive change against HEAD/);
+    const summary = repo.read('summary.md');
+    assert.match(summary, /^### Stakes: 1 unreviewed sensitive change\n/);
+    assert.match(summary, /\| `src\/auth\/session\.ts:6-10` \| verifySession \(function\) \| modified \| sensitive \|/);
     const sarif = JSON.parse(repo.read('debt.sarif')) as { runs: Array<{ results: Array<{ ruleId: string; level: string; message: { text: string }; locations: Array<{ physicalLocation: { region: unknown } }> }> }> };
     const schema = JSON.parse(fs.readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
     const ajv = new Ajv04({ allErrors: true, strict: false, unicodeRegExp: false });
