@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FakeProviders, reviewText } from '../support/fake-providers';
-import { closeAllEditors, openFile, stakes, waitFor, withSetting, workspaceRoot, type StakesTestApi } from './helpers';
+import { closeAllEditors, openFile, stakes, useFakeProvider, waitFor, withSetting, workspaceRoot, type StakesTestApi } from './helpers';
 
 interface ReviewTestState {
   message: string;
@@ -80,11 +80,7 @@ describe('review debt: the status bar count and the Source Control view', functi
     // Uncommitted changes only, whatever branch the audit tests left checked out.
     undo.push(await withSetting('review.base', 'HEAD'));
     await fake.start();
-    undo.push(await withSetting('audit.provider', 'openai-compatible'));
-    undo.push(await withSetting('audit.openaiCompatible.baseUrl', `${fake.url}/v1`));
-    undo.push(await withSetting('audit.maxRetries', 0));
-    undo.push(await withSetting('audit.localOnly', false));
-    undo.push(await withSetting('audit.confirmAboveUsd', 100));
+    undo.push(...await useFakeProvider(fake.url));
     await review('refresh');
     await waitForCount(0);
   });

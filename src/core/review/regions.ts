@@ -172,29 +172,27 @@ class Builder {
   private split(from: number, to: number, where: 'top' | 'members' | 'object'): Stmt[] {
     switch (this.syntax.style) {
       case 'indent': return this.splitIndented(from, to);
-      case 'sql': return this.splitOn(from, to, (t) => t.text === ';');
+      // SQL statements run over many lines: only `;` ends one.
+      case 'sql': return this.splitBraced(from, to, false, false);
       case 'paragraph': return this.splitParagraphs(from, to);
-      default: return this.splitBraced(from, to, where === 'object');
+      default: return this.splitBraced(from, to, where === 'object', true);
     }
   }
 
-  /** Brace languages: a statement ends at `;` (or `,` in an object literal) at its own depth, or at a line end that does not continue. */
-  private splitBraced(from: number, to: number, commas: boolean): Stmt[] {
+  /** Brace languages: a statement ends at `;` (or `,` in an object literal) at its own depth, or (`lines`) at a line end that does not continue. */
+  private splitBraced(from: number, to: number, commas: boolean, lines: boolean): Stmt[] {
     const out: Stmt[] = [];
     let start = from;
     let depth = 0;
     for (let i = from; i < to; i++) {
       const t = this.toks[i];
-      if (t.kind === 'punct') {
-        if (OPEN.has(t.text)) depth++;
-        else if (CLOSE.has(t.text)) depth = Math.max(0, depth - 1);
-      }
+      depth = depthAfter(t, depth);
       if (depth > 0) continue;
       const next = i + 1 < to ? this.toks[i + 1] : undefined;
       let end = false;
       if (t.kind === 'punct' && (t.text === ';' || (commas && t.text === ','))) end = true;
       else if (!next) end = true;
-      else if (next.line > t.line && !this.continuesAfter(t) && !this.continuesBefore(next)) end = true;
+      else if (lines && next.line > t.line && !this.continuesAfter(t) && !this.continuesBefore(next)) end = true;
       if (end) {
         // An object literal's separating comma is not part of the member.
         const stop = commas && t.text === ',' ? i : i + 1;
@@ -220,31 +218,9 @@ class Builder {
         out.push({ from: start, to: i });
         start = i;
       }
-      if (t.kind === 'punct') {
-        if (OPEN.has(t.text)) depth++;
-        else if (CLOSE.has(t.text)) depth = Math.max(0, depth - 1);
-      }
+      depth = depthAfter(t, depth);
     }
     out.push({ from: start, to });
-    return out;
-  }
-
-  private splitOn(from: number, to: number, ends: (t: Token) => boolean): Stmt[] {
-    const out: Stmt[] = [];
-    let start = from;
-    let depth = 0;
-    for (let i = from; i < to; i++) {
-      const t = this.toks[i];
-      if (t.kind === 'punct') {
-        if (OPEN.has(t.text)) depth++;
-        else if (CLOSE.has(t.text)) depth = Math.max(0, depth - 1);
-      }
-      if (depth === 0 && ends(t)) {
-        out.push({ from: start, to: i + 1 });
-        start = i + 1;
-      }
-    }
-    if (start < to) out.push({ from: start, to });
     return out;
   }
 
@@ -673,6 +649,14 @@ class Builder {
       fingerprint: digest(normalise(toks, this.syntax)),
     });
   }
+}
+
+/** Bracket depth after a token (never below zero: unbalanced code still splits). */
+function depthAfter(t: Token, depth: number): number {
+  if (t.kind !== 'punct') return depth;
+  if (OPEN.has(t.text)) return depth + 1;
+  if (CLOSE.has(t.text)) return Math.max(0, depth - 1);
+  return depth;
 }
 
 /** Extra lines a (multi-line) token spans. */
