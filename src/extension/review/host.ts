@@ -43,8 +43,6 @@ interface RepoState {
 const GIT_SETTLE_MS = 700;
 /** Debounce for files changed on disk outside the editor. */
 const DISK_SETTLE_MS = 400;
-/** A save already recomputed the file: the watcher's echo of it within this window is dropped. */
-const SAVE_ECHO_MS = 1500;
 const LABEL_ICON: Record<string, string> = { sensitive: 'shield', complex: 'layers', 'context-heavy': 'book', boilerplate: 'zap' };
 
 export class ReviewHost implements vscode.Disposable {
@@ -54,10 +52,11 @@ export class ReviewHost implements vscode.Disposable {
   private pending: vscode.Disposable[] = [];
   private started: Promise<void> | undefined;
   private untrusted = false;
+  /** stakes.review.enabled is off: no git, no count, a message in the view. */
+  private disabled = false;
   private noRepository: string | undefined;
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly diskQueue = new Map<string, Set<string>>();
-  private readonly savedAt = new Map<string, number>();
   /** Serialises work per repository: a save never races a refresh. */
   private readonly chains = new Map<string, Promise<unknown>>();
   /** How long the last update after a save took, in ms (shown in the log, read by tests). */
@@ -71,7 +70,7 @@ export class ReviewHost implements vscode.Disposable {
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.restart()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.restart()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('stakes.review.base')) this.restart();
+        if (e.affectsConfiguration('stakes.review.base') || e.affectsConfiguration('stakes.review.enabled')) this.restart();
       }),
       services.onDidChangeConfig(() => this.refreshAll()),
       services.reviewDebt.onDidRecord(() => this.reloadRecordsAll()),
@@ -85,6 +84,11 @@ export class ReviewHost implements vscode.Disposable {
   }
 
   private async discover(): Promise<void> {
+    this.disabled = !vscode.workspace.getConfiguration('stakes').get<boolean>('review.enabled', true);
+    if (this.disabled) {
+      this.publish();
+      return;
+    }
     if (!vscode.workspace.isTrusted) {
       // A repository's git config can run programs (fsmonitor, filters): no git in an untrusted workspace.
       this.untrusted = true;
@@ -192,7 +196,7 @@ export class ReviewHost implements vscode.Disposable {
     this.events.disk++;
     const rel = relativeTo(root, uri.fsPath);
     if (!rel || rel.startsWith('.git/') || rel === '.git' || rel.startsWith('.stakes/reviews/') || /(^|\/)node_modules\//.test(rel)) return;
-    if (Date.now() - (this.savedAt.get(uri.fsPath) ?? 0) < SAVE_ECHO_MS) return;
+    // A save's own echo is recomputed again: cheap (one file), and an external change right after a save is never lost.
     let queue = this.diskQueue.get(root);
     if (!queue) this.diskQueue.set(root, (queue = new Set()));
     queue.add(rel);
@@ -209,7 +213,6 @@ export class ReviewHost implements vscode.Disposable {
     if (!state?.session) return;
     const rel = relativeTo(state.root, doc.uri.fsPath);
     if (!rel || rel.startsWith('.git/')) return;
-    this.savedAt.set(doc.uri.fsPath, Date.now());
     const text = doc.getText();
     void this.update(state.root, rel, text, true);
   }
@@ -331,7 +334,7 @@ export class ReviewHost implements vscode.Disposable {
     const view = this.parts.view();
     if (view) {
       const problems = [...this.repos.values()].filter((s) => s.problem).map((s) => s.problem!);
-      view.message = this.untrusted ? 'Trust this workspace to track review debt: Stakes runs git, and a repository\'s git config can run programs.'
+      view.message = this.disabled ? 'Review debt is off (setting stakes.review.enabled).' : this.untrusted ? 'Trust this workspace to track review debt: Stakes runs git, and a repository\'s git config can run programs.'
         : this.noRepository ? this.noRepository
           : problems.length ? problems.join(' ')
             : statuses.length === 0 ? 'Computing review debt…'
