@@ -49,6 +49,11 @@ const zones = [
   { target: './src/core/rules', from: './src/core/sql', message: 'core/rules has its own SQL text checks (sql-text.ts, migrations.ts); it never imports core/sql.' },
   { target: './src/core/rules', from: './src/core/classify', except: ['./text.ts'], message: 'core/rules shares only the bounded text scan (core/classify/text.ts) with the classifier.' },
   { target: './src/core/sql', from: ['./src/core/rules', './src/core/classify'], message: 'core/sql imports only the findings contract from the rest of core.' },
+  // core/review (review debt) sits on top: it labels with the classifier and reads audit reports, and nothing in core imports it.
+  { target: './src/core/review', from: ['./src/core/providers', './src/core/rules', './src/core/sql', './src/core/audit/pipeline.ts'],
+    message: 'core/review judges records and labels; it never calls providers, the audit pipeline, the rules or the SQL engines.' },
+  { target: ['./src/core/labels.ts', './src/core/routing', './src/core/classify', './src/core/providers', './src/core/audit', './src/core/rules', './src/core/sql', './src/core/files.ts', './src/core/cacheDir.ts'],
+    from: './src/core/review', message: 'Nothing else in core imports core/review: the CLI, the extension and the MCP server call it.' },
 
   // core/agent: the agent tools (stakes mcp, VS Code's language-model tools) compose the core through its entry points,
   // and never reach a provider or the audit pipeline: nothing is sent anywhere and nothing costs money.
@@ -65,15 +70,16 @@ const zones = [
   { target: folder('extension'), ...never(folder('webview'), 'src/extension never imports webview code: shared messages live in src/protocol, shared helpers in src/core.') },
   { target: folder('extension'), ...never('./test', 'src/extension never imports test code.') },
   // Features do not reach into each other; what two features share lives at the top of src/extension or in core.
-  { target: './src/extension/audit', from: ['./src/extension/sql', './src/extension/rules', './src/extension/status'], message: 'extension/audit does not import another feature: share through src/extension/*.ts or src/core.' },
-  { target: './src/extension/sql', from: ['./src/extension/audit', './src/extension/rules', './src/extension/status'], message: 'extension/sql does not import another feature: share through src/extension/*.ts or src/core.' },
-  { target: './src/extension/rules', from: ['./src/extension/audit', './src/extension/sql', './src/extension/status'], message: 'extension/rules does not import another feature: share through src/extension/*.ts or src/core.' },
-  { target: './src/extension/status', from: ['./src/extension/audit', './src/extension/sql', './src/extension/rules'], message: 'extension/status does not import another feature: share through src/extension/*.ts or src/core.' },
+  { target: './src/extension/audit', from: ['./src/extension/review', './src/extension/sql', './src/extension/rules', './src/extension/status'], message: 'extension/audit does not import another feature: share through src/extension/*.ts or src/core.' },
+  { target: './src/extension/sql', from: ['./src/extension/review', './src/extension/audit', './src/extension/rules', './src/extension/status'], message: 'extension/sql does not import another feature: share through src/extension/*.ts or src/core.' },
+  { target: './src/extension/rules', from: ['./src/extension/review', './src/extension/audit', './src/extension/sql', './src/extension/status'], message: 'extension/rules does not import another feature: share through src/extension/*.ts or src/core.' },
+  { target: './src/extension/status', from: ['./src/extension/audit', './src/extension/sql', './src/extension/rules', './src/extension/review'], message: 'extension/status does not import another feature: share through src/extension/*.ts or src/core.' },
+  { target: './src/extension/review', from: ['./src/extension/audit', './src/extension/sql', './src/extension/rules', './src/extension/status'], message: 'extension/review does not import another feature: share through src/extension/*.ts or src/core.' },
 
   // The activation bundle's own files never import the heavy core (it would be bundled into dist/extension.js).
   { target: ['./src/extension/*.ts', './src/extension/*/register.ts', './src/extension/status'],
-    from: ['./src/core/providers', './src/core/rules', './src/core/sql/engines', './src/core/sql/api.ts', './src/core/audit/pipeline.ts'],
-    message: 'Activation code never imports SDK adapters, engines, rule analyzers or the audit pipeline: a feature host loads them on first use.' },
+    from: ['./src/core/providers', './src/core/rules', './src/core/sql/engines', './src/core/sql/api.ts', './src/core/audit/pipeline.ts', './src/core/review'],
+    message: 'Activation code never imports SDK adapters, engines, rule analyzers, the audit pipeline or the review debt engine: a feature host loads them on first use.' },
   { target: ['./src/extension/*.ts', './src/extension/*/register.ts', './src/extension/status'],
     from: ['./src/core/classify/index.ts', './src/core/classify/classifier.ts', './src/core/classify/features.ts', './src/core/classify/lexicon.ts', './src/core/classify/model.ts', './src/core/classify/rules.ts'],
     message: 'Activation code takes the classifier from loadFeature(\'classify\') (dist/classify.js): the signal table and the learned model\'s features are not in the activation bundle.' },

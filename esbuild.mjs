@@ -36,6 +36,8 @@ export const nodeBundles = [
   // The classifier (signal table, learned model's features, lexicons), required on the first classification.
   ['src/extension/classify/host.ts', 'dist/classify.js'],
   ['src/extension/audit/host.ts', 'dist/audit.js'],
+  // Review debt: git, the records and the classifier per region, loaded shortly after start-up.
+  ['src/extension/review/host.ts', 'dist/review.js'],
   // SQL EXPLAIN in VS Code: engines (pg, mysql2, sql.js), advice and the plan panel, loaded on the first explain.
   ['src/extension/sql/host.ts', 'dist/sql.js'],
   // Offline rules: a light host that runs the rules (TypeScript compiler, web-tree-sitter) in a worker

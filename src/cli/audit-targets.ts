@@ -10,9 +10,20 @@ import type { AuditTarget } from '../core/audit/types';
 import { relativePath, walkFiles } from '../core/files';
 import { gitChanges, gitRoot, isRevision } from './git-changes';
 import { UserError } from './io';
+import { isReviewRecord } from '../core/review/records';
 
 /** The targets, or why there is nothing to audit (not an error: a CI gate with no changes passes). */
-export type TargetsResult = { targets: AuditTarget[] } | { nothing: string };
+export type TargetsResult = { targets: AuditTarget[]; changes?: ChangesBase } | { nothing: string };
+
+/** For `--changes`: what the hunks are against, so the review record can fingerprint each change's before and after. */
+export interface ChangesBase {
+  /** The git repository root (absolute). */
+  repo: string;
+  /** The commit the hunks are against ("HEAD", a merge-base sha, or the empty tree). */
+  against: string;
+  /** Target path → its path at the base, for renamed files. */
+  renamedFrom: Map<string, string>;
+}
 
 /** `--changes` takes an optional value: only when the next word names a commit and is not a path. */
 export function splitChangesFlag(argv: string[], cwd: string): { argv: string[]; changes: boolean; base?: string } {
@@ -112,12 +123,15 @@ export function changedTargets(paths: string[], root: string, base: string | und
   const repo = gitRoot(fs.statSync(abs[0]).isDirectory() ? abs[0] : path.dirname(abs[0]));
   const changes = gitChanges(repo, abs, base);
   const targets: AuditTarget[] = [];
+  const renamedFrom = new Map<string, string>();
   for (const fd of parseUnifiedDiff(changes.diff)) {
-    if (fd.status === 'deleted' || fd.binary || !fd.newPath) continue;
+    if (fd.status === 'deleted' || fd.binary || !fd.newPath || isReviewRecord(fd.newPath)) continue;
     const file = path.join(repo, fd.newPath);
-    targets.push({ path: relativePath(root, file), content: readText(file, fd.newPath), scope: { kind: 'changes', base: changes.base, hunks: fd.hunks }, file });
+    const target = relativePath(root, file);
+    if (fd.status === 'renamed' && fd.oldPath) renamedFrom.set(target, fd.oldPath);
+    targets.push({ path: target, content: readText(file, fd.newPath), scope: { kind: 'changes', base: changes.base, hunks: fd.hunks }, file });
   }
-  for (const rel of changes.untracked) {
+  for (const rel of changes.untracked.filter((r) => !isReviewRecord(r))) {
     const file = path.join(repo, rel);
     const content = readText(file, rel);
     const n = content.split('\n').length - (content.endsWith('\n') ? 1 : 0);
@@ -130,5 +144,5 @@ export function changedTargets(paths: string[], root: string, base: string | und
   if (targets.every((t) => exclusionOf(t, DEFAULT_EXCLUDE_GLOBS))) {
     return { nothing: `the only changes are in files that are never sent (${targets.map((t) => t.path).join(', ')}): nothing to audit.` };
   }
-  return { targets };
+  return { targets, changes: { repo, against: changes.against, renamedFrom } };
 }

@@ -28,6 +28,10 @@ const COMMANDS: Record<string, { usage: string; load: () => Command }> = {
     usage: 'explain (--sql SQL | FILE[:LINE]) [--db URL | --schema PATH] [--rows table=N,...] [--analyze] [--format json|text]   EXPLAIN SQL with checks and verified index suggestions',
     load: () => (require('./commands/explain') as typeof import('./commands/explain')).command,
   },
+  gate: {
+    usage: 'gate [PATH...] [--base REF] [--staged] [--format text|json|sarif|markdown] [--sarif FILE] [--sign-off --note TEXT]   fail while sensitive changes are unreviewed',
+    load: () => (require('./commands/gate') as typeof import('./commands/gate')).command,
+  },
   mcp: {
     usage: 'mcp [--root DIR]... [--db URL] [--schema PATH]...   serve the agent tools over the Model Context Protocol (stdio), read-only',
     load: () => (require('./commands/mcp') as typeof import('./commands/mcp')).command,

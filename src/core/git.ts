@@ -64,6 +64,8 @@ export interface GitChanges {
   untracked: string[];
   /** What the diff is against, for messages. */
   base: string;
+  /** The commit (or tree) the diff is against: "HEAD", a merge-base sha, or the empty tree. */
+  against: string;
 }
 
 /** Changes under `paths` (absolute) against HEAD or the merge base with `base`. */
@@ -83,14 +85,9 @@ export function gitChanges(root: string, paths: string[], base?: string): GitCha
   // No external diff drivers or textconv filters: reading changes never runs a configured program.
   const diff = git(root, ['diff', '--no-color', '--no-ext-diff', '--no-textconv', '--unified=0', against, '--', ...paths]);
   const untracked = git(root, ['ls-files', '--others', '--exclude-standard', '-z', '--', ...paths]).split('\0').filter(Boolean);
-  return { diff, untracked, base: label };
+  return { diff, untracked, base: label, against };
 }
 
-/**
- * Files with uncommitted changes (modified, staged, untracked, renamed) under the repository that
- * holds `dir`, as absolute paths; empty when `dir` is not in a repository or git is missing.
- * Used for the `complex` signal, so it never fails.
- */
 /** The nearest directory at or above `dir` holding `.git` (a directory, or a file in worktrees and submodules). */
 function repositoryTop(dir: string): string | undefined {
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
@@ -98,6 +95,12 @@ function repositoryTop(dir: string): string | undefined {
     if (path.dirname(d) === d) return undefined;
   }
 }
+
+/**
+ * Files with uncommitted changes (modified, staged, untracked, renamed) under the repository that
+ * holds `dir`, as absolute paths; empty when `dir` is not in a repository or git is missing.
+ * Used for the `complex` signal, so it never fails.
+ */
 
 export function uncommittedFiles(dir: string): string[] {
   // The repository's top is found on disk: outside a repository no git runs at all, inside one only `git status`.

@@ -7,6 +7,8 @@ import { register as registerAudit } from './audit/register';
 import { Classifier } from './classification';
 import { ConfigStore } from './configStore';
 import type { Services } from './services';
+import { register as registerReview } from './review/register';
+import { ReviewDebtSignal } from './reviewDebt';
 import { register as registerRules } from './rules/register';
 import { register as registerSql } from './sql/register';
 import { configuredSql } from './sql/settings';
@@ -26,8 +28,9 @@ export function activate(context: vscode.ExtensionContext): StakesTestApi {
   const output = vscode.window.createOutputChannel('Stakes', { log: true });
   const store = new ConfigStore(output);
   const classifier = new Classifier(store, context.workspaceState);
-  const status = new StatusController(classifier, store, output);
-  context.subscriptions.push(output, store, classifier, status, ...registerStatusCommands(status, classifier, store, output));
+  const reviewDebt = new ReviewDebtSignal();
+  const status = new StatusController(classifier, store, output, reviewDebt);
+  context.subscriptions.push(output, store, classifier, reviewDebt, status, ...registerStatusCommands(status, classifier, store, output));
 
   const services: Services = {
     output,
@@ -36,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): StakesTestApi {
     onDidChangeConfig: store.onDidChange,
     sqlConfiguration: (uri) => configuredSql(uri, context.secrets),
     explainSql: () => Promise.reject(new Error('the SQL feature did not start (see the Stakes log)')),
+    reviewDebt,
   };
   registerFeatures(context, services);
 
@@ -56,6 +60,7 @@ function registerFeatures(context: vscode.ExtensionContext, services: Services):
     ['sql', registerSql],
     ['rules', registerRules],
     ['agent tools', registerAgent],
+    ['review', registerReview],
   ];
   for (const [name, register] of features) {
     try {

@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import type { Classification } from '../core/classify/types';
 import type { StakesConfig } from '../core/routing/config';
 import type { ExplainRequest, ExplainResult } from '../core/sql/types';
+import type { ReviewDebtSignal } from './reviewDebt';
 
 export interface Services {
   output: vscode.LogOutputChannel;
@@ -19,6 +20,8 @@ export interface Services {
    * every feature. Set by the SQL feature's register(); until then it fails with a reason.
    */
   explainSql: (req: ExplainRequest) => Promise<ExplainResult>;
+  /** The review debt count (set by the review feature, shown by the status bar) and "a record was written" (from the audit feature). */
+  reviewDebt: ReviewDebtSignal;
 }
 
 /** The SQL settings as plain data (it crosses to worker threads and child processes). */

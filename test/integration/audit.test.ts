@@ -13,7 +13,7 @@ import * as vscode from 'vscode';
 import type { AuditReport } from '../../src/core/audit/findings';
 import type { ReportScope } from '../../src/protocol/auditReport';
 import { FakeProviders, reviewText } from '../support/fake-providers';
-import { closeAllEditors, openFile, stakes, waitFor, withSetting, workspaceRoot, WorkspaceFiles } from './helpers';
+import { closeAllEditors, openFile, stakes, useFakeProvider, waitFor, withSetting, workspaceRoot, WorkspaceFiles } from './helpers';
 
 interface AuditTestState {
   report: AuditReport | null;
@@ -92,12 +92,7 @@ describe('AI audit (fake provider server, openai-compatible)', function () {
   before(async () => {
     await stakes();
     await fake.start();
-    undo.push(await withSetting('audit.provider', 'openai-compatible'));
-    undo.push(await withSetting('audit.openaiCompatible.baseUrl', `${fake.url}/v1`));
-    undo.push(await withSetting('audit.maxRetries', 0));
-    undo.push(await withSetting('audit.localOnly', false));
-    // No modal cost confirmation in tests (it would wait for a click).
-    undo.push(await withSetting('audit.confirmAboveUsd', 100));
+    undo.push(...await useFakeProvider(fake.url));
   });
 
   after(async () => {

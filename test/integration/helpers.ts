@@ -125,3 +125,17 @@ export async function waitForWebview(viewType: string, timeoutMs = 60_000): Prom
     timeoutMs,
   );
 }
+
+/**
+ * Point audits at a loopback fake provider server through the openai-compatible provider, with no
+ * retries and no modal cost confirmation (it would wait for a click). Returns the undos.
+ */
+export async function useFakeProvider(baseUrl: string): Promise<Array<() => Promise<void>>> {
+  return [
+    await withSetting('audit.provider', 'openai-compatible'),
+    await withSetting('audit.openaiCompatible.baseUrl', `${baseUrl}/v1`),
+    await withSetting('audit.maxRetries', 0),
+    await withSetting('audit.localOnly', false),
+    await withSetting('audit.confirmAboveUsd', 100),
+  ];
+}

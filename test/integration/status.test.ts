@@ -12,7 +12,15 @@ async function quietSession(): Promise<void> {
   await vscode.commands.executeCommand('stakes.testClearActivity');
 }
 
+/** The review debt count (` · 2 unreviewed`) depends on what earlier suites left in git: these cases are about labels. */
+function withoutReviewDebt(): void {
+  let undo: (() => Promise<void>) | undefined;
+  before(async () => { undo = await withSetting('review.enabled', false); });
+  after(async () => { await undo?.(); });
+}
+
 describe('status bar', () => {
+  withoutReviewDebt();
   before(async () => {
     await stakes();
   });
@@ -84,6 +92,7 @@ describe('status bar', () => {
 });
 
 describe('configuration changes apply without a reload', () => {
+  withoutReviewDebt();
   const files = new WorkspaceFiles();
   beforeEach(quietSession);
   afterEach(async () => {

@@ -3,7 +3,8 @@
  * CLI's knobs and environment keys, then `--dry-run` or the call with cache, budget and timeout.
  * Its own bundle (dist/cli-audit-model.js, esbuild.mjs): audit.ts require()s it only when a model is asked for.
  */
-import type { Finding } from '../../core/audit/findings';
+import * as path from 'node:path';
+import type { AuditReport, Finding } from '../../core/audit/findings';
 import { describeChecked, describeUsage, payloadText, prepareAudit, runAudit } from '../../core/audit/pipeline';
 import { formatUsd } from '../../core/audit/cost';
 import { auditLabel, chooseAuditModel, labelTargets, type AuditModel } from '../../core/audit/route';
@@ -12,8 +13,11 @@ import { cacheLayout, stakesCacheDir } from '../../core/cacheDir';
 import { isCloudProvider } from '../../core/providers/registry';
 import { ProviderError } from '../../core/providers/types';
 import { ConfigError, type StakesConfig } from '../../core/routing/config';
+import type { Label } from '../../core/labels';
+import { recordAudit } from '../../core/review';
 import { ruleHints } from '../../core/rules';
 import { emitReport, type OutputOptions } from '../audit-output';
+import type { ChangesBase } from '../audit-targets';
 import { UserError, type CliIO } from '../io';
 
 type CliProvider = 'openai' | 'anthropic' | 'google' | 'openai-compatible';
@@ -44,15 +48,27 @@ export interface ModelAuditOptions extends OutputOptions {
   maxInputTokens?: number;
   maxOutputTokens?: number;
   noCache: boolean;
+  /** --no-record: write no review record in .stakes/reviews/. */
+  noRecord: boolean;
+}
+
+/** Where the audited code lives, for the review record: the workspace root and, with --changes, what the diff was against. */
+export interface AuditPlace {
+  root: string;
+  changes?: ChangesBase;
 }
 
 /** Provider and model for these targets: the core's routing decision with the CLI's knobs and environment keys. */
-function chooseModel(targets: AuditTarget[], config: StakesConfig, o: ModelAuditOptions, env: NodeJS.ProcessEnv): AuditModel {
+function chooseModel(targets: AuditTarget[], config: StakesConfig, o: ModelAuditOptions, env: NodeJS.ProcessEnv): AuditModel & { label: Label } {
   try {
-    return chooseAuditModel({
-      config, label: auditLabel(labelTargets(targets, config)).label, provider: o.provider, model: o.model,
-      knobs: { provider: '--provider', model: '--model' }, fallbacks: KEYED_FALLBACKS, hasKey: (p) => keyFor(p, env) !== undefined,
-    });
+    const label = auditLabel(labelTargets(targets, config)).label;
+    return {
+      label,
+      ...chooseAuditModel({
+        config, label, provider: o.provider, model: o.model,
+        knobs: { provider: '--provider', model: '--model' }, fallbacks: KEYED_FALLBACKS, hasKey: (p) => keyFor(p, env) !== undefined,
+      }),
+    };
   } catch (e) {
     if (e instanceof ConfigError) throw new UserError(`${e.message}\nPick a model with --model.`);
     throw e;
@@ -81,8 +97,32 @@ async function dryRun(request: AuditRequest, choice: AuditModel, io: CliIO): Pro
   return 0;
 }
 
+/** Write the review record of a finished audit (.stakes/reviews/): what it covered, by which model, what it left open. */
+async function record(report: AuditReport, targets: AuditTarget[], place: AuditPlace, choice: AuditModel & { label: Label },
+  config: StakesConfig, checked: string): Promise<string[]> {
+  const { root, changes } = place;
+  try {
+    const outcome = await recordAudit({
+      files: targets.map((t) => ({
+        file: path.resolve(root, t.path), content: t.content, scope: t.scope, reportPath: t.path,
+        ...(t.languageId ? { languageId: t.languageId } : {}),
+        ...(changes?.renamedFrom.has(t.path) ? { basePath: changes.renamedFrom.get(t.path)! } : {}),
+      })),
+      report, ...(changes ? { changesBase: changes.against } : {}), ...(choice.routed ? { tier: choice.label } : {}), scope: checked, config,
+    });
+    return [
+      ...outcome.written.map((w) => (w.existing
+        ? `The same review is already recorded in ${w.file}.`
+        : `Review recorded in ${w.file} (${w.covered} region${w.covered === 1 ? '' : 's'}): commit it with the change (stakes gate reads it).`)),
+      ...outcome.notes.map((n) => `${n}.`),
+    ];
+  } catch (e) {
+    return [`The review could not be recorded in .stakes/reviews/: ${(e as Error).message}`];
+  }
+}
+
 /** The audit with a model: rule hints, routing, then --dry-run or the real call with cache, budget and timeout. */
-async function auditWithModel(targets: AuditTarget[], config: StakesConfig, o: ModelAuditOptions, io: CliIO): Promise<number> {
+async function auditWithModel(targets: AuditTarget[], config: StakesConfig, o: ModelAuditOptions, io: CliIO, place: AuditPlace): Promise<number> {
   let hints: Finding[] = [];
   try {
     hints = await ruleHints(targets.map((t) => ({ path: t.path, text: t.content })));
@@ -124,14 +164,15 @@ async function auditWithModel(targets: AuditTarget[], config: StakesConfig, o: M
     ...(run.droppedInvalid.length ? [`${run.droppedInvalid.length} finding(s) failed validation and were dropped (${run.droppedInvalid.slice(0, 3).join('; ')}); the others were kept.`] : []),
     ...(run.droppedOutsideScope ? [`${run.droppedOutsideScope} finding(s) on lines outside the audited scope were dropped.`] : []),
     ...(run.repaired ? [`The first answer did not match the schema and was repaired; it is kept in ${run.rawResponsePath}.`] : []),
+    ...(o.noRecord ? [] : await record(run.report, targets, place, choice, config, run.checkedDescription)),
   ];
   return emitReport(run.report, run.checkedDescription, extra, o, io);
 }
 
 /** The audit with a model; a provider failure is the user's to act on (its message says what to do). */
-export async function modelAudit(targets: AuditTarget[], config: StakesConfig, o: ModelAuditOptions, io: CliIO): Promise<number> {
+export async function modelAudit(targets: AuditTarget[], config: StakesConfig, o: ModelAuditOptions, io: CliIO, place: AuditPlace): Promise<number> {
   try {
-    return await auditWithModel(targets, config, o, io);
+    return await auditWithModel(targets, config, o, io, place);
   } catch (e) {
     if (e instanceof ProviderError) throw new UserError(e.message);
     throw e;

@@ -47,6 +47,7 @@ Audits code with a model and prints structured findings grounded in the code.
   --max-input-tokens N    refuse to send more than N input tokens in one audit (default 200000)
   --max-output-tokens N   output cap per answer, reasoning included (default 16000)
   --no-cache              re-audit even when the code, scope and model are unchanged
+  --no-record             do not write a review record in .stakes/reviews/ (see stakes gate)
 Keys: OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY (or GOOGLE_API_KEY), OPENAI_COMPATIBLE_API_KEY (optional).
 Exit codes: 0 done, 1 a finding at or above --fail-on, 2 bad input or provider failure.`;
 
@@ -115,6 +116,7 @@ function parseAuditOptions(argv: string[], io: CliIO): AuditOptions | undefined 
     'max-input-tokens': { type: 'string' },
     'max-output-tokens': { type: 'string' },
     'no-cache': { type: 'boolean' },
+    'no-record': { type: 'boolean' },
   }, HELP, io);
   if (!parsed) return undefined;
   const { values, positionals } = parsed;
@@ -143,6 +145,7 @@ function parseAuditOptions(argv: string[], io: CliIO): AuditOptions | undefined 
     maxInputTokens: parseTokens('--max-input-tokens', values['max-input-tokens'], 1000),
     maxOutputTokens: parseTokens('--max-output-tokens', values['max-output-tokens'], 256),
     noCache: values['no-cache'] ?? false,
+    noRecord: values['no-record'] ?? false,
   };
 }
 
@@ -181,6 +184,6 @@ export const command = {
     }
     if (o.baseline !== undefined || o.writeBaseline) throw new UserError('--baseline and --write-baseline apply to the deterministic rules: add --offline.');
     const { modelAudit } = require('./audit-model') as typeof import('./audit-model');
-    return modelAudit(found.targets, loaded.config, o, io);
+    return modelAudit(found.targets, loaded.config, o, io, { root, ...('changes' in found && found.changes ? { changes: found.changes } : {}) });
   },
 };

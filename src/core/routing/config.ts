@@ -7,6 +7,7 @@
 import * as z from 'zod/mini';
 import { LABELS, type Label } from '../labels';
 import { DEFAULT_RECOMMENDATIONS, DEFAULT_RUNNABLE, type ProviderId, type Recommendation } from './defaults';
+import { applyReviewLayer, defaultReviewPolicy, reviewPolicyProblems, ReviewPolicySchema, type ReviewPolicy } from './review';
 
 const LabelSchema = z.enum(LABELS);
 const NonEmpty = z.string().check(z.minLength(1));
@@ -59,6 +60,7 @@ export const StakesFileSchema = z.strictObject({
   contextTokenLimit: z.optional(z.int().check(z.minimum(1000))),
   activityWindowMinutes: z.optional(z.number().check(z.minimum(1), z.maximum(24 * 60))),
   sensitiveMissCost: z.optional(z.number().check(z.minimum(1), z.maximum(20))),
+  review: z.optional(ReviewPolicySchema),
 });
 export type StakesFile = z.infer<typeof StakesFileSchema>;
 
@@ -87,6 +89,8 @@ export interface StakesConfig {
    * (classify/model.ts). Unset: the learned model's own default, chosen by cross-validation.
    */
   sensitiveMissCost?: number;
+  /** What clears a changed region per label, paths that always need review, exemptions (routing/review.ts). */
+  review: ReviewPolicy;
   /** Where each layer came from, for "open the routing table". */
   sources: string[];
 }
@@ -103,6 +107,7 @@ export function defaultConfig(): StakesConfig {
     rules: [],
     contextTokenLimit: DEFAULT_CONTEXT_TOKEN_LIMIT,
     activityWindowMinutes: DEFAULT_ACTIVITY_WINDOW_MINUTES,
+    review: defaultReviewPolicy(),
     sources: ['built-in defaults'],
   };
 }
@@ -140,6 +145,12 @@ function describeIssue(issue: z.core.$ZodIssue): string {
         ' (allowed: see the schema in media/stakes.schema.json)';
     case 'invalid_value':
       return `${at}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_union': {
+      // `"nothing"` or an object (review.require): report what is wrong inside the object, not "Invalid input".
+      const best = (issue.errors ?? []).find((b) => b.some((i) => i.path.length > 0 || i.code === 'unrecognized_keys' || i.code === 'custom'));
+      if (best) return best.map((i) => describeIssue({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue)).join('; ');
+      return `${at}: expected "nothing" or an object`;
+    }
     case 'invalid_type':
       return `${at}: expected ${issue.expected === 'int' ? 'a whole number' : issue.expected === 'object' ? 'an object' : issue.expected === 'array' ? 'an array' : `a ${issue.expected}`}`;
     default:
@@ -161,7 +172,7 @@ export function parseStakesFile(text: string, file: string): StakesFile {
 export function validateStakesFile(raw: unknown, file: string): StakesFile {
   const result = StakesFileSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(file, result.error.issues.map(describeIssue));
-  const problems: string[] = [];
+  const problems: string[] = reviewPolicyProblems(result.data.review);
   for (const [i, rule] of (result.data.rules ?? []).entries()) {
     if (rule.pattern !== undefined) {
       try {
@@ -196,6 +207,7 @@ export function applyLayer(base: StakesConfig, layer: StakesFile, origin: string
   if (layer.contextTokenLimit !== undefined) next.contextTokenLimit = layer.contextTokenLimit;
   if (layer.activityWindowMinutes !== undefined) next.activityWindowMinutes = layer.activityWindowMinutes;
   if (layer.sensitiveMissCost !== undefined) next.sensitiveMissCost = layer.sensitiveMissCost;
+  next.review = applyReviewLayer(next.review, layer.review, origin);
   next.sources = [...next.sources, origin];
   return next;
 }

@@ -7,7 +7,7 @@ export function stakesJsonSchema(): Record<string, unknown> {
   return {
     ...schema,
     title: 'Stakes routing table (.stakes.json)',
-    description: 'Which model Stakes recommends for each kind of work, which paths are which kind, and which models are excluded. Commit it with the repo.',
+    description: 'Which model Stakes recommends for each kind of work, which paths are which kind, which models are excluded, and what review each kind of change needs before `stakes gate` passes (review). Commit it with the repo.',
   };
 }
 

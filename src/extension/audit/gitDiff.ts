@@ -42,6 +42,8 @@ export interface WorkspaceDiff {
   untracked: string[];
   /** The ref the diff is against, as shown to the user ("HEAD", "origin/main (merge base 1a2b3c4)"). */
   baseLabel: string;
+  /** The commit the diff is against ("HEAD" or the merge base's sha); unset for a repository without commits. */
+  baseRef?: string;
   via: 'git extension' | 'git command';
 }
 
@@ -149,7 +151,7 @@ export async function uncommittedChanges(folder: vscode.Uri): Promise<WorkspaceD
       if (/bad revision|unknown revision|ambiguous argument 'HEAD'/i.test(e.message)) return null;
       throw new GitScopeError(`Could not read the changes from git: ${e.message}`);
     });
-    if (d) return { root: repo.rootUri.fsPath, ...d, baseLabel: 'HEAD', via: 'git extension' };
+    if (d) return { root: repo.rootUri.fsPath, ...d, baseLabel: 'HEAD', baseRef: 'HEAD', via: 'git extension' };
     // No commit yet: every file is new.
     return { root: repo.rootUri.fsPath, diffText: '', untracked: repo.state.workingTreeChanges.map((c) => c.uri.fsPath), baseLabel: 'an empty repository', via: 'git extension' };
   }
@@ -157,7 +159,7 @@ export async function uncommittedChanges(folder: vscode.Uri): Promise<WorkspaceD
     throw new GitScopeError('Several git repositories are open: open a file of the one to audit, then run the command again.');
   }
   const root = await commandRoot(folder);
-  return { root, ...(await diffViaCommand(root, 'HEAD')), baseLabel: 'HEAD', via: 'git command' };
+  return { root, ...(await diffViaCommand(root, 'HEAD')), baseLabel: 'HEAD', baseRef: 'HEAD', via: 'git command' };
 }
 
 /** Candidate bases for "branch against base": the setting, the upstream, then common trunk names that exist. */
@@ -198,10 +200,10 @@ export async function branchChanges(folder: vscode.Uri, base: string): Promise<W
     const mergeBase = await repo.getMergeBase(base, 'HEAD').catch(() => undefined);
     if (!mergeBase) throw new GitScopeError(`No common ancestor of "${base}" and HEAD: check the base name (for example origin/main) and fetch it first.`);
     const d = await diffViaApi(repo, mergeBase).catch((e: Error) => { throw new GitScopeError(`Could not diff against ${base}: ${e.message}`); });
-    return { root: repo.rootUri.fsPath, ...d, baseLabel: `${base} (merge base ${mergeBase.slice(0, 7)})`, via: 'git extension' };
+    return { root: repo.rootUri.fsPath, ...d, baseLabel: `${base} (merge base ${mergeBase.slice(0, 7)})`, baseRef: mergeBase, via: 'git extension' };
   }
   const root = await commandRoot(folder);
   const mergeBase = (await run(root, ['merge-base', base, 'HEAD']).catch(() => '')).trim();
   if (!mergeBase) throw new GitScopeError(`No common ancestor of "${base}" and HEAD: check the base name (for example origin/main) and fetch it first.`);
-  return { root, ...(await diffViaCommand(root, mergeBase)), baseLabel: `${base} (merge base ${mergeBase.slice(0, 7)})`, via: 'git command' };
+  return { root, ...(await diffViaCommand(root, mergeBase)), baseLabel: `${base} (merge base ${mergeBase.slice(0, 7)})`, baseRef: mergeBase, via: 'git command' };
 }

@@ -74,14 +74,29 @@ export class AuditHost implements vscode.Disposable {
     return this.errors.guard(() => this.runner.audit(planFromEditor('selection')));
   }
 
-  /** From the Source Control title bar the argument is that repository's SourceControl (its rootUri picks the repository). */
+  /**
+   * From the Source Control title bar the argument is that repository's SourceControl (its rootUri
+   * picks the repository); from the review debt view, `{ folder, files }`: only those files.
+   */
   auditChanges(from?: unknown): Promise<void> {
-    const root = (from as { rootUri?: unknown } | undefined)?.rootUri;
-    return this.errors.guard(() => this.runner.audit(changesRequest(root instanceof vscode.Uri ? root : undefined)));
+    const arg = from as { rootUri?: unknown; folder?: unknown; files?: unknown } | undefined;
+    const root = arg?.rootUri instanceof vscode.Uri ? arg.rootUri : arg?.folder instanceof vscode.Uri ? arg.folder : undefined;
+    return this.errors.guard(() => this.runner.audit(changesRequest(root, stringList(arg?.files))));
   }
 
+  /** `base`: a ref, or from the review debt view `{ folder, base, label, files }` (the debt's merge base and files). */
   auditBranch(base?: unknown): Promise<void> {
     return this.errors.guard(async () => {
+      if (base && typeof base === 'object') {
+        const b = base as { folder?: unknown; base?: unknown; label?: unknown; files?: unknown };
+        if (typeof b.base !== 'string' || !b.base.trim()) return;
+        await this.runner.audit(branchRequest(b.base.trim(), {
+          ...(b.folder instanceof vscode.Uri ? { folder: b.folder } : {}),
+          ...(typeof b.label === 'string' ? { label: b.label } : {}),
+          files: stringList(b.files),
+        }));
+        return;
+      }
       const ref = typeof base === 'string' && base.trim() ? base.trim() : await pickBase();
       if (ref) await this.runner.audit(branchRequest(ref));
     });
@@ -152,6 +167,10 @@ export class AuditHost implements vscode.Disposable {
     this.runner.cancel();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+function stringList(v: unknown): string[] | undefined {
+  return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
 }
 
 let host: AuditHost | undefined;

@@ -11,6 +11,7 @@ import { prepareAudit, runAudit } from '../../core/audit/pipeline';
 import type { AuditLabel, AuditModel } from '../../core/audit/route';
 import type { AuditRequest, AuditRun, PreparedAudit } from '../../core/audit/types';
 import { cacheLayout, stakesCacheDir } from '../../core/cacheDir';
+import { recordAudit } from '../../core/review';
 import { providerDisplayName } from '../../core/providers/registry';
 import type { ProviderSettings } from '../../core/providers/types';
 import type { ReportScope } from '../../protocol/auditReport';
@@ -187,6 +188,7 @@ export class AuditRunner {
     }
     // The routed case is already in the report's "Routed by" line; say so only when something else chose.
     if (!choice.routed) notes.push(`Model: ${choice.why}.`);
+    notes.push(...await this.recordReview(report, run, plan, routing, choice));
     const hints = report.findings.filter((f) => f.source !== 'ai').length;
     const scope: ReportScope = {
       title: plan.title,
@@ -208,6 +210,39 @@ export class AuditRunner {
       `${report.usage.inputTokens} in (${report.usage.cachedInputTokens} cached) / ${report.usage.outputTokens} out tokens, ` +
       `${run.cached ? 'from cache, no call' : formatUsd(report.usage.costUsd)}; ${run.durationMs} ms.`);
     vscode.window.setStatusBarMessage(`Stakes: ${summaryLine(report, run.cached)}`, 8000);
+  }
+
+  /**
+   * The review record of a finished audit (.stakes/reviews/): the regions it judged, by which model,
+   * with the findings left open (false positives excepted), so the review debt view clears them.
+   */
+  private async recordReview(report: AuditReport, run: AuditRun, plan: AuditPlan, routing: AuditLabel, choice: AuditModel): Promise<string[]> {
+    if (!vscode.workspace.getConfiguration('stakes').get<boolean>('review.recordAudits', true)) return [];
+    if (!vscode.workspace.isTrusted) return ['Untrusted workspace: no review record was written (Stakes does not run git there).'];
+    const sent = new Set(run.prepared.checked.map((c) => c.path));
+    const files = plan.targets.filter((t) => sent.has(t.path) && plan.uris.get(t.path)?.scheme === 'file').map((t) => {
+      const basePath = plan.changes?.renamedFrom.get(t.path);
+      return {
+        file: plan.uris.get(t.path)!.fsPath, content: t.content, scope: t.scope, reportPath: t.path,
+        ...(t.languageId ? { languageId: t.languageId } : {}), ...(basePath ? { basePath } : {}),
+      };
+    });
+    if (files.length === 0) return [];
+    try {
+      const outcome = await recordAudit({
+        files, report, suppressed: new Set(this.p.store.suppressed()), scope: run.checkedDescription, config: this.p.services.config(),
+        ...(plan.changes?.baseRef ? { changesBase: plan.changes.baseRef } : {}), ...(choice.routed ? { tier: routing.label } : {}),
+      });
+      for (const w of outcome.written) this.p.services.reviewDebt.recorded(w.file);
+      return [
+        ...outcome.written.map((w) => (w.existing ? `This review was already recorded in ${w.file}.`
+          : `Recorded as reviewed in ${w.file} (${w.covered} region${w.covered === 1 ? '' : 's'}): commit it with the change.`)),
+        ...outcome.notes.map((n) => `${n}.`),
+      ];
+    } catch (e) {
+      this.p.services.output.warn(`The review record could not be written: ${(e as Error).stack ?? e}`);
+      return [`The review could not be recorded in .stakes/reviews/: ${(e as Error).message}`];
+    }
   }
 
   private async auditRequest(plan: AuditPlan, choice: AuditModel, settings: AuditSettings): Promise<AuditRequest> {

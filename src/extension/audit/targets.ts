@@ -8,6 +8,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseUnifiedDiff } from '../../core/audit/diff';
 import { changesScopeFromDiff } from '../../core/audit/scope';
+import { isReviewRecord } from '../../core/review/records';
 import type { AuditTarget } from '../../core/audit/types';
 import { AuditUserError } from './errors';
 import { branchChanges, currentFolder, uncommittedChanges, type WorkspaceDiff } from './gitDiff';
@@ -18,8 +19,8 @@ export type ScopeKind = 'file' | 'selection' | 'changes' | 'branch';
 export type ScopeRequest =
   | { kind: 'file'; uri: string }
   | { kind: 'selection'; uri: string; startLine: number; endLine: number }
-  | { kind: 'changes'; folder: string }
-  | { kind: 'branch'; folder: string; base: string };
+  | { kind: 'changes'; folder: string; files?: string[] }
+  | { kind: 'branch'; folder: string; base: string; label?: string; files?: string[] };
 
 export interface AuditPlan {
   request: ScopeRequest;
@@ -32,6 +33,8 @@ export interface AuditPlan {
   classifyOn: Array<{ document: vscode.TextDocument; range?: vscode.Range }>;
   /** Files not turned into targets and why (deleted, binary, too large). */
   skipped: Array<{ file: string; reason: string }>;
+  /** For changes and branch scopes: the repository, the commit the hunks are against, and the base path of renamed targets (review records). */
+  changes?: { root: string; baseRef?: string; renamedFrom: Map<string, string> };
 }
 
 /** Largest file sent whole (untracked files, changed files): bigger ones are skipped with a reason. */
@@ -141,9 +144,15 @@ async function diffPlan(request: Extract<ScopeRequest, { kind: 'changes' | 'bran
   const targets: AuditTarget[] = [];
   const uris = new Map<string, vscode.Uri>();
   const skipped: AuditPlan['skipped'] = [];
-  const base = request.kind === 'changes' ? 'HEAD' : request.base;
+  const base = request.kind === 'changes' ? 'HEAD' : request.label ?? request.base;
+  const baseLabel = request.kind === 'branch' && request.label ? request.label : diff.baseLabel;
+  const renamedFrom = new Map<string, string>();
+  // "Audit now" from the review debt view: only the files with unreviewed changes.
+  const only = request.files?.length ? new Set(request.files.map((f) => path.resolve(f))) : undefined;
+  const wanted = (abs: string) => !only || only.has(path.resolve(abs));
 
   for (const fd of parseUnifiedDiff(diff.diffText)) {
+    if (!wanted(path.join(diff.root, fd.newPath ?? fd.oldPath ?? '')) || isReviewRecord(fd.newPath ?? fd.oldPath ?? '')) continue;
     const shown = fd.newPath ?? fd.oldPath ?? '(unknown)';
     if (fd.status === 'deleted' || !fd.newPath) {
       skipped.push({ file: shown, reason: 'deleted' });
@@ -165,9 +174,11 @@ async function diffPlan(request: Extract<ScopeRequest, { kind: 'changes' | 'bran
       continue;
     }
     uris.set(file, uri);
+    if (fd.status === 'renamed' && fd.oldPath) renamedFrom.set(file, fd.oldPath);
     targets.push({ path: file, content: read.text, languageId: languageOf(uri), scope: changesScopeFromDiff(fd, base), file: uri.fsPath });
   }
-  for (const abs of diff.untracked) {
+  // Review records (.stakes/reviews/) are metadata about the code, not code to audit.
+  for (const abs of diff.untracked.filter((f) => wanted(f) && !isReviewRecord(path.relative(diff.root, f)))) {
     const uri = vscode.Uri.file(abs);
     const file = targetPath(uri);
     const read = await readText(abs);
@@ -183,7 +194,7 @@ async function diffPlan(request: Extract<ScopeRequest, { kind: 'changes' | 'bran
 
   const where = path.basename(diff.root);
   if (targets.length === 0) {
-    const none = request.kind === 'changes' ? `No uncommitted changes in ${where}` : `No changes in ${where} since it left ${diff.baseLabel}`;
+    const none = request.kind === 'changes' ? `No uncommitted changes in ${where}${only ? ' in the chosen files' : ''}` : `No changes in ${where}${only ? ' in the chosen files' : ''} since it left ${baseLabel}`;
     throw new AuditUserError(`${none}${skipped.length ? ` (only ${skipped.map((s) => `${s.file}: ${s.reason}`).join(', ')})` : ''}: nothing to audit.`);
   }
   const classifyOn: AuditPlan['classifyOn'] = [];
@@ -194,10 +205,11 @@ async function diffPlan(request: Extract<ScopeRequest, { kind: 'changes' | 'bran
       // Classification is best effort: an unreadable document just does not vote.
     }
   }
-  const title = request.kind === 'changes'
-    ? `uncommitted changes in ${where} (${targets.length} file${targets.length === 1 ? '' : 's'})`
-    : `branch ${where} against ${diff.baseLabel} (${targets.length} file${targets.length === 1 ? '' : 's'})`;
-  return { request, title, targets, uris, classifyOn, skipped };
+  const files = `${targets.length} file${targets.length === 1 ? '' : 's'}`;
+  const title = only
+    ? `unreviewed changes in ${where} against ${request.kind === 'changes' ? 'HEAD' : baseLabel} (${files})`
+    : request.kind === 'changes' ? `uncommitted changes in ${where} (${files})` : `branch ${where} against ${baseLabel} (${files})`;
+  return { request, title, targets, uris, classifyOn, skipped, changes: { root: diff.root, ...(diff.baseRef ? { baseRef: diff.baseRef } : {}), renamedFrom } };
 }
 
 /** The file on disk behind a document, so the core's exclusions can follow symlinks to their target. */
@@ -214,10 +226,13 @@ export async function buildPlan(request: ScopeRequest): Promise<AuditPlan> {
   return request.kind === 'file' || request.kind === 'selection' ? documentTarget(request) : diffPlan(request);
 }
 
-export function changesRequest(folder?: vscode.Uri): ScopeRequest {
-  return { kind: 'changes', folder: (folder ?? currentFolder()).toString() };
+export function changesRequest(folder?: vscode.Uri, files?: string[]): ScopeRequest {
+  return { kind: 'changes', folder: (folder ?? currentFolder()).toString(), ...(files?.length ? { files } : {}) };
 }
 
-export function branchRequest(base: string): ScopeRequest {
-  return { kind: 'branch', folder: currentFolder().toString(), base };
+export function branchRequest(base: string, options: { folder?: vscode.Uri; label?: string; files?: string[] } = {}): ScopeRequest {
+  return {
+    kind: 'branch', folder: (options.folder ?? currentFolder()).toString(), base,
+    ...(options.label ? { label: options.label } : {}), ...(options.files?.length ? { files: options.files } : {}),
+  };
 }

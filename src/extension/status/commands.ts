@@ -84,6 +84,10 @@ export function registerStatusCommands(status: StatusController, classifier: Cla
     items.push({ label: '$(pin) Pin a label for this file…', run: pinLabel });
     items.push({ label: '$(settings) Open the routing table', description: STAKES_FILE, run: openRoutingTable });
     const commands = await vscode.commands.getCommands(true);
+    const debt = status.debt;
+    if (debt && debt.count > 0 && commands.includes('stakes.review.show')) {
+      items.push({ label: `$(checklist) Show ${debt.count} unreviewed change${debt.count === 1 ? '' : 's'}`, description: debt.headline, run: () => vscode.commands.executeCommand('stakes.review.show') });
+    }
     if (commands.includes('stakes.audit.file')) items.push({ label: '$(search) Audit this file', run: () => vscode.commands.executeCommand('stakes.audit.file') });
     if (commands.includes('stakes.sql.explain') && (doc.languageId === 'sql' || /\.sql$/i.test(doc.uri.path))) {
       items.push({ label: '$(database) Explain the SQL under the cursor', run: () => vscode.commands.executeCommand('stakes.sql.explain') });

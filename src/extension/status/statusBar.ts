@@ -8,6 +8,7 @@ import type { Label } from '../../core/labels';
 import { recommend, type ResolvedRecommendation } from '../../core/routing/config';
 import { Classifier, isClassifiable } from '../classification';
 import type { ConfigStore } from '../configStore';
+import type { ReviewDebtSignal } from '../reviewDebt';
 
 export const LABEL_ICONS: Record<Label, string> = {
   sensitive: 'shield',
@@ -26,6 +27,8 @@ export interface StatusSnapshot {
   label: Label | undefined;
   classification: Classification | undefined;
   recommendation: ResolvedRecommendation | null | undefined;
+  /** Unreviewed changes in the workspace (review debt); undefined until it was computed. */
+  unreviewed: number | undefined;
 }
 
 export class StatusController implements vscode.Disposable {
@@ -36,7 +39,8 @@ export class StatusController implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<StatusSnapshot>();
   readonly onDidUpdate = this.changed.event;
 
-  constructor(private readonly classifier: Classifier, private readonly store: ConfigStore, private readonly output: vscode.LogOutputChannel) {
+  constructor(private readonly classifier: Classifier, private readonly store: ConfigStore, private readonly output: vscode.LogOutputChannel,
+    private readonly debtSignal: ReviewDebtSignal) {
     this.item = vscode.window.createStatusBarItem('stakes.status', vscode.StatusBarAlignment.Right, 100);
     this.item.name = 'Stakes: recommended model';
     this.item.command = 'stakes.showWhy';
@@ -52,8 +56,14 @@ export class StatusController implements vscode.Disposable {
       }),
       vscode.workspace.onDidCloseTextDocument(() => this.refreshSoon(150)),
       store.onDidChange(() => this.refreshNow()),
+      debtSignal.onDidChange(() => this.render()),
     );
     this.refreshNow();
+  }
+
+  /** The review debt count as last reported, for the quick pick. */
+  get debt() {
+    return this.debtSignal.summary;
   }
 
   get currentResult() {
@@ -96,22 +106,32 @@ export class StatusController implements vscode.Disposable {
     const config = this.store.forUri(doc.uri);
     const rec = recommend(config, result.label);
     this.current = { doc, result, rec };
+    void vscode.commands.executeCommand('setContext', 'stakes.label', result.label);
+    this.render();
+  }
+
+  /** The item from the current label and the review debt count (which changes on its own, after saves and git operations). */
+  private render(): void {
+    const cur = this.current;
+    if (!cur) return;
+    const { doc, result, rec } = cur;
+    const debt = this.debtSignal.summary;
+    const unreviewed = debt && debt.count > 0 ? ` · ${debt.count} unreviewed` : '';
     // A guess is shown as one: `Composer 2 · boilerplate?` when the evidence is thin.
-    this.item.text = `$(${LABEL_ICONS[result.label]}) ${rec ? rec.name : 'no model'} · ${result.label}${result.evidence ? '?' : ''}`;
+    this.item.text = `$(${LABEL_ICONS[result.label]}) ${rec ? rec.name : 'no model'} · ${result.label}${result.evidence ? '?' : ''}${unreviewed}`;
     this.item.tooltip = this.tooltip(doc, result, rec);
-    this.item.backgroundColor = result.label === 'sensitive' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.backgroundColor = result.label === 'sensitive' || unreviewed ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.accessibilityInformation = {
-      label: `Stakes: ${result.label} work, recommended model ${rec?.name ?? 'none'}. Activate for the reasons.`,
+      label: `Stakes: ${result.label} work, recommended model ${rec?.name ?? 'none'}${unreviewed ? `; ${debt!.count} unreviewed changes` : ''}. Activate for the reasons.`,
       role: 'button',
     };
     this.item.show();
-    void vscode.commands.executeCommand('setContext', 'stakes.label', result.label);
     this.changed.fire(this.snapshot());
   }
 
   private tooltip(doc: vscode.TextDocument, r: Classification, rec: ResolvedRecommendation | null): vscode.MarkdownString {
     const md = new vscode.MarkdownString(undefined, true);
-    md.isTrusted = { enabledCommands: ['stakes.showWhy', 'stakes.openRoutingTable'] };
+    md.isTrusted = { enabledCommands: ['stakes.showWhy', 'stakes.openRoutingTable', 'stakes.review.show'] };
     md.appendMarkdown(`**${escape(r.label)}** work · confidence ${Math.round(r.confidence * 100)}%\n\n`);
     if (r.evidence) md.appendMarkdown(`_${escape(r.evidence.detail)}: treat the label as a guess._\n\n`);
     if (rec) {
@@ -130,6 +150,8 @@ export class StatusController implements vscode.Disposable {
     }
     if (r.runnerUp) md.appendMarkdown(`\n${runnerUpText(r, escape)}\n`);
     if (r.skipped.length) md.appendMarkdown(`\nNot scanned: ${escape(r.skipped.join('; '))}\n`);
+    const debt = this.debtSignal.summary;
+    if (debt && debt.count > 0) md.appendMarkdown(`\n$(checklist) **${escape(debt.headline)}**: [Show](command:stakes.review.show)\n`);
     md.appendMarkdown('\n[Details](command:stakes.showWhy) · [Routing table](command:stakes.openRoutingTable)');
     return md;
   }
@@ -143,6 +165,7 @@ export class StatusController implements vscode.Disposable {
       label: this.current?.result.label,
       classification: this.current?.result,
       recommendation: this.current?.rec,
+      unreviewed: this.debtSignal.summary?.count,
     };
   }
 

@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { applyLayer, ConfigError, defaultConfig, parseStakesFile, recommend, runnableModel, validateStakesFile } from '../../../src/core/routing/config';
 import { loadConfig } from '../../../src/core/routing/load';
 import { stakesJsonSchema } from '../../../src/core/routing/schema';
+import { REVIEW_SEVERITIES } from '../../../src/core/routing/review';
+import { SEVERITIES } from '../../../src/core/audit/findings';
 
 describe('routing table', () => {
   it('has the documented defaults', () => {
@@ -66,5 +68,58 @@ describe('routing table', () => {
   it('ships a JSON schema in sync with the zod schema', () => {
     const shipped = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../../media/stakes.schema.json'), 'utf8'));
     assert.deepEqual(shipped, stakesJsonSchema(), 'media/stakes.schema.json is stale: regenerate it from src/core/routing/schema.ts');
+  });
+});
+
+describe('review policy (.stakes.json "review")', () => {
+  it('defaults: sensitive changes need a sensitive-tier audit with nothing high open, or a sign-off; the rest nothing', () => {
+    const r = defaultConfig().review;
+    assert.deepEqual(r.require.sensitive, { audit: 'sensitive', failOn: 'high', signOff: true, models: [] });
+    assert.equal(r.require.complex, null);
+    assert.equal(r.require.boilerplate, null);
+    assert.deepEqual(r.alwaysReview, []);
+  });
+
+  it('layers per label, adds paths and exemptions, and names where each came from', () => {
+    let c = applyLayer(defaultConfig(), validateStakesFile({ review: { require: { complex: { audit: 'any' } }, alwaysReview: ['db/**'] } }, 'settings'), 'settings');
+    c = applyLayer(c, validateStakesFile({
+      review: {
+        base: 'origin/main',
+        require: { sensitive: { failOn: 'medium', signOff: false, models: ['o3'] }, boilerplate: 'nothing' },
+        alwaysReview: ['src/billing/**'],
+        exempt: [{ path: 'src/generated/**', reason: 'generated from openapi.yaml' }],
+      },
+    }, '.stakes.json'), '.stakes.json');
+    assert.equal(c.review.base, 'origin/main');
+    assert.deepEqual(c.review.require.sensitive, { audit: 'sensitive', failOn: 'medium', signOff: false, models: ['o3'] });
+    assert.deepEqual(c.review.require.complex, { audit: 'any', failOn: 'high', signOff: true, models: [] });
+    assert.deepEqual(c.review.alwaysReview.map((a) => `${a.glob}@${a.origin}`), ['db/**@settings', 'src/billing/**@.stakes.json']);
+    assert.deepEqual(c.review.exempt, [{ glob: 'src/generated/**', reason: 'generated from openapi.yaml', origin: '.stakes.json' }]);
+    assert.equal(c.review.requireOrigin.sensitive, '.stakes.json');
+  });
+
+  it('names the key and what was expected', () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [{ review: { require: { sensitive: { audit: 'gpt' } } } }, /review\.require\.sensitive\.audit: expected one of "sensitive", "complex", "context-heavy", "boilerplate", "any", "none"/],
+      [{ review: { require: { sensitive: { audti: 'any' } } } }, /review\.require\.sensitive: unknown key "audti"/],
+      [{ review: { require: { sensitive: 'never' } } }, /review\.require\.sensitive/],
+      [{ review: { require: { risky: 'nothing' } } }, /review\.require: unknown key "risky"/],
+      [{ review: { exempt: [{ path: 'x/**' }] } }, /review\.exempt\[0\]\.reason: expected a string/],
+      [{ review: { exempt: [{ path: 'x/**', reason: '' }] } }, /review\.exempt\[0\]\.reason/],
+      [{ review: { require: { sensitive: { failOn: 'severe' } } } }, /review\.require\.sensitive\.failOn: expected one of "critical", "high"/],
+      [{ review: { require: { sensitive: { audit: 'none', signOff: false } } } }, /review\.require\.sensitive: nothing could clear such a change/],
+      [{ review: { alwaysReview: 'src/**' } }, /review\.alwaysReview: expected an array/],
+    ];
+    for (const [raw, re] of cases) {
+      assert.throws(() => validateStakesFile(raw, '/repo/.stakes.json'), (e: unknown) => {
+        assert.ok(e instanceof ConfigError, String(e));
+        assert.match(e.message, re);
+        return true;
+      }, JSON.stringify(raw));
+    }
+  });
+
+  it('uses the severities of the findings contract', () => {
+    assert.deepEqual([...REVIEW_SEVERITIES], [...SEVERITIES]);
   });
 });
