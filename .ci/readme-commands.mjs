@@ -68,7 +68,8 @@ function stripComment(line) {
 /**
  * How each documented command runs. `where`: 'repo' (the clone's root) or 'example' (a git copy of
  * examples/shop-api: the README's "cd examples/shop-api", with `stakes` = the clone's dist/cli.js).
- * `codes`: the exit codes that mean it worked. `needs`: fixtures set up before it runs.
+ * `codes`: the exit codes that mean it worked. `needs`: fixtures set up before it runs. 'project': a
+ * reader's own repository (ownProject); `clonePath`: the README's placeholder for the clone's path.
  */
 const COMMANDS = [
   { match: 'npm ci', where: 'repo' },
@@ -109,6 +110,14 @@ const COMMANDS = [
   { match: /^stakes mcp( |$)/, where: 'example' },
   { match: /^claude mcp add /, skip: 'Claude Code is not installed here; the server it registers runs above as stakes mcp, and test/unit/agent drives it with the MCP SDK client and the Inspector CLI' },
   { match: 'node /path/to/stakes/dist/cli.js mcp', skip: 'a template for the path of your clone; the same server runs above as stakes mcp' },
+  // Review debt: the example has a feature branch and uncommitted work in payments, so 1 (debt) is
+  // the expected answer until the sign-off clears it.
+  { match: /^stakes gate( |$)/, where: 'example', codes: [0, 1] },
+  // Installing from the tarball: globally into a private prefix, then into a project of one's own.
+  { match: 'npm pack', where: 'repo' },
+  { match: 'npm install -g ./stakes-0.1.0.tgz', where: 'repo', prefix: true, then: 'stakes --help' },
+  { match: 'npm install --save-dev /path/to/stakes/stakes-0.1.0.tgz', where: 'project', clonePath: '/path/to/stakes', then: 'npx stakes --help' },
+  { match: 'npx stakes gate --staged', where: 'project', codes: [0, 1], expectOutput: /unreviewed|no review debt|debt/i },
 ];
 
 const ruleFor = (text) => COMMANDS.find((c) => (typeof c.match === 'string' ? c.match === text : c.match.test(text)));
@@ -256,6 +265,30 @@ class Fixtures {
   }
 }
 
+/** An edit inside the checkout's transaction (a sensitive function), so review debt has something to count. */
+function inFunction(source, line) {
+  const at = source.indexOf("    await client.query('UPDATE products SET stock");
+  if (at < 0) throw new Error('examples/shop-api/src/payments/checkout.ts changed: update inFunction() in .ci/readme-commands.mjs');
+  return `${source.slice(0, at)}    ${line}\n${source.slice(at)}`;
+}
+
+/**
+ * "Your project": a git repository of its own with no dependencies to install (the example's code,
+ * without its package.json's), and a staged edit of a sensitive file for a hook to find.
+ */
+function ownProject(repo, into) {
+  cpSync(join(repo, 'examples', 'shop-api', 'src'), join(into, 'src'), { recursive: true });
+  writeFileSync(join(into, 'package.json'), `${JSON.stringify({ name: 'your-project', version: '1.0.0', private: true }, null, 2)}\n`);
+  writeFileSync(join(into, '.gitignore'), 'node_modules/\n');
+  const git = (...args) => execFileSync('git', ['-c', 'user.email=readme@example.invalid', '-c', 'user.name=readme', ...args], { cwd: into, stdio: 'ignore' });
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-qm', 'your project');
+  const checkout = join(into, 'src', 'payments', 'checkout.ts');
+  writeFileSync(checkout, inFunction(readFileSync(checkout, 'utf8'), "logger.debug({ orderId: order.id }, 'updating stock');"));
+  git('add', join('src', 'payments', 'checkout.ts'));
+}
+
 /** A git copy of examples/shop-api with history to audit: `main`, a feature branch, uncommitted work. */
 function exampleProject(repo, into) {
   cpSync(join(repo, 'examples', 'shop-api'), into, { recursive: true });
@@ -268,7 +301,7 @@ function exampleProject(repo, into) {
   writeFileSync(routes, `${readFileSync(routes, 'utf8')}\n// feature: order notes\nexport const NOTE_LIMIT = 500;\n`);
   git('commit', '-qam', 'feature');
   const checkout = join(into, 'src', 'payments', 'checkout.ts');
-  writeFileSync(checkout, `${readFileSync(checkout, 'utf8')}\n// work in progress\n`);
+  writeFileSync(checkout, inFunction(readFileSync(checkout, 'utf8'), "logger.debug({ orderId: order.id }, 'reserving stock'); // work in progress"));
 }
 
 async function main() {
@@ -310,6 +343,7 @@ async function main() {
   // Stakes' own caches (compile cache, embedded databases, audit results) start empty too.
   const base = shellEnv({ STAKES_CACHE_DIR: join(scratch, 'stakes-cache') });
   const example = join(scratch, 'shop-api');
+  const project = join(scratch, 'your-project');
   const fixtures = new Fixtures(repo, example);
   const results = [];
   const ran = new Set();
@@ -333,6 +367,7 @@ async function main() {
           continue;
         }
         if (rule.where === 'example' && !existsSync(example)) exampleProject(repo, example);
+        if (rule.where === 'project' && !existsSync(project)) ownProject(repo, project);
         let why;
         for (const need of rule.needs ?? []) why ??= await fixtures.ensure(need);
         if (why?.error) {
@@ -345,8 +380,9 @@ async function main() {
           results.push({ cmd: part, status: 'skipped', why });
           continue;
         }
-        const cwd = rule.where === 'example' ? example : rule.where.startsWith('repo/') ? join(repo, rule.where.slice(5)) : repo;
-        const cmd = rule.where === 'example' ? part.replace(/^stakes /, `node ${join(repo, 'dist', 'cli.js')} `) : part;
+        const cwd = rule.where === 'example' ? example : rule.where === 'project' ? project : rule.where.startsWith('repo/') ? join(repo, rule.where.slice(5)) : repo;
+        let cmd = rule.where === 'example' ? part.replace(/^stakes /, `node ${join(repo, 'dist', 'cli.js')} `) : part;
+        if (rule.clonePath) cmd = cmd.split(rule.clonePath).join(repo);
         const prefix = join(scratch, 'npm-prefix');
         const env = {
           ...base, ...fixtures.env, ...(rule.tools && toolsCache ? { STAKES_CACHE: toolsCache } : {}),

@@ -24,6 +24,15 @@ if [ -n "$pgver" ] && [ ! -f "/usr/share/postgresql/$pgver/extension/hypopg.cont
   fi
 fi
 [ -n "$pgver" ] && [ -f "/usr/share/postgresql/$pgver/extension/hypopg.control" ] && echo "HypoPG: available" || echo "HypoPG: not available" 
+# The pre-commit framework: the review-debt tests run .pre-commit-hooks.yaml through it.
+if ! command -v pre-commit >/dev/null 2>&1; then
+  echo "Installing pre-commit (Debian's package)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q pre-commit >/dev/null 2>&1 || {
+    apt-get update -q >/dev/null 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q pre-commit >/dev/null 2>&1 || echo "could not install pre-commit"
+  }
+fi
+command -v pre-commit >/dev/null 2>&1 && echo "pre-commit: $(pre-commit --version)" || echo "pre-commit: not available"
 pg_up && echo "PostgreSQL: up" || echo "PostgreSQL: NOT reachable on 127.0.0.1:5432"
 my_up && echo "MariaDB: up" || echo "MariaDB: NOT reachable on 127.0.0.1:3306"
 exit 0

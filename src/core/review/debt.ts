@@ -165,9 +165,21 @@ export function labelRegion(config: StakesConfig, filePath: string, content: Fil
     result = classify({ active: { path: filePath, content: content.text, ...(selection ? { selection } : {}) } }, { config });
   }
   const inRegion = (line?: number) => line !== undefined && line >= c.region.startLine && line <= c.region.endLine;
-  const reasons = result.reasons.filter((r) => r.label === result.label && r.weight > 0)
-    .sort((a, b) => Number(inRegion(b.line)) - Number(inRegion(a.line)) || b.weight - a.weight);
-  const why = [...new Set([...(result.override ? [result.override.detail] : []), ...reasons.map((r) => r.detail)])].slice(0, MAX_WHY);
+  const whyOf = (r: Classification) => {
+    const reasons = r.reasons.filter((x) => x.label === r.label && x.weight > 0)
+      .sort((a, b) => Number(inRegion(b.line)) - Number(inRegion(a.line)) || b.weight - a.weight);
+    return [...new Set([...(r.override ? [r.override.detail] : []), ...reasons.map((x) => x.detail)])].slice(0, MAX_WHY);
+  };
+  // A function of a sensitive file is sensitive for review even when its own lines read as routine:
+  // the file's evidence (its transaction, its path, the token it issues) is what the function takes
+  // part in, and a missed review costs more than one extra (a region's lines alone lose that context).
+  if (result.label !== 'sensitive' && c.region.kind !== 'file' && !('binary' in content)) {
+    const whole = classify({ active: { path: filePath, content: content.text } }, { config });
+    if (whole.label === 'sensitive') {
+      return { label: 'sensitive', why: [`in a file labelled sensitive: ${whyOf(whole).slice(0, 2).join('; ') || 'no strong signal'}`] };
+    }
+  }
+  const why = whyOf(result);
   return { label: result.label, why: why.length ? why : ['no strong signal'] };
 }
 

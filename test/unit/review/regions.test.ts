@@ -1,6 +1,10 @@
 /** Review regions and fingerprints: what a region is per language, and which edits change a fingerprint. */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { regionChanges } from '../../../src/core/review/changes';
+import { labelRegion } from '../../../src/core/review/debt';
+import { defaultConfig } from '../../../src/core/routing/config';
 import { regionsOf, type Region } from '../../../src/core/review/regions';
 
 const names = (rs: Region[]) => rs.map((r) => `${r.kind}:${r.name}@${r.startLine}-${r.endLine}`);
@@ -223,5 +227,28 @@ describe('review regions', () => {
   it('gives duplicate names an ordinal, so each region keeps its own key', () => {
     const rs = regionsOf('routes.ts', "app.get('/a', h);\napp.get('/a', h2);\n");
     assert.equal(new Set(rs.map((r) => r.key)).size, 2);
+  });
+});
+
+describe('labelRegion', () => {
+  it('a function of a sensitive file whose own lines read as routine is sensitive, and says it is the file\'s evidence', () => {
+    // The example's checkout: the function that prices the order, decrements stock and inserts the
+    // payment inside the file's transaction. Its lines alone score as routine; the file is payments.
+    const file = path.join(__dirname, '..', '..', '..', '..', 'examples', 'shop-api', 'src', 'payments', 'checkout.ts');
+    // A debug log line added to it tips its lines to routine (logging vocabulary).
+    const text = fs.readFileSync(file, 'utf8').replace("    await client.query('UPDATE products SET stock", "    logger.debug({ orderId: order.id }, 'reserving stock');\n$&");
+    const region = regionsOf('src/payments/checkout.ts', text).find((r) => r.name === 'createPendingOrder');
+    assert.ok(region, names(regionsOf('src/payments/checkout.ts', text)).join(', '));
+    const c = { path: 'src/payments/checkout.ts', change: 'modified' as const, region, from: 'x', to: region.fingerprint };
+    const labelled = labelRegion(defaultConfig(), 'src/payments/checkout.ts', { text }, c);
+    assert.equal(labelled.label, 'sensitive');
+    assert.match(labelled.why[0], /^in a file labelled sensitive: /);
+  });
+
+  it('a routine function in a routine file stays routine', () => {
+    const text = 'export interface UserDto { id: string; name: string }\n\nexport function toDto(row: { id: string; name: string }): UserDto {\n  return { id: row.id, name: row.name };\n}\n';
+    const region = regionsOf('src/dto/user.ts', text).find((r) => r.name === 'toDto')!;
+    const labelled = labelRegion(defaultConfig(), 'src/dto/user.ts', { text }, { path: 'src/dto/user.ts', change: 'modified', region, from: 'x', to: region.fingerprint });
+    assert.notEqual(labelled.label, 'sensitive');
   });
 });
