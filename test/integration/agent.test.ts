@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import * as vscode from 'vscode';
 import { stakes, waitFor, withSetting, WorkspaceFiles } from './helpers';
 
-const TOOLS = ['stakes_classify', 'stakes_check', 'stakes_explain_sql'];
+const TOOLS = ['stakes_classify', 'stakes_check', 'stakes_explain_sql', 'stakes_review_status'];
 
 const PROBE = 'src/orders/agent-probe.ts';
 const PROBE_TEXT = [

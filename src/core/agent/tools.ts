@@ -11,14 +11,15 @@ import { classifyTool } from './classify';
 import { checkTool } from './check';
 import { explainSqlTool, sqlError } from './explainSql';
 import { LIMITS } from './paging';
+import { reviewStatusTool } from './reviewStatus';
 import type { AgentContext, ToolDefinition } from './types';
 
-// stakes_review_status (unreviewed sensitive changes and what clears them) joins this table once
-// review debt exists in core (issue 11); every adapter then offers it with no other change.
+// Every adapter (MCP server, VS Code's language-model tools) offers exactly this table.
 export const TOOLS: readonly ToolDefinition<z.ZodType, z.ZodType>[] = [
   classifyTool as unknown as ToolDefinition<z.ZodType, z.ZodType>,
   checkTool as unknown as ToolDefinition<z.ZodType, z.ZodType>,
   explainSqlTool as unknown as ToolDefinition<z.ZodType, z.ZodType>,
+  reviewStatusTool as unknown as ToolDefinition<z.ZodType, z.ZodType>,
 ];
 
 export type ToolName = (typeof TOOLS)[number]['name'];

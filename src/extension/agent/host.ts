@@ -56,6 +56,7 @@ export class AgentHost implements vscode.Disposable {
       }
       return { invocationMessage: `Stakes: EXPLAIN ${what} on ${sql.kind === 'sqlite' ? 'a copy of the SQLite file' : 'the embedded PostgreSQL'}` };
     }
+    if (name === 'stakes_review_status') return { invocationMessage: `Stakes: listing unreviewed sensitive changes${typeof input.base === 'string' ? ` against ${input.base}` : ''}` };
     return { invocationMessage: `Stakes: ${name}` };
   }
 

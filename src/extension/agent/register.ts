@@ -1,6 +1,6 @@
 /**
  * Stakes for agents in VS Code, the light half: the language-model tools package.json contributes
- * (stakes_classify, stakes_check, stakes_explain_sql) registered with vscode.lm, and the Stakes MCP
+ * (stakes_classify, stakes_check, stakes_explain_sql, stakes_review_status) registered with vscode.lm, and the Stakes MCP
  * server offered to MCP clients in VS Code. `stakes.agentTools.enabled` turns both off. Running a
  * tool loads dist/agent.js (host.ts), which runs the tools in a worker thread.
  */

@@ -52,7 +52,7 @@ describe('stakes mcp with the MCP Inspector CLI (independent client)', function 
     const list = inspector('--method', 'tools/list', '--strict');
     assert.equal(list.code, 0, list.stderr);
     assert.doesNotMatch(list.stderr, /^(Warning|Error)/m, 'no schema portability problems');
-    assert.deepEqual((list.json.tools as Array<{ name: string }>).map((t) => t.name), ['stakes_classify', 'stakes_check', 'stakes_explain_sql']);
+    assert.deepEqual((list.json.tools as Array<{ name: string }>).map((t) => t.name), ['stakes_classify', 'stakes_check', 'stakes_explain_sql', 'stakes_review_status']);
 
     const classify = inspector('--method', 'tools/call', '--tool-name', 'stakes_classify', '--tool-arg', 'paths=["src/session.ts"]');
     assert.equal(classify.code, 0, classify.stderr);

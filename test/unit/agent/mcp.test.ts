@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { runCli } from '../../support/cli';
 import { FakeProviders } from '../../support/fake-providers';
+import { GitRepo } from '../../support/gitRepo';
 import { CLI, startStakesMcp, toolError, type StakesMcp } from '../../support/mcp';
 import { needPostgres, runScopedName, scratchPostgres } from '../../support/services';
 import { INJECTABLE_HANDLER } from '../../support/agentFixtures';
@@ -68,9 +69,9 @@ describe('stakes mcp over stdio (MCP SDK client)', function () {
     assert.match(server.stderr(), /serving .*api/);
   });
 
-  it('lists stakes_classify, stakes_check and stakes_explain_sql with input and output schemas', async () => {
+  it('lists stakes_classify, stakes_check, stakes_explain_sql and stakes_review_status with input and output schemas', async () => {
     const { tools } = await server.client.listTools();
-    assert.deepEqual(tools.map((t) => t.name), ['stakes_classify', 'stakes_check', 'stakes_explain_sql']);
+    assert.deepEqual(tools.map((t) => t.name), ['stakes_classify', 'stakes_check', 'stakes_explain_sql', 'stakes_review_status']);
     for (const t of tools) {
       assert.equal(t.inputSchema.type, 'object');
       assert.equal((t.inputSchema as { additionalProperties?: unknown }).additionalProperties, false);
@@ -188,6 +189,102 @@ describe('stakes mcp over stdio (MCP SDK client)', function () {
 
   it('never called a model provider', () => {
     assert.equal(fake.requests.length, 0, JSON.stringify(fake.requests.map((r) => r.path)));
+  });
+});
+
+const SESSION = [
+  "import jwt from 'jsonwebtoken';",
+  "const SECRET = process.env.SESSION_SECRET ?? '';",
+  'export function verifySession(token: string) {',
+  "  const claims = jwt.verify(token, SECRET, { algorithms: ['HS256'] }) as { sub: string };",
+  "  if (!claims.sub) throw new Error('no subject');",
+  '  return claims;',
+  '}',
+  '',
+].join('\n');
+
+interface StatusOut {
+  repository: string; unreviewed: number; base: { label: string; mode: string };
+  debt: Array<{ path: string; region: { name: string; startLine: number }; label: string; status: string; why: string[]; clearedBy: string }>;
+  cleared: Array<{ region: { name: string }; by: string }>; page: { total: number; returned: number; nextCursor: string | null }; notes: string[];
+}
+
+describe('stakes mcp: stakes_review_status on a git repository', function () {
+  this.timeout(120_000);
+  let repo: GitRepo;
+  let server: StakesMcp;
+  const status = async (args: Record<string, unknown> = {}) => {
+    const r = (await server.client.callTool({ name: 'stakes_review_status', arguments: args })) as CallToolResult;
+    return r;
+  };
+
+  before(async () => {
+    repo = new GitRepo('stakes-mcp-review-');
+    repo.write({ 'src/auth/session.ts': SESSION, 'src/auth/keys.ts': SESSION.replace('verifySession', 'verifyKey'), 'README.md': '# app\n' });
+    repo.commit('base');
+    server = await startStakesMcp(['--root', repo.dir], { env: repo.env as Record<string, string> });
+  });
+  after(async () => {
+    await server?.close();
+    repo?.dispose();
+  });
+
+  it('lists the unreviewed sensitive change with why and what clears it; a sign-off clears it', async () => {
+    const clean = (await status()).structuredContent as unknown as StatusOut;
+    assert.equal(clean.unreviewed, 0);
+    assert.equal(clean.repository, repo.dir);
+    repo.edit('src/auth/session.ts', "algorithms: ['HS256']", "algorithms: ['HS256', 'none']");
+    repo.edit('src/auth/keys.ts', "throw new Error('no subject')", "return null");
+    const r = await status({ base: 'HEAD' });
+    assert.ok(!r.isError, JSON.stringify(r.content));
+    const s = r.structuredContent as unknown as StatusOut;
+    assert.equal(s.unreviewed, 2);
+    assert.deepEqual(s.debt.map((d) => `${d.path}:${d.region.name}`).sort(), ['src/auth/keys.ts:verifyKey', 'src/auth/session.ts:verifySession']);
+    assert.ok(s.debt.every((d) => d.label === 'sensitive' && d.status === 'unreviewed' && d.why.length > 0 && /sensitive-tier model/.test(d.clearedBy)));
+    assert.match(s.notes.join(' '), /stakes gate --sign-off/);
+    // Paged, and narrowed to a path.
+    const first = (await status({ base: 'HEAD', limit: 1 })).structuredContent as unknown as StatusOut;
+    assert.equal(first.debt.length, 1);
+    assert.ok(first.page.nextCursor);
+    const second = (await status({ base: 'HEAD', limit: 1, cursor: first.page.nextCursor })).structuredContent as unknown as StatusOut;
+    assert.notEqual(second.debt[0].path, first.debt[0].path);
+    assert.equal(second.page.nextCursor, null);
+    const narrowed = (await status({ base: 'HEAD', paths: ['src/auth/keys.ts'] })).structuredContent as unknown as StatusOut;
+    assert.deepEqual(narrowed.debt.map((d) => d.region.name), ['verifyKey']);
+    // The person signs off (the tool cannot); the tool then sees it cleared.
+    const signed = repo.stakesBinary(['gate', '--base', 'HEAD', '--sign-off', '--note', 'read both']);
+    assert.equal(signed.code, 0, signed.stdout + signed.stderr);
+    const after = (await status({ base: 'HEAD' })).structuredContent as unknown as StatusOut;
+    assert.equal(after.unreviewed, 0);
+    assert.equal(after.cleared.length, 2);
+    assert.match(after.cleared[0].by, /signed off by Ada Reviewer/);
+    assert.match(after.notes.join(' '), /not committed yet/);
+  });
+
+  it('an unknown base is UNKNOWN_REVISION; a root outside any repository is NOT_A_GIT_REPOSITORY', async () => {
+    const e = toolError(await status({ base: 'no-such-branch' }));
+    assert.equal(e.code, 'UNKNOWN_REVISION');
+    assert.match(e.message, /no-such-branch/);
+    const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'stakes-mcp-norepo-')));
+    const other = await startStakesMcp(['--root', dir], { env: { GIT_CEILING_DIRECTORIES: path.dirname(dir) } });
+    try {
+      const n = toolError((await other.client.callTool({ name: 'stakes_review_status', arguments: {} })) as CallToolResult);
+      assert.equal(n.code, 'NOT_A_GIT_REPOSITORY');
+    } finally {
+      await other.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a repository that starts above the workspace root (its records lie outside it)', async () => {
+    const sub = await startStakesMcp(['--root', path.join(repo.dir, 'src')], { env: repo.env as Record<string, string> });
+    try {
+      const e = toolError((await sub.client.callTool({ name: 'stakes_review_status', arguments: {} })) as CallToolResult);
+      assert.equal(e.code, 'OUTSIDE_WORKSPACE');
+      assert.match(e.action, /--root /);
+    } finally {
+      await sub.close();
+    }
   });
 });
 

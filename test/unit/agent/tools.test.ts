@@ -60,9 +60,9 @@ describe('agent tools (core/agent)', function () {
     fs.rmSync(base, { recursive: true, force: true });
   });
 
-  it('lists three tools with strict JSON Schemas for input and output, all read-only', () => {
+  it('lists four tools with strict JSON Schemas for input and output, all read-only', () => {
     const tools = listTools(session.context());
-    assert.deepEqual(tools.map((t) => t.name), ['stakes_classify', 'stakes_check', 'stakes_explain_sql']);
+    assert.deepEqual(tools.map((t) => t.name), ['stakes_classify', 'stakes_check', 'stakes_explain_sql', 'stakes_review_status']);
     for (const t of tools) {
       assert.equal(t.inputSchema.type, 'object', t.name);
       assert.equal(t.inputSchema.additionalProperties, false, `${t.name} refuses unknown arguments`);
