@@ -65,6 +65,8 @@ function cpuMs(since: NodeJS.CpuUsage): number {
   return (u.user + u.system) / 1000;
 }
 
+const AS_OWN_CODE = { includeGenerated: true, includeTests: true } as const;
+
 async function stakes(corpus: Corpus): Promise<{ ms: number; cpuMs: number; findings: string[]; failures: number }> {
   const findings: string[] = [];
   let failures = 0;
@@ -72,7 +74,8 @@ async function stakes(corpus: Corpus): Promise<{ ms: number; cpuMs: number; find
   const t0 = performance.now();
   for (const f of corpus.files) {
     try {
-      const r = await analyzeFile(f.path, f.text);
+      // The corpus lives under node_modules; analysed as a project's own code, or the default skip of vendored code would be timed.
+      const r = await analyzeFile(f.path, f.text, AS_OWN_CODE);
       for (const x of r.findings) findings.push(x.ruleId ?? '?');
     } catch {
       failures++;
@@ -139,7 +142,7 @@ export async function run(): Promise<void> {
   const times: number[] = [];
   for (const f of typical) {
     const a = performance.now();
-    await analyzeFile(f.path, f.text);
+    await analyzeFile(f.path, f.text, AS_OWN_CODE);
     times.push(performance.now() - a);
   }
   times.sort((a, b) => a - b);

@@ -20,7 +20,7 @@ export default defineRule({
     ignoreExpiration: { title: 'JWT expiry ignored', text: 'ignoreExpiration: true accepts expired tokens forever: a leaked token never stops working.' },
     decodeOnly: {
       title: 'JWT decoded but never verified',
-      text: '{{call}}() only base64-decodes the token and its claims {{use}}; nothing in this file verifies the signature, so the user id or role can be forged. Verify the token (with a fixed algorithm list) and trust only the verified claims.',
+      text: '{{call}}() only base64-decodes the token and its claims {{use}}; nothing {{where}} verifies the signature, so the user id or role can be forged. Verify the token (with a fixed algorithm list) and trust only the verified claims.',
     },
     verifyOff: { title: 'JWT decoded with signature verification off', text: '{{how}}: any forged token (edited user id or role) is accepted. Verify with the key and an explicit algorithms list.' },
     unverifiedClaims: { title: 'JWT claims read without verification', text: '{{call}}() returns claims without checking the signature and nothing in this file verifies the token. Use jwt.decode(token, key, algorithms=[...]).' },
