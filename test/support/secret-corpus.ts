@@ -198,6 +198,8 @@ export function secretCorpus(seed = 14): CorpusFile[] {
     `  DB_PASSWORD: ${s('k8s stringData password', 'letmein9')}`,
     'data:',
     `  API_TOKEN: ${s('k8s data base64 token', Buffer.from(g.alnum(30)).toString('base64'))}`,
+    // Under a neutral name, and letters only once encoded (the fuzz bench's counterexample).
+    `  warehouse: ${s('k8s data base64 Databricks token (letters only)', Buffer.from('dapi92fb08ecebf73ec41ebe98b1e233a6e3').toString('base64'))}`,
   ].join('\n') + '\n');
 
   const clientKey = pem(g, 'RSA PRIVATE KEY');

@@ -373,7 +373,9 @@ function scanLine(line: string, offset: number, ctx: LineContext, add: Add): voi
   // Base64-wrapped credentials
   each(R.base64, line, (m) => {
     const b64 = m[1];
-    if (/^[A-Za-z]+$/.test(b64) || /^[a-z0-9]+$/.test(b64)) return; // one long word, lower-case hex
+    // One long word in one case, or lower-case hex. (Mixed-case letters alone are still decoded:
+    // base64 of ASCII text is often letters only, e.g. a wrapped Databricks token.)
+    if (/^[a-z]+$/.test(b64) || /^[A-Z]+$/.test(b64) || /^[a-z0-9]+$/.test(b64)) return;
     const decoded = decodeBase64Text(b64);
     if (!decoded) return;
     const kind = decodedSecretKind(decoded, ctx.depth);
