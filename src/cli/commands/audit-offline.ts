@@ -11,6 +11,7 @@ import type { AuditReport, Finding } from '../../core/audit/findings';
 import { mergeFindings } from '../../core/audit/merge';
 import { intersectsJudged, judgedRanges } from '../../core/audit/scope';
 import type { AuditTarget } from '../../core/audit/types';
+import { mainBranchHistory } from '../../core/review/git';
 import * as rules from '../../core/rules';
 import { UserError } from '../io';
 
@@ -50,14 +51,18 @@ export async function runOfflineAudit(targets: AuditTarget[], opts: OfflineOptio
   const readModule = rules.workspaceModuleReader(opts.root);
   const named = opts.named ?? [];
   const skipped = new Map<string, number>();
+  // Migrations already on the main branch have run: their lock warnings are hints (one git query for all files).
+  const history = targets.some((t) => /migrat|alembic|versions\/|schema|\.sql$/i.test(t.path)) ? await mainBranchHistory(opts.root) : null;
+  let historic = 0;
   for (const t of targets) {
     let r;
     const abs = path.join(opts.root, t.path);
     const explicit = named.some((n) => abs === n);
+    const onMainBranch = !!history && t.scope.kind === 'file' && history.has(path.relative(history.root, abs).split(path.sep).join('/'));
     try {
       r = await rules.analyzeFile(t.path, t.content, {
         project: resolver.factsFor(abs), minConfidence: opts.minConfidence, readModule,
-        includeTests: opts.includeTests || explicit, includeGenerated: opts.includeGenerated || explicit,
+        includeTests: opts.includeTests || explicit, includeGenerated: opts.includeGenerated || explicit, onMainBranch,
       });
     } catch (e) {
       opts.stderr(`stakes audit: skipped ${t.path}: analysis failed (${(e as Error).message})\n`);
@@ -72,6 +77,7 @@ export async function runOfflineAudit(targets: AuditTarget[], opts: OfflineOptio
     }
     for (const e of r.ruleErrors ?? []) opts.stderr(`stakes audit: rule ${e.ruleId} failed on ${t.path} (${e.message}); the other rules ran.\n`);
     analysed++;
+    if (onMainBranch) historic += r.hints.filter((h) => h.category === 'migration' && rules.RULES.find((m) => m.id === h.ruleId)?.tier === 'problem').length;
     // Same scope rule as the AI audit: only findings on judged lines (selection, changed hunks).
     const ranges = judgedRanges(t);
     findings.push(...[...r.findings, ...(opts.hints ? r.hints : [])].filter((f) => intersectsJudged(ranges, f.startLine, f.endLine)));
@@ -111,6 +117,9 @@ export async function runOfflineAudit(targets: AuditTarget[], opts: OfflineOptio
     const split = rules.applyBaseline(findings, baseline);
     shown = split.fresh;
     if (split.known.length) extra.push(`${split.known.length} known finding(s) from the baseline ${opts.baseline} not shown.`);
+  }
+  if (historic && !opts.hints) {
+    extra.push(`${historic} migration finding(s) in migrations already on ${history!.where} (they have run) shown as hints only: --hints lists them.`);
   }
   if (suppressed) extra.push(`${suppressed} finding(s) suppressed by stakes-ignore comments.`);
   const merged = mergeFindings([], shown);

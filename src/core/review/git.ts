@@ -222,3 +222,30 @@ export async function branchNames(root: string): Promise<string[]> {
   const out = await runGit(root, ['for-each-ref', '--format=%(refname:short)', 'refs/heads', 'refs/remotes']).catch(() => '');
   return out.split('\n').filter((n) => n && !n.endsWith('/HEAD'));
 }
+
+/**
+ * The files on the main branch that are unchanged since: at the main branch's merge base (HEAD on
+ * the main branch itself) and not modified, staged or deleted in the working tree. A migration among
+ * them has already run where the main branch is deployed, so warning that it would lock a table
+ * helps no one; one that is new, or changed on this branch, has not. null outside a repository.
+ */
+export async function mainBranchHistory(dir: string): Promise<{ base: ResolvedBase; root: string; where: string; has: (rel: string) => boolean } | null> {
+  let root: string;
+  try {
+    root = await repoRootOf(dir);
+  } catch {
+    return null;
+  }
+  const base = await resolveBase(root).catch(() => null);
+  // No main branch found: nothing says what has been deployed.
+  if (!base || base.empty || (base.mode === 'head' && !/HEAD is on/.test(base.label))) return null;
+  const [tree, changed] = await Promise.all([
+    runGit(root, ['ls-tree', '-r', '-z', '--name-only', base.sha]),
+    runGit(root, ['diff', '--name-only', '-z', '--no-renames', base.sha]),
+  ]).catch(() => [null, null] as const);
+  if (tree === null || changed === null) return null;
+  const onMain = new Set(tree.split('\0').filter(Boolean));
+  for (const p of changed.split('\0')) if (p) onMain.delete(p);
+  const where = base.mode === 'merge-base' && base.ref ? base.ref : 'the main branch';
+  return { base, root, where, has: (rel) => onMain.has(rel) };
+}

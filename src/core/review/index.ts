@@ -23,7 +23,7 @@
  */
 export { reviewStatus, ReviewSession, warmUp, repositoryConfig, labelRegion, type ReviewStatus, type ReviewStatusOptions, type DebtItem, type ClearedItem, type ExemptItem, type RegionRef } from './debt';
 export { recordAudit, recordSignOff, type AuditedFile, type AuditRecordInput, type RecordOutcome, type SignOffInput } from './reviewed';
-export { GitError, resolveBase, repoRootOf, gitIdentity, branchNames, runGit, type ResolvedBase } from './git';
+export { GitError, resolveBase, repoRootOf, gitIdentity, branchNames, runGit, mainBranchHistory, type ResolvedBase } from './git';
 export { statusJson, debtHeadline, debtToText, debtToMarkdown, debtToSarif } from './report';
 export { regionsOf, FINGERPRINT_VERSION, type Region, type RegionKind } from './regions';
 export { regionChanges, type RegionChange, type ChangeKind } from './changes';

@@ -52,6 +52,11 @@ export interface RuleOptions {
   includeTests?: boolean;
   /** Check generated and vendored files too. */
   includeGenerated?: boolean;
+  /**
+   * The file is on the main branch and unchanged since (core/review `mainBranchHistory`): if it is
+   * a migration it has already run, so what the migration rules find there is a hint, not a problem.
+   */
+  onMainBranch?: boolean;
   /** Dependency versions of the project the file belongs to (jsonwebtoken ≥ 9, PyJWT ≥ 2…). */
   project?: ProjectFacts;
   /** Reads a workspace module the file imports (Python dotted name), so data is followed into it. */
@@ -203,7 +208,7 @@ export async function analyzeFile(path: string, text: string, options: RuleOptio
   for (const f of best.values()) {
     const s = isSuppressed(f, sups);
     if (s) suppressed.push({ finding: f, suppression: s });
-    else if (ruleMeta(f.ruleId!).tier === 'problem' && f.confidence >= minConfidence) findings.push(f);
+    else if (ruleMeta(f.ruleId!).tier === 'problem' && f.confidence >= minConfidence && !(options.onMainBranch && f.category === 'migration')) findings.push(f);
     else hints.push(f);
   }
   const order = (a: Finding, b: Finding): number => a.startLine - b.startLine || compareSeverity(a.severity, b.severity);

@@ -36,7 +36,7 @@ export class RuleDiagnostics implements vscode.Disposable, vscode.CodeActionProv
     const rel = vscode.workspace.asRelativePath(doc.uri, false).replace(/\\/g, '/');
     const started = Date.now();
     try {
-      const result = await loadFeature<Host>('rules').analyzeDocument(rel, doc.getText());
+      const result = await loadFeature<Host>('rules').analyzeDocument(rel, doc.getText(), doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined);
       if (this.versions.get(key) !== version || doc.isClosed) return undefined; // a newer run owns the diagnostics
       this.findingsByUri.set(key, result.findings);
       this.collection.set(doc.uri, result.findings.map(toDiagnostic));

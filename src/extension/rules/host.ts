@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { mainBranchHistory } from '../../core/review/git';
 import type { FileResult } from '../../core/rules';
 import type { RulesRequest, RulesResponse } from './worker';
 
@@ -53,7 +54,27 @@ function ensureWorker(): Worker {
   return w;
 }
 
-export function analyzeDocument(filePath: string, text: string): Promise<FileResult> {
+/** Paths that may be migrations (the engine decides); only for these is git asked. */
+const MAYBE_MIGRATION = /migrat|alembic|versions\/|schema|\.sql$/i;
+/** How long one answer about the main branch is reused: saves and git operations are seconds apart. */
+const HISTORY_TTL_MS = 15_000;
+const histories = new Map<string, { at: number; answer: ReturnType<typeof mainBranchHistory> }>();
+
+/** Whether a file is on the main branch and unchanged since (a migration there has run); false when git cannot tell. */
+async function onMainBranch(absPath: string): Promise<boolean> {
+  if (!MAYBE_MIGRATION.test(absPath)) return false;
+  const dir = path.dirname(absPath);
+  let entry = histories.get(dir);
+  if (!entry || Date.now() - entry.at > HISTORY_TTL_MS) {
+    entry = { at: Date.now(), answer: mainBranchHistory(dir).catch(() => null) };
+    histories.set(dir, entry);
+  }
+  const history = await entry.answer;
+  return !!history && history.has(path.relative(history.root, absPath).split(path.sep).join('/'));
+}
+
+export async function analyzeDocument(filePath: string, text: string, absPath?: string): Promise<FileResult> {
+  const history = absPath ? await onMainBranch(absPath) : false;
   const w = ensureWorker();
   const id = nextId++;
   return new Promise<FileResult>((resolve, reject) => {
@@ -64,7 +85,7 @@ export function analyzeDocument(filePath: string, text: string): Promise<FileRes
       void w.terminate();
     }, REQUEST_TIMEOUT_MS);
     pending.set(id, { resolve, reject, timer });
-    w.postMessage({ id, path: filePath, text } satisfies RulesRequest);
+    w.postMessage({ id, path: filePath, text, onMainBranch: history } satisfies RulesRequest);
   });
 }
 

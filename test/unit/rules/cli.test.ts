@@ -4,6 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../support/cli';
+import { analyzeFile } from '../../../src/core/rules';
+import { GitRepo } from '../../support/gitRepo';
 
 function project(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stakes-rules-cli-'));
@@ -100,5 +102,44 @@ describe('stakes audit --offline', () => {
     const r = await runCli(['audit', '--offline', 'src', '--fail-on', 'low'], { cwd: dir });
     assert.equal(r.code, 0);
     assert.match(r.stdout + r.stderr, /1 finding\(s\) suppressed by stakes-ignore/);
+  });
+});
+
+describe('stakes audit --offline: migrations already on the main branch', function () {
+  this.timeout(60_000);
+  it('reports a new or changed migration, and only hints at one that is on main unchanged (it has run)', async () => {
+    const repo = new GitRepo('stakes-rules-history-');
+    try {
+      repo.write({ 'migrations/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, name text);\n', 'migrations/002_index.sql': 'CREATE INDEX users_name ON users (name);\n' });
+      repo.commit('main: two migrations');
+      repo.git('checkout', '-q', '-b', 'feature');
+      repo.write({ 'migrations/003_email.sql': 'CREATE INDEX users_lower_name ON users (lower(name));\n' });
+      repo.commit('feature: a third migration');
+      const r = await repo.stakes(['audit', '--offline', '.', '--format', 'json']);
+      const report = JSON.parse(r.stdout) as { findings: Array<{ file: string; ruleId: string }> };
+      assert.deepEqual(report.findings.map((f) => `${f.file}:${f.ruleId}`), ['migrations/003_email.sql:migration-index-not-concurrent'], r.stderr);
+      assert.match(r.stderr, /1 migration finding\(s\) in migrations already on main \(they have run\) shown as hints only: --hints lists them/);
+      // --hints lists it; editing the old migration on the branch makes it a problem again.
+      const hints = JSON.parse((await repo.stakes(['audit', '--offline', '.', '--format', 'json', '--hints'])).stdout) as { findings: Array<{ file: string }> };
+      assert.ok(hints.findings.some((f) => f.file === 'migrations/002_index.sql'));
+      repo.edit('migrations/002_index.sql', 'ON users (name)', 'ON users (name, id)');
+      const edited = JSON.parse((await repo.stakes(['audit', '--offline', '.', '--format', 'json'])).stdout) as { findings: Array<{ file: string }> };
+      assert.deepEqual(edited.findings.map((f) => f.file).sort(), ['migrations/002_index.sql', 'migrations/003_email.sql']);
+    } finally {
+      repo.dispose();
+    }
+  });
+});
+
+describe('analyzeFile: onMainBranch', () => {
+  it('moves only migration findings to hints; a security finding in the same file stays a problem', async () => {
+    const sql = 'CREATE INDEX users_name ON users (name);\n';
+    const fresh = await analyzeFile('migrations/002.sql', sql);
+    const ran = await analyzeFile('migrations/002.sql', sql, { onMainBranch: true });
+    assert.deepEqual(fresh.findings.map((f) => f.ruleId), ['migration-index-not-concurrent']);
+    assert.deepEqual(ran.findings, []);
+    assert.deepEqual(ran.hints.map((f) => f.ruleId), ['migration-index-not-concurrent']);
+    const handler = "const router = require('express').Router();\nrouter.get('/u', async (req, res) => res.json(await db.query(\"SELECT * FROM users WHERE name = '\" + req.query.name + \"'\")));\n";
+    assert.deepEqual((await analyzeFile('src/users.js', handler, { onMainBranch: true })).findings.map((f) => f.ruleId), ['sql-injection']);
   });
 });
