@@ -83,9 +83,21 @@ export function matchTokenPattern(value: string): TokenPattern | undefined {
     if (!m || /EXAMPLE|example|xxxx|XXXX|placeholder/.test(m[0])) continue; // documentation keys (AKIAIOSFODNN7EXAMPLE)
     // Connection strings: the password part itself must not be a placeholder or an interpolation.
     if (p.name.includes('connection string') && (!m[1] || !isSecretValue(m[1]) && !KNOWN_DEFAULTS.has(m[1].toLowerCase()))) continue;
+    if (p.name.includes('connection string') && m[1] && isDevDatabaseUrl(value.slice(m.index), m[1])) continue;
     return p;
   }
   return undefined;
+}
+
+/**
+ * A development database's URL: a loopback host (a container or dev server on this machine), or a
+ * host filled in at run time with one of the well-known default passwords
+ * ("postgres://postgres:password@%s/app" for a throwaway test container). Not a leaked credential.
+ */
+function isDevDatabaseUrl(url: string, password: string): boolean {
+  const host = /@(\[[^\]]*\]|[^\s:/?#'"\x60]*)/.exec(url)?.[1] ?? '';
+  if (/^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|host\.docker\.internal)$/i.test(host)) return true;
+  return /^(?:%[sdv]|\{[^}]*\}|\$\{[^}]*\}|)$/.test(host) && KNOWN_DEFAULTS.has(password.toLowerCase());
 }
 
 /** ENV_NAME for a target name: apiKey → API_KEY, jwt_secret → JWT_SECRET. */
