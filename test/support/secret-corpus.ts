@@ -103,6 +103,8 @@ export function secretCorpus(seed = 14): CorpusFile[] {
     `const csrfTokenHeader = '${k('X-CSRF-Token')}';`,
     `const keyId = '${k(g.uuid())}';`,
     `const integrity = '${k(`sha512-${g.b64(86)}==`)}';`,
+    // An integrity hash with "+00" and 40 more characters inside (looked like an Okta token).
+    `const lockIntegrity = '${k('sha512-xdNcGXVgWPfuopXY9tF6SJ2W1N1VDk9iEjo+kFZWPcE+00fsVDXBEu9qN6pNM7B2YdHGWXJSGnRxH9BG31JjL7==')}';`,
     `const commitSha = '${k(g.hex(40))}';`,
     `const tokenType = '${k('Bearer')}';`,
     `const jwtSecret = process.env.JWT_SECRET || '${s('fallback JWT secret', `dev-${g.word()}-${g.lower(6)}`)}';`,

@@ -96,7 +96,6 @@ export const TOKEN_FORMATS: readonly TokenFormat[] = [
   { kind: 'Figma token', re: re(String.raw`${B}figd_[A-Za-z0-9_-]{40,200}`) },
   { kind: 'Dropbox token', re: re(String.raw`${B}sl\.[A-Za-z0-9_-]{130,160}${E}`) },
   { kind: 'Mapbox secret token', re: re(String.raw`${B}sk\.eyJ[A-Za-z0-9_-]{20,200}\.[A-Za-z0-9_-]{20,60}${E}`) },
-  { kind: 'Okta token', re: re(String.raw`${B}00[A-Za-z0-9_-]{40}${E}`), keywords: ['okta', 'ssws'] },
   { kind: '1Password token', re: re(String.raw`${B}ops_eyJ[A-Za-z0-9+/=]{100,1280}`) },
   { kind: 'Age secret key', re: re(String.raw`${B}AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}${E}`) },
   { kind: 'JWT', re: re(String.raw`${B}eyJ[A-Za-z0-9_-]{8,2000}\.eyJ[A-Za-z0-9_-]{8,4000}\.[A-Za-z0-9_-]{10,1000}`) },
@@ -117,6 +116,8 @@ export const KEYWORD_FORMATS: readonly TokenFormat[] = [
   { kind: 'Cloudflare API key', re: re(String.raw`${B}[a-f0-9]{37}${E}`), keywords: ['cloudflare', 'cf_api', 'x-auth-key'] },
   { kind: 'Cloudflare API token', re: re(String.raw`${B}[A-Za-z0-9_-]{40}${E}`), keywords: ['cloudflare', 'cf_api_token'], accept: (v) => /\d/.test(v) && /[a-z]/.test(v) && /[A-Z]/.test(v) },
   { kind: 'Contentful token', re: re(String.raw`${B}[A-Za-z0-9_-]{43}${E}`), keywords: ['contentful'], accept: (v) => /\d/.test(v) && /[A-Z]/.test(v) },
+  // "00" and 40 characters is any base64 run's substring (an SRI integrity hash): only next to the name.
+  { kind: 'Okta token', re: re(String.raw`${B}00[A-Za-z0-9_-]{40}${E}`), keywords: ['okta', 'ssws'] },
   { kind: 'Airtable key', re: re(String.raw`${B}(?:key[A-Za-z0-9]{14}|pat[A-Za-z0-9]{14}\.[a-f0-9]{64})${E}`), keywords: ['airtable'] },
 ];
 
