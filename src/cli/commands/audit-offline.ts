@@ -52,13 +52,13 @@ export async function runOfflineAudit(targets: AuditTarget[], opts: OfflineOptio
   const named = opts.named ?? [];
   const skipped = new Map<string, number>();
   // Migrations already on the main branch have run: their lock warnings are hints (one git query for all files).
-  const history = targets.some((t) => /migrat|alembic|versions\/|schema|\.sql$/i.test(t.path)) ? await mainBranchHistory(opts.root) : null;
+  const history = targets.some((t) => rules.mayBeMigration(t.path)) ? await mainBranchHistory(opts.root) : null;
   let historic = 0;
   for (const t of targets) {
     let r;
     const abs = path.join(opts.root, t.path);
     const explicit = named.some((n) => abs === n);
-    const onMainBranch = !!history && t.scope.kind === 'file' && history.has(path.relative(history.root, abs).split(path.sep).join('/'));
+    const onMainBranch = !!history && history.has(path.relative(history.root, abs).split(path.sep).join('/'));
     try {
       r = await rules.analyzeFile(t.path, t.content, {
         project: resolver.factsFor(abs), minConfidence: opts.minConfidence, readModule,
@@ -77,7 +77,7 @@ export async function runOfflineAudit(targets: AuditTarget[], opts: OfflineOptio
     }
     for (const e of r.ruleErrors ?? []) opts.stderr(`stakes audit: rule ${e.ruleId} failed on ${t.path} (${e.message}); the other rules ran.\n`);
     analysed++;
-    if (onMainBranch) historic += r.hints.filter((h) => h.category === 'migration' && rules.RULES.find((m) => m.id === h.ruleId)?.tier === 'problem').length;
+    historic += r.heldBack ?? 0;
     // Same scope rule as the AI audit: only findings on judged lines (selection, changed hunks).
     const ranges = judgedRanges(t);
     findings.push(...[...r.findings, ...(opts.hints ? r.hints : [])].filter((f) => intersectsJudged(ranges, f.startLine, f.endLine)));

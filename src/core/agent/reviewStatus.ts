@@ -6,12 +6,12 @@
  */
 import * as path from 'node:path';
 import { z } from 'zod';
-import { GitError, repoRootOf, reviewStatus, statusJson, type ReviewStatus } from '../review';
+import { GitError, repoRootOf, reviewStatus, type ReviewStatus } from '../review';
 import { AgentError } from './errors';
 import { argumentsKey, clip, decodeCursor, encodeCursor } from './paging';
 import { BaseField, CursorField, Label, limitField, Page, PathsField, Skipped } from './schemas';
 import type { ToolDefinition } from './types';
-import type { Root } from './workspace';
+import { inside, type Root } from './workspace';
 
 export const ReviewStatusInput = z.strictObject({
   base: BaseField.optional().describe('Measure against this revision: "HEAD" for uncommitted changes only, a branch such as "main" for everything since the merge base. ' +
@@ -76,7 +76,6 @@ export const ReviewStatusOutput = z.strictObject({
 });
 
 type Out = z.input<typeof ReviewStatusOutput>;
-type Json = ReturnType<typeof statusJson>;
 
 const LISTED = 50;
 
@@ -102,7 +101,6 @@ export const reviewStatusTool: ToolDefinition<typeof ReviewStatusInput, typeof R
       throw gitError(e, args.base);
     }
     ctx.signal?.throwIfAborted();
-    const json = statusJson(status) as Json & { debt: Array<Record<string, unknown>> };
     const key = argumentsKey('stakes_review_status', args);
     const start = decodeCursor('stakes_review_status', key, args.cursor).item;
     const page = status.debt.slice(start, start + args.limit);
@@ -128,7 +126,7 @@ export const reviewStatusTool: ToolDefinition<typeof ReviewStatusInput, typeof R
       changedFiles: status.changedFiles,
       skipped: status.skipped.slice(0, 20),
       records: status.records,
-      invalidRecords: json.invalidRecords as Out['invalidRecords'],
+      invalidRecords: status.invalidRecords.map((e) => ({ file: e.file, problems: e.problems })),
       policy: status.policy,
       page: { total: status.debt.length, offset: start, returned: page.length, nextCursor: next, truncated: null },
       notes,
@@ -160,7 +158,6 @@ async function scopeOf(
   } catch (e) {
     throw gitError(e);
   }
-  const inside = (dir: string, p: string) => { const rel = path.relative(dir, p); return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel)); };
   if (!inside(root.real, repo)) {
     throw new AgentError('OUTSIDE_WORKSPACE', `the git repository at ${repo} starts above the workspace root ${root.dir}: its review records and changes lie outside what this server may read`,
       { repository: repo, root: root.dir }, `Ask the user to start the server with the repository's root as a workspace root (stakes mcp --root ${repo}).`);

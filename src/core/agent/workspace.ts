@@ -26,7 +26,8 @@ export interface ResolvedPath {
   isDirectory: boolean;
 }
 
-function inside(dir: string, p: string): boolean {
+/** Whether `p` is `dir` or lies under it (lexically). */
+export function inside(dir: string, p: string): boolean {
   const rel = path.relative(dir, p);
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }

@@ -154,6 +154,16 @@ export async function reviewStatus(options: ReviewStatusOptions): Promise<Review
   return session.status();
 }
 
+/** The last whole-file classification: a file's changed regions are labelled one after another, so it is computed once per file. */
+let lastWhole: { config: StakesConfig; path: string; text: string; result: Classification } | undefined;
+
+function wholeFile(config: StakesConfig, filePath: string, text: string): Classification {
+  if (lastWhole?.config !== config || lastWhole.path !== filePath || lastWhole.text !== text) {
+    lastWhole = { config, path: filePath, text, result: classify({ active: { path: filePath, content: text } }, { config }) };
+  }
+  return lastWhole.result;
+}
+
 /** The label of a region and the evidence for it, from the classifier run on the region's lines. */
 export function labelRegion(config: StakesConfig, filePath: string, content: FileContent, c: RegionChange): { label: Label; why: string[] } {
   if (content === null) return { label: 'sensitive', why: ['the file could not be read'] };
@@ -174,7 +184,7 @@ export function labelRegion(config: StakesConfig, filePath: string, content: Fil
   // the file's evidence (its transaction, its path, the token it issues) is what the function takes
   // part in, and a missed review costs more than one extra (a region's lines alone lose that context).
   if (result.label !== 'sensitive' && c.region.kind !== 'file' && !('binary' in content)) {
-    const whole = classify({ active: { path: filePath, content: content.text } }, { config });
+    const whole = wholeFile(config, filePath, content.text);
     if (whole.label === 'sensitive') {
       return { label: 'sensitive', why: [`in a file labelled sensitive: ${whyOf(whole).slice(0, 2).join('; ') || 'no strong signal'}`] };
     }

@@ -28,6 +28,7 @@ import type { ProjectFacts } from './project';
 import { isTestPath } from './secrets';
 import { isSuppressed, parseSuppressions, type Suppression } from './suppress';
 
+export { mayBeMigration } from './migrationPath';
 export { RULES, ruleMeta, isRuleId, listRulesText, ruleTableMarkdown, type RuleId, type RuleMeta } from './catalog';
 export { applyBaseline, createBaseline, parseBaseline, type BaselineFile } from './baseline';
 export { ProjectResolver, type ProjectFacts } from './project';
@@ -76,6 +77,8 @@ export interface FileResult {
   skipped?: string;
   /** Rules that failed on this file (the others still ran). */
   ruleErrors?: RuleError[];
+  /** Problems held back as hints because the migration is on the main branch (`onMainBranch`). */
+  heldBack?: number;
 }
 
 export function languageOf(path: string): RuleLanguage | null {
@@ -205,16 +208,20 @@ export async function analyzeFile(path: string, text: string, options: RuleOptio
   const findings: Finding[] = [];
   const hints: Finding[] = [];
   const suppressed: FileResult['suppressed'] = [];
+  let heldBack = 0;
   for (const f of best.values()) {
     const s = isSuppressed(f, sups);
     if (s) suppressed.push({ finding: f, suppression: s });
-    else if (ruleMeta(f.ruleId!).tier === 'problem' && f.confidence >= minConfidence && !(options.onMainBranch && f.category === 'migration')) findings.push(f);
-    else hints.push(f);
+    else if (ruleMeta(f.ruleId!).tier !== 'problem' || f.confidence < minConfidence) hints.push(f);
+    else if (options.onMainBranch && f.category === 'migration') {
+      hints.push(f);
+      heldBack++;
+    } else findings.push(f);
   }
   const order = (a: Finding, b: Finding): number => a.startLine - b.startLine || compareSeverity(a.severity, b.severity);
   findings.sort(order);
   hints.sort(order);
-  return { path, language, findings, hints, suppressed, ...(reporter.errors.length ? { ruleErrors: reporter.errors } : {}) };
+  return { path, language, findings, hints, suppressed, ...(reporter.errors.length ? { ruleErrors: reporter.errors } : {}), ...(heldBack ? { heldBack } : {}) };
 }
 
 /** Findings (problems) for one file, suppressions applied. */

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { mainBranchHistory } from '../../core/review/git';
+import { mayBeMigration } from '../../core/rules/migrationPath';
 import type { FileResult } from '../../core/rules';
 import type { RulesRequest, RulesResponse } from './worker';
 
@@ -54,15 +55,13 @@ function ensureWorker(): Worker {
   return w;
 }
 
-/** Paths that may be migrations (the engine decides); only for these is git asked. */
-const MAYBE_MIGRATION = /migrat|alembic|versions\/|schema|\.sql$/i;
 /** How long one answer about the main branch is reused: saves and git operations are seconds apart. */
 const HISTORY_TTL_MS = 15_000;
 const histories = new Map<string, { at: number; answer: ReturnType<typeof mainBranchHistory> }>();
 
 /** Whether a file is on the main branch and unchanged since (a migration there has run); false when git cannot tell. */
 async function onMainBranch(absPath: string): Promise<boolean> {
-  if (!MAYBE_MIGRATION.test(absPath)) return false;
+  if (!mayBeMigration(absPath)) return false;
   const dir = path.dirname(absPath);
   let entry = histories.get(dir);
   if (!entry || Date.now() - entry.at > HISTORY_TTL_MS) {

@@ -15,7 +15,7 @@ const TRUSTED_USE = /\b(?:req|request|ctx\.state|ctx|res\.locals)\s*\.\s*(?:user
 
 export default tsMatcher(meta, (cx) => {
   const text = cx.file.text;
-  const hasVerify = /\.verify\s*\(|jwtVerify\s*\(|\bverify\s*\(/.test(text);
+  const hasVerify = VERIFY_CALL.test(text);
   const major = cx.file.project?.major('jsonwebtoken');
   const decodeOnly = (call: TS.CallExpression, name: string): void => {
     if (readsHeaderOnly(call)) return;
@@ -73,6 +73,7 @@ export default tsMatcher(meta, (cx) => {
 
 /** Decoding the token this function just signed, to read its expiry back. */
 const SIGN_CALL = /\.sign\s*\(|\bsign\w*\s*\(/;
+/** A verification call: jwt.verify(…), jwtVerify(…), or the project's own verifyToken(…) helper. */
 const VERIFY_CALL = /\.verify\s*\(|jwtVerify\s*\(|\bverify\w*\s*\(/;
 /** `if (!payload.exp || payload.exp * 1000 < Date.now()) throw …`, `if (claims.typ !== 'refresh') return …`. */
 const CLAIM_CHECK = /\bif\s*\([^{};]*\.(?:exp|typ|iss|aud|nbf)\b[^{};]*\)\s*\{?\s*(?:throw\b|return\s+(?:null|undefined|false|res\.status|reply\.code|next\())/;
@@ -98,6 +99,6 @@ function readsHeaderOnly(call: TS.CallExpression): boolean {
 
 /** Whether the enclosing function puts decoded claims where authorization reads them. */
 function claimUse(call: TS.CallExpression, sf: TS.SourceFile): boolean {
-  for (let p = call.parent; p; p = p.parent) if (isFunctionLikeNode(p)) return TRUSTED_USE.test(p.getText(sf));
-  return false;
+  const fn = enclosingFunctionText(call, sf);
+  return fn !== undefined && TRUSTED_USE.test(fn);
 }
