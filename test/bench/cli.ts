@@ -13,12 +13,15 @@ import { ROOT } from '../support/activation';
 
 const RUNS = Number(process.env.STAKES_BENCH_CLI_RUNS ?? 15);
 
-interface Sample { ms: number; rssMb: number; cpuMs: number }
+export interface Sample { ms: number; rssMb: number; cpuMs: number }
+
+/** Peak RSS and CPU time (user + system) of a process, written to stderr at exit: preload it with `node -r`. */
+export const PEAK_HOOK = "process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write(`\\nSTAKES_PEAK_RSS_KB=${u.maxRSS} CPU_US=${u.userCPUTime + u.systemCPUTime}\\n`); });\n";
 
 /** One run: wall time around the whole process, peak RSS reported by the process itself at exit. */
-function once(args: string[], cwd: string, env: NodeJS.ProcessEnv, peakHook: string): Sample {
+export function once(args: string[], cwd: string, env: NodeJS.ProcessEnv, peakHook: string): Sample {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['-r', peakHook, ...args], { cwd, env, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync(process.execPath, ['-r', peakHook, ...args], { cwd, env, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const m = /STAKES_PEAK_RSS_KB=(\d+) CPU_US=(\d+)/.exec(r.stderr);
   if ((r.status !== 0 && r.status !== 1) || !m) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-500)}`);
@@ -45,9 +48,8 @@ export async function run(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'stakes-bench-cli-'));
   try {
     const hook = path.join(work, 'peak.js');
-    // Peak RSS and CPU time (user + system) of the process, written at exit. CPU time hardly moves when
-    // other work shares the machine; wall time does (compare it with node -e 0 of the same run).
-    fs.writeFileSync(hook, "process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write(`\\nSTAKES_PEAK_RSS_KB=${u.maxRSS} CPU_US=${u.userCPUTime + u.systemCPUTime}\\n`); });\n");
+    // CPU time hardly moves when other work shares the machine; wall time does (compare it with node -e 0 of the same run).
+    fs.writeFileSync(hook, PEAK_HOOK);
     const repo = path.join(work, 'repo');
     fs.mkdirSync(path.join(repo, 'src'), { recursive: true });
     fs.writeFileSync(path.join(repo, 'src', 'orders.ts'), "export const orderTotal = (items: { cents: number }[]) => items.reduce((s, i) => s + i.cents, 0);\n");

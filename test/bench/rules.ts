@@ -1,12 +1,19 @@
 /**
  * Offline rules throughput, side by side with eslint-plugin-security on the same JavaScript files
  * (real package sources from node_modules), plus Python throughput on the interpreter's standard
- * library, plus cold-start and per-file latency (what "run on save" costs). Prints figures only.
+ * library, plus cold-start and per-file latency (what "run on save" costs), plus issue 13's goal: the
+ * `stakes audit --offline` command on the server code of a production backend, as its own process
+ * (wall time, peak RSS). Prints figures only.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { analyzeFile } from '../../src/core/rules';
+import { analyzeFile, defaultSkipReason, languageOf } from '../../src/core/rules';
+import { mirrorDir } from '../corpus/corpus';
+import { ROOT } from '../support/activation';
+import { once, PEAK_HOOK } from './cli';
 
 const MAX_FILES = Number(process.env.STAKES_BENCH_RULES_FILES ?? 4000);
 const MAX_BYTES = 2 * 1024 * 1024;
@@ -114,7 +121,74 @@ async function eslintSecurity(corpus: Corpus): Promise<{ ms: number; cpuMs: numb
   return { ms: performance.now() - t0, cpuMs: cpuMs(c0), findings, parseErrors };
 }
 
+/**
+ * Issue 13's production figure: the server code of one production Django backend at a pinned commit
+ * (not in the blind precision set), written out from the local mirror, checked by the real CLI in its
+ * own process. Throughput counts the bytes of the files the rules analyse (tests and vendored files,
+ * which the CLI skips by default, are not counted).
+ */
+const PRODUCTION = { repo: 'DefectDojo/django-DefectDojo', commit: '7cfa159a6767b0ac6e66f3b1597a997e607e7308', under: 'dojo' };
+
+function productionRepo(): void {
+  const gitDir = path.join(mirrorDir(), PRODUCTION.repo.replace('/', '+'), 'repo');
+  const label = `${PRODUCTION.repo}@${PRODUCTION.commit.slice(0, 7)} ${PRODUCTION.under}/`;
+  const cli = path.join(ROOT, 'dist/cli.js');
+  if (!fs.existsSync(gitDir) || !fs.existsSync(cli)) {
+    console.log(`production server code (${label}): skipped: ${fs.existsSync(cli) ? `no mirror at ${gitDir} (set STAKES_CORPUS_MIRROR to a folder of <owner>+<name>/repo git directories)` : 'dist/cli.js is not built'}.`);
+    return;
+  }
+  let listing: string;
+  try {
+    listing = execFileSync('git', ['--git-dir', gitDir, 'ls-tree', '-r', '-z', PRODUCTION.commit, '--', PRODUCTION.under], { maxBuffer: 256 * 1024 * 1024 }).toString();
+  } catch {
+    console.log(`production server code (${label}): skipped: the mirror does not hold commit ${PRODUCTION.commit}.`);
+    return;
+  }
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'stakes-bench-rules-'));
+  try {
+    const blobs = listing.split('\0').filter(Boolean).map((l) => /^\d+ blob ([0-9a-f]+)\t(.*)$/s.exec(l)).filter((m): m is RegExpExecArray => !!m);
+    const out = execFileSync('git', ['--git-dir', gitDir, 'cat-file', '--batch'], { input: blobs.map((b) => b[1]).join('\n') + '\n', maxBuffer: 1024 * 1024 * 1024 });
+    let at = 0;
+    let analysed = 0;
+    let bytes = 0;
+    for (const [, , file] of blobs) {
+      const eol = out.indexOf(10, at);
+      const header = out.subarray(at, eol).toString().split(' ');
+      if (header[1] === 'missing') {
+        at = eol + 1;
+        continue;
+      }
+      const size = Number(header[2]);
+      const body = out.subarray(eol + 1, eol + 1 + size);
+      at = eol + 1 + size + 1;
+      const dest = path.join(work, file);
+      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      fs.writeFileSync(dest, body);
+      const rel = path.relative(PRODUCTION.under, file).split(path.sep).join('/');
+      const text = body.toString('utf8');
+      if (languageOf(rel) && !/\.min\.js$/.test(rel) && !defaultSkipReason(rel, text)) {
+        analysed++;
+        bytes += size;
+      }
+    }
+    const hook = path.join(work, 'peak.js');
+    fs.writeFileSync(hook, PEAK_HOOK);
+    const env: NodeJS.ProcessEnv = { ...process.env, STAKES_CACHE_DIR: path.join(work, 'cache'), NO_COLOR: '1' };
+    delete env.NODE_OPTIONS;
+    const args = [cli, 'audit', '--offline', path.join(work, PRODUCTION.under), '--format', 'json', '--output', path.join(work, 'report.json')];
+    once(args, work, env, hook); // warm the compile cache and the file cache
+    const runs = [once(args, work, env, hook), once(args, work, env, hook), once(args, work, env, hook)].sort((a, b) => a.ms - b.ms);
+    const r = runs[1];
+    const findings = (JSON.parse(fs.readFileSync(path.join(work, 'report.json'), 'utf8')) as { findings: unknown[] }).findings.length;
+    console.log(`Production corpus: ${label}, ${analysed} files the rules analyse, ${(bytes / 1e6).toFixed(1)} MB (tests and vendored files skipped, as by default).`);
+    console.log(line('stakes audit --offline DIR', analysed, bytes, { ms: r.ms, cpuMs: r.cpuMs }, findings, ` | peak RSS ${r.rssMb.toFixed(0)} MB (median of 3 runs, one process each)`));
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
 export async function run(): Promise<void> {
+  productionRepo();
   const nm = path.resolve(__dirname, '../../../node_modules');
   const js = collect([nm], /\.(?:c|m)?js$/, /[/\\](?:\.bin|\.cache|typescript|esbuild|@esbuild|playwright-core|@electric-sql)$/, MAX_FILES);
   console.log(`JavaScript corpus: ${js.files.length} files, ${(js.bytes / 1e6).toFixed(1)} MB of package sources under node_modules (no .min.js, none over 2 MB).`);

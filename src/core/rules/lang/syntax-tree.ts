@@ -4,14 +4,17 @@
  * into WASM and allocates; the walks touch each node many times, so a JS copy is several times faster
  * and lets the WASM tree be freed before the walk.
  */
-import type { Tree } from 'web-tree-sitter';
+import type { Language, Tree } from 'web-tree-sitter';
 import { computeLineStarts, lineOf } from '../../classify/text';
+
+/** Leaves share one empty child list (most nodes are leaves): one array fewer per node. */
+const NO_CHILDREN: SyntaxNode[] = [];
 
 export class SyntaxNode {
   parent: SyntaxNode | null = null;
-  readonly children: SyntaxNode[] = [];
-  /** Field name of each child, or null. */
-  readonly fields: (string | null)[] = [];
+  children: SyntaxNode[] = NO_CHILDREN;
+  /** This node's field name in its parent (`name`, `body`, …), or null. */
+  field: string | null = null;
   private named?: SyntaxNode[];
 
   constructor(
@@ -37,16 +40,12 @@ export class SyntaxNode {
   }
 
   childForFieldName(name: string): SyntaxNode | null {
-    const i = this.fields.indexOf(name);
-    return i < 0 ? null : this.children[i];
+    for (const c of this.children) if (c.field === name) return c;
+    return null;
   }
 
   childrenForFieldName(name: string): SyntaxNode[] {
-    const out: SyntaxNode[] = [];
-    this.fields.forEach((f, i) => {
-      if (f === name) out.push(this.children[i]);
-    });
-    return out;
+    return this.children.filter((c) => c.field === name);
   }
 
   descendantsOfType(types: string | string[]): SyntaxNode[] {
@@ -71,32 +70,55 @@ class SyntaxSource {
   }
 }
 
+/** Node type names and named-ness by type id, read from the grammar once (a cursor asks WASM for each otherwise). */
+const symbolTables = new WeakMap<Language, { types: string[]; named: boolean[] }>();
+
+function symbolsOf(language: Language): { types: string[]; named: boolean[] } {
+  let t = symbolTables.get(language);
+  if (!t) {
+    const types: string[] = [];
+    const named: boolean[] = [];
+    for (let id = 0; id < language.nodeTypeCount; id++) {
+      types.push(language.types[id] || 'ERROR');
+      named.push(language.nodeTypeIsNamed(id));
+    }
+    t = { types, named };
+    symbolTables.set(language, t);
+  }
+  return t;
+}
+
 /** Copy a parsed tree into SyntaxNodes (the caller may delete the WASM tree right after). */
 export function copyTree(tree: Tree, text: string): SyntaxNode {
   const src = new SyntaxSource(text);
+  const { types, named } = symbolsOf(tree.language);
+  const fieldNames = tree.language.fields;
   const cursor = tree.walk();
   let id = 0;
+  // The ERROR symbol (65535) is past the grammar's table: tree-sitter's own fallback name, and named.
+  const node = (parent: SyntaxNode | null): SyntaxNode => {
+    const typeId = cursor.nodeTypeId;
+    const n = new SyntaxNode(src, id++, types[typeId] ?? 'ERROR', named[typeId] ?? true, cursor.startIndex, cursor.endIndex);
+    if (parent) {
+      n.parent = parent;
+      n.field = fieldNames[cursor.currentFieldId] ?? null;
+      if (parent.children === NO_CHILDREN) parent.children = [n];
+      else parent.children.push(n);
+    }
+    return n;
+  };
   try {
-    const root = new SyntaxNode(src, id++, cursor.nodeType, cursor.nodeIsNamed, cursor.startIndex, cursor.endIndex);
+    const root = node(null);
     let current = root;
     // Depth-first over the cursor; comments are kept (some rules read them), errors become ordinary nodes.
     for (;;) {
       if (cursor.gotoFirstChild()) {
-        const child = new SyntaxNode(src, id++, cursor.nodeType, cursor.nodeIsNamed, cursor.startIndex, cursor.endIndex);
-        child.parent = current;
-        current.children.push(child);
-        current.fields.push(cursor.currentFieldName);
-        current = child;
+        current = node(current);
         continue;
       }
       for (;;) {
         if (cursor.gotoNextSibling()) {
-          const parent = current.parent!;
-          const sib = new SyntaxNode(src, id++, cursor.nodeType, cursor.nodeIsNamed, cursor.startIndex, cursor.endIndex);
-          sib.parent = parent;
-          parent.children.push(sib);
-          parent.fields.push(cursor.currentFieldName);
-          current = sib;
+          current = node(current.parent);
           break;
         }
         if (!cursor.gotoParent()) return root;
