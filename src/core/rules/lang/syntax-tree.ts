@@ -70,34 +70,42 @@ class SyntaxSource {
   }
 }
 
-/** Node type names and named-ness by type id, read from the grammar once (a cursor asks WASM for each otherwise). */
-const symbolTables = new WeakMap<Language, { types: string[]; named: boolean[] }>();
+/**
+ * Pure punctuation tokens. The copy leaves them out (a quarter of a Python tree): no walk reads them (their text
+ * stays in their parent's), and operators, keywords and `=` are kept for the walks that read them.
+ */
+const PUNCTUATION = new Set(['(', ')', '[', ']', '{', '}', ',', ':', ';', '.']);
 
-function symbolsOf(language: Language): { types: string[]; named: boolean[] } {
+interface Symbols { types: string[]; named: boolean[]; skip: boolean[] }
+
+/** Node type names, named-ness and punctuation by type id, read from the grammar once (a cursor asks WASM for each otherwise). */
+const symbolTables = new WeakMap<Language, Symbols>();
+
+function symbolsOf(language: Language): Symbols {
   let t = symbolTables.get(language);
   if (!t) {
-    const types: string[] = [];
-    const named: boolean[] = [];
+    t = { types: [], named: [], skip: [] };
     for (let id = 0; id < language.nodeTypeCount; id++) {
-      types.push(language.types[id] || 'ERROR');
-      named.push(language.nodeTypeIsNamed(id));
+      const type = language.types[id] || 'ERROR';
+      const named = language.nodeTypeIsNamed(id);
+      t.types.push(type);
+      t.named.push(named);
+      t.skip.push(!named && PUNCTUATION.has(type));
     }
-    t = { types, named };
     symbolTables.set(language, t);
   }
   return t;
 }
 
-/** Copy a parsed tree into SyntaxNodes (the caller may delete the WASM tree right after). */
+/** Copy a parsed tree into SyntaxNodes, without punctuation (the caller may delete the WASM tree right after). */
 export function copyTree(tree: Tree, text: string): SyntaxNode {
   const src = new SyntaxSource(text);
-  const { types, named } = symbolsOf(tree.language);
+  const { types, named, skip } = symbolsOf(tree.language);
   const fieldNames = tree.language.fields;
   const cursor = tree.walk();
   let id = 0;
-  // The ERROR symbol (65535) is past the grammar's table: tree-sitter's own fallback name, and named.
-  const node = (parent: SyntaxNode | null): SyntaxNode => {
-    const typeId = cursor.nodeTypeId;
+  // The ERROR symbol (65535) is past the grammar's table: tree-sitter's own name for it, and named.
+  const node = (parent: SyntaxNode | null, typeId: number): SyntaxNode => {
     const n = new SyntaxNode(src, id++, types[typeId] ?? 'ERROR', named[typeId] ?? true, cursor.startIndex, cursor.endIndex);
     if (parent) {
       n.parent = parent;
@@ -108,21 +116,23 @@ export function copyTree(tree: Tree, text: string): SyntaxNode {
     return n;
   };
   try {
-    const root = node(null);
-    let current = root;
-    // Depth-first over the cursor; comments are kept (some rules read them), errors become ordinary nodes.
+    const root = node(null, cursor.nodeTypeId);
+    // Depth-first over the cursor, which is always at a child of `parent`; comments are kept (some rules read
+    // them), errors become ordinary nodes, punctuation tokens (leaves) are stepped over.
+    let parent: SyntaxNode | null = root;
+    if (!cursor.gotoFirstChild()) return root;
     for (;;) {
-      if (cursor.gotoFirstChild()) {
-        current = node(current);
-        continue;
-      }
-      for (;;) {
-        if (cursor.gotoNextSibling()) {
-          current = node(current.parent);
-          break;
+      const typeId = cursor.nodeTypeId;
+      if (!skip[typeId]) {
+        const n = node(parent, typeId);
+        if (cursor.gotoFirstChild()) {
+          parent = n;
+          continue;
         }
-        if (!cursor.gotoParent()) return root;
-        current = current.parent!;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (!parent || !cursor.gotoParent()) return root;
+        parent = parent.parent;
       }
     }
   } finally {
