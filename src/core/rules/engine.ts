@@ -64,8 +64,23 @@ export class Reporter {
     try {
       fn();
     } catch (e) {
-      if (!this.errors.some((x) => x.ruleId === meta.id)) this.errors.push({ ruleId: meta.id, message: (e as Error)?.message ?? String(e) });
+      this.fail(meta, e);
     }
+  }
+
+  /** One event to every rule listening for it, each isolated (the walks' hot path: no closure per listener). */
+  dispatch<L>(list: readonly { meta: RuleMeta; listeners: L }[], call: (listeners: L) => void): void {
+    for (const b of list) {
+      try {
+        call(b.listeners);
+      } catch (e) {
+        this.fail(b.meta, e);
+      }
+    }
+  }
+
+  private fail(meta: RuleMeta, e: unknown): void {
+    if (!this.errors.some((x) => x.ruleId === meta.id)) this.errors.push({ ruleId: meta.id, message: (e as Error)?.message ?? String(e) });
   }
 
   report(meta: RuleMeta, r: ReportSpec): void {

@@ -110,29 +110,36 @@ export function copyTree(tree: Tree, text: string): SyntaxNode {
     if (parent) {
       n.parent = parent;
       n.field = fieldNames[cursor.currentFieldId] ?? null;
-      if (parent.children === NO_CHILDREN) parent.children = [n];
-      else parent.children.push(n);
     }
     return n;
   };
   try {
     const root = node(null, cursor.nodeTypeId);
-    // Depth-first over the cursor, which is always at a child of `parent`; comments are kept (some rules read
-    // them), errors become ordinary nodes, punctuation tokens (leaves) are stepped over.
-    let parent: SyntaxNode | null = root;
     if (!cursor.gotoFirstChild()) return root;
+    // Depth-first over the cursor, which is always at a child of `parent`; comments are kept (some rules read
+    // them), errors become ordinary nodes, punctuation tokens (leaves) are stepped over. Children gather on one
+    // stack and each list is cut to its exact size when its parent is done (pushing grows arrays to 17 slots).
+    const pending: SyntaxNode[] = [];
+    const starts: number[] = [0];
+    let parent = root;
     for (;;) {
       const typeId = cursor.nodeTypeId;
       if (!skip[typeId]) {
         const n = node(parent, typeId);
+        pending.push(n);
         if (cursor.gotoFirstChild()) {
+          starts.push(pending.length);
           parent = n;
           continue;
         }
       }
       while (!cursor.gotoNextSibling()) {
-        if (!parent || !cursor.gotoParent()) return root;
-        parent = parent.parent;
+        const start = starts.pop()!;
+        if (pending.length > start) parent.children = pending.slice(start);
+        pending.length = start;
+        if (parent === root) return root;
+        cursor.gotoParent();
+        parent = parent.parent!;
       }
     }
   } finally {

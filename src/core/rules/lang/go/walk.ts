@@ -180,7 +180,7 @@ class GoWalk {
   private emit(ev: EventName, call: (l: GoListeners) => void): void {
     const list = this.byEvent.get(ev);
     if (!list) return;
-    for (const b of list) this.reporter.guard(b.meta, () => call(b.listeners));
+    this.reporter.dispatch(list, call);
   }
 
   private context(meta: RuleMeta): GoRuleContext {

@@ -196,7 +196,7 @@ class TsWalk {
     const list = this.byEvent.get(ev);
     if (!list) return;
     this.cache.clear();
-    for (const b of list) this.reporter.guard(b.meta, () => call(b.listeners));
+    this.reporter.dispatch(list, call);
   }
 
   private context(meta: RuleMeta): TsRuleContext {
