@@ -4,10 +4,16 @@ import type { Scope } from '../../taint';
 import { AMBIGUOUS_DB_RECEIVER, BUILTIN_PASCAL, DB_RECEIVER } from './frameworks';
 import { calleeName, skipOuter, ts } from './taint';
 
+let functionKinds: boolean[] | undefined;
+/** Function declarations and expressions, arrows, methods, constructors, accessors (by kind: the walks ask for every node). */
 export function isFunctionLikeNode(n: TS.Node): n is TS.FunctionLikeDeclaration {
-  const t = ts();
-  return t.isFunctionDeclaration(n) || t.isFunctionExpression(n) || t.isArrowFunction(n) || t.isMethodDeclaration(n) ||
-    t.isConstructorDeclaration(n) || t.isGetAccessorDeclaration(n) || t.isSetAccessorDeclaration(n);
+  if (!functionKinds) {
+    const k = ts().SyntaxKind;
+    const kinds = [k.FunctionDeclaration, k.FunctionExpression, k.ArrowFunction, k.MethodDeclaration, k.Constructor, k.GetAccessor, k.SetAccessor];
+    functionKinds = Array.from({ length: Math.max(...kinds) + 1 }, () => false);
+    for (const kind of kinds) functionKinds[kind] = true;
+  }
+  return functionKinds[n.kind] === true;
 }
 
 export function functionName(fn: TS.Node): string {

@@ -117,8 +117,10 @@ export function walkTypeScript(path: string, text: string, matchers: readonly Ts
   const kind = /\.tsx$/i.test(path) ? t.ScriptKind.TSX : /\.jsx$/i.test(path) ? t.ScriptKind.JSX
     : /\.[cm]?js$/i.test(path) ? t.ScriptKind.JS : t.ScriptKind.TS;
   // JSDoc is not read by any rule; skipping it is a large share of the parse on commented library code.
-  const sf = t.createSourceFile(path, text, { languageVersion: t.ScriptTarget.Latest, jsDocParsingMode: t.JSDocParsingMode.ParseNone }, true, kind);
-  return new TsWalk(sf, path, text, matchers, project, extra).run();
+  // Parents are set by scanDeclarations' single pass, which also finds the imports and local functions.
+  const sf = t.createSourceFile(path, text, { languageVersion: t.ScriptTarget.Latest, jsDocParsingMode: t.JSDocParsingMode.ParseNone }, false, kind);
+  const declarations = scanDeclarations(sf);
+  return new TsWalk(sf, path, text, declarations, matchers, project, extra).run();
 }
 
 /** The pseudo-rule that owns non-rule listeners (their errors are reported under this id). */
@@ -132,7 +134,7 @@ class TsWalk {
   private scope: Scope;
   private fn: TsFn;
   /** Local functions by name, for summaries (declarations, const f = () =>, methods). */
-  private readonly locals = new Map<string, TS.FunctionLikeDeclaration>();
+  private readonly locals: Map<string, TS.FunctionLikeDeclaration>;
   private readonly returnSummaries = new Map<TS.Node, { mask: number; taint?: Taint } | 'pending'>();
   /** Silent walks compute a local function's return summary: no events, no summaries recorded. */
   private silent = 0;
@@ -143,8 +145,10 @@ class TsWalk {
   private readonly cache = new Map<TS.Node, Taint | undefined>();
   private readonly states = new Map<RuleMeta, WeakMap<TsFn, unknown>>();
 
-  constructor(private readonly sf: TS.SourceFile, path: string, text: string, matchers: readonly TsMatcher[], project?: ProjectFacts, extra?: (file: TsFile) => TsListeners) {
-    const imports = collectImports(sf);
+  constructor(private readonly sf: TS.SourceFile, path: string, text: string, declarations: Declarations, matchers: readonly TsMatcher[], project?: ProjectFacts,
+    extra?: (file: TsFile) => TsListeners) {
+    const imports = declarations.imports;
+    this.locals = declarations.locals;
     const modules = new Set(imports.values());
     this.file = {
       sf, path, text, imports, modules,
@@ -179,7 +183,6 @@ class TsWalk {
         this.byEvent.set(ev, list);
       }
     }
-    collectLocals(sf, this.locals);
   }
 
   run(): Reporter {
@@ -426,10 +429,13 @@ class TsWalk {
 
   // ---- the walk
 
+  /** One visitor for every child (forEachChild stops at a truthy return: this returns nothing). */
+  private readonly visitChild = (c: TS.Node): void => this.visit(c);
+
   private visit(node: TS.Node): void {
     const t = ts();
-    if (!interesting().has(node.kind)) {
-      t.forEachChild(node, (c) => this.visit(c));
+    if (!interesting()[node.kind]) {
+      t.forEachChild(node, this.visitChild);
       return;
     }
     const cx = this.file;
@@ -523,7 +529,7 @@ class TsWalk {
       return;
     }
     if (t.isCallExpression(node)) {
-      t.forEachChild(node, (c) => this.visit(c));
+      t.forEachChild(node, this.visitChild);
       this.recordChecks(node);
       if (this.silent) return;
       this.recordLocalCall(node);
@@ -537,7 +543,7 @@ class TsWalk {
       return;
     }
     if (t.isNewExpression(node)) {
-      t.forEachChild(node, (c) => this.visit(c));
+      t.forEachChild(node, this.visitChild);
       this.emit('newExpression', (l) => l.newExpression?.(node));
       return;
     }
@@ -547,7 +553,7 @@ class TsWalk {
     }
     if (t.isBinaryExpression(node)) this.comparison(node);
     if (t.isStringLiteral(node) || t.isNoSubstitutionTemplateLiteral(node) || t.isTemplateExpression(node)) this.emit('string', (l) => l.string?.(node));
-    t.forEachChild(node, (c) => this.visit(c));
+    t.forEachChild(node, this.visitChild);
   }
 
   /** `const p = path.join(root, req.params.theme)` after a check on req.params.theme: p is checked too. */
@@ -614,14 +620,18 @@ function isConstantCollection(e: TS.Expression, sf: TS.SourceFile): boolean {
   return false;
 }
 
-let interestingKinds: Set<TS.SyntaxKind> | undefined;
-/** Node kinds visit() does more than recurse into: everything else goes straight to its children. */
-function interesting(): Set<TS.SyntaxKind> {
+let interestingKinds: boolean[] | undefined;
+/** Node kinds visit() does more than recurse into, by kind: everything else goes straight to its children. */
+function interesting(): boolean[] {
+  if (interestingKinds) return interestingKinds;
   const k = ts().SyntaxKind;
-  return (interestingKinds ??= new Set([k.FunctionDeclaration, k.FunctionExpression, k.ArrowFunction, k.MethodDeclaration, k.Constructor,
+  const kinds = [k.FunctionDeclaration, k.FunctionExpression, k.ArrowFunction, k.MethodDeclaration, k.Constructor,
     k.GetAccessor, k.SetAccessor, k.VariableDeclaration, k.BinaryExpression, k.ForOfStatement, k.ForInStatement, k.ForStatement,
     k.CallExpression, k.NewExpression, k.PropertyAssignment, k.StringLiteral, k.NoSubstitutionTemplateLiteral, k.TemplateExpression, k.ReturnStatement,
-    k.IfStatement]));
+    k.IfStatement];
+  const table: boolean[] = Array.from({ length: Math.max(...kinds) + 1 }, () => false);
+  for (const kind of kinds) table[kind] = true;
+  return (interestingKinds = table);
 }
 
 function isAssignmentOp(k: TS.SyntaxKind): boolean {
@@ -636,34 +646,60 @@ function clearPattern(name: TS.BindingName, sc: Scope): void {
   else for (const el of name.elements) if (!t.isOmittedExpression(el)) clearPattern(el.name, sc);
 }
 
-function collectImports(sf: TS.SourceFile): Map<string, string> {
+interface Declarations {
+  /** Imported or required names → the module they come from. */
+  imports: Map<string, string>;
+  /** Functions declared with a name in this file: `function f`, `const f = () =>`, class methods. */
+  locals: Map<string, TS.FunctionLikeDeclaration>;
+}
+
+/**
+ * One pass over the tree before the walk: sets every node's parent (the parser is asked not to, which
+ * would be a pass of its own), and finds the imports and the named local functions.
+ */
+function scanDeclarations(sf: TS.SourceFile): Declarations {
   const t = ts();
-  const map = new Map<string, string>();
+  const imports = new Map<string, string>();
+  const locals = new Map<string, TS.FunctionLikeDeclaration>();
+  const functions: TS.FunctionLikeDeclaration[] = [];
   const bindName = (name: TS.BindingName | undefined, mod: string): void => {
     if (!name) return;
-    if (t.isIdentifier(name)) map.set(name.text, mod);
+    if (t.isIdentifier(name)) imports.set(name.text, mod);
     else for (const el of name.elements) if (!t.isOmittedExpression(el)) bindName(el.name, mod);
   };
   const visitNode = (n: TS.Node): void => {
     if (t.isImportDeclaration(n) && t.isStringLiteral(n.moduleSpecifier)) {
       const mod = n.moduleSpecifier.text;
       const c = n.importClause;
-      if (c?.name) map.set(c.name.text, mod);
+      if (c?.name) imports.set(c.name.text, mod);
       const nb = c?.namedBindings;
-      if (nb && t.isNamespaceImport(nb)) map.set(nb.name.text, mod);
-      if (nb && t.isNamedImports(nb)) for (const el of nb.elements) map.set(el.name.text, mod);
-      return;
+      if (nb && t.isNamespaceImport(nb)) imports.set(nb.name.text, mod);
+      if (nb && t.isNamedImports(nb)) for (const el of nb.elements) imports.set(el.name.text, mod);
     } else if (t.isImportEqualsDeclaration(n) && t.isExternalModuleReference(n.moduleReference) && t.isStringLiteral(n.moduleReference.expression)) {
-      map.set(n.name.text, n.moduleReference.expression.text);
-      return;
+      imports.set(n.name.text, n.moduleReference.expression.text);
     } else if (t.isVariableDeclaration(n) && n.initializer) {
       const req = requireTarget(n.initializer);
       if (req) bindName(n.name, req);
+    } else if (isFunctionLikeNode(n) && n.body) {
+      functions.push(n); // named once the whole tree has parents (a name is read through its own)
     }
-    t.forEachChild(n, visitNode);
+    const outer = parent;
+    parent = n;
+    t.forEachChild(n, visitChild);
+    parent = outer;
+  };
+  let parent: TS.Node = sf;
+  const visitChild = (c: TS.Node): void => {
+    (c as { parent: TS.Node }).parent = parent;
+    visitNode(c);
   };
   visitNode(sf);
-  return map;
+  for (const fn of functions) {
+    if (!isNamedFunction(fn)) continue;
+    const name = functionName(fn);
+    if (name && !locals.has(name)) locals.set(name, fn);
+  }
+  return { imports, locals };
 }
 
 function requireTarget(e: TS.Expression): string | undefined {
@@ -674,19 +710,6 @@ function requireTarget(e: TS.Expression): string | undefined {
     return e.arguments[0].text;
   }
   return undefined;
-}
-
-/** Functions declared with a name in this file: `function f`, `const f = () =>`, class methods. */
-function collectLocals(sf: TS.SourceFile, out: Map<string, TS.FunctionLikeDeclaration>): void {
-  const t = ts();
-  const visitNode = (n: TS.Node): void => {
-    if (isFunctionLikeNode(n) && isNamedFunction(n) && n.body) {
-      const name = functionName(n);
-      if (name && !out.has(name)) out.set(name, n);
-    }
-    t.forEachChild(n, visitNode);
-  };
-  visitNode(sf);
 }
 
 /**
