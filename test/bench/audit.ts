@@ -148,7 +148,8 @@ async function latencyFigures(): Promise<void> {
   for (let i = 0; i < 10; i++) {
     let out = '';
     const started = process.hrtime.bigint();
-    const code = await main(['audit', path.join(SHOP, rel), '--provider', 'openai', '--model', 'bench-model', '--base-url', `${fake.url}/v1`, '--no-cache'],
+    // --no-record: a bench run must not leave review records in the repository it runs from.
+    const code = await main(['audit', path.join(SHOP, rel), '--provider', 'openai', '--model', 'bench-model', '--base-url', `${fake.url}/v1`, '--no-cache', '--no-record'],
       { stdout: (t) => { out += t; }, stderr: () => undefined, cwd: SHOP, env });
     cliTimes.push(Number(process.hrtime.bigint() - started) / 1e6);
     if (code !== 0 || !out.includes('unverified')) throw new Error(`bench: stakes audit exited ${code}`);
