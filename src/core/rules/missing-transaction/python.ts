@@ -9,6 +9,7 @@ import { dbCall } from '../lang/python/db';
 import { field, kwarg, named, pyMatcher, type PyFn } from '../lang/python/walk';
 import { sqlTextOf } from '../sql-injection/python';
 import meta from './meta';
+import { isTouch, onlyCredentials, rerunnableCleanup, writesThrowawayData } from './rerunnable';
 
 const PY_TRANSACTION = /transaction\.atomic|\batomic\b|begin\(|begin_nested|\.commit\(|transaction\(/;
 const EXTERNAL = /^(?:send\w*|email\w*|mail\w*|publish\w*|notify\w*|post|request|urlopen|invoke)$|^(?:requests|httpx|stripe|boto3|celery|redis)/;
@@ -25,7 +26,7 @@ interface Write {
 }
 
 export default pyMatcher(meta, (cx) => {
-  if (cx.file.isMigration || /(?:^|\/)(?:scripts?|tools|seeds?|management\/commands)\/|(?:^|\/)seed\w*\.py$/i.test(cx.file.path)) return {};
+  if (cx.file.isMigration || writesThrowawayData(cx.file.path)) return {};
   const st = (fn: PyFn): { writes: Write[]; externals: Node[] } => cx.state(fn, () => ({ writes: [], externals: [] }));
   const writes = (fn: PyFn): Write[] => st(fn).writes;
   const externals = (fn: PyFn): Node[] => st(fn).externals;
@@ -45,17 +46,22 @@ export default pyMatcher(meta, (cx) => {
       const fields = kind === 'update' && argList ? named(argList).filter((x) => x.type === 'keyword_argument').map((x) => field(x, 'name')?.text ?? '') : [];
       const parent = c.node.parent;
       const binds = parent?.type === 'assignment' && field(parent, 'left')?.type === 'identifier' ? field(parent, 'left')!.text : undefined;
-      writes(cx.fn).push({ node: c.node, kind, model: db.chain.split('.')[0], fields, binds });
+      // The model is what precedes .objects (models.PasswordReset.objects…), else the chain's root (session, collection).
+      const model = /(\w+)\.objects\b/.exec(db.chain)?.[1] ?? db.chain.split('.')[0];
+      writes(cx.fn).push({ node: c.node, kind, model, fields, binds });
       void kwarg;
     },
     exitFunction(fn) {
       // obj = X.objects.create(…); X.objects.filter(id=obj.id).update(…) completes the row: one logical write.
-      const w = writes(fn).filter((b, j, all) => !(b.kind === 'update' && all.slice(0, j).some((a) => a.kind === 'create' && a.model === b.model && !!a.binds && new RegExp(`\\b${a.binds}\\b`).test(b.node.text))));
+      const w = writes(fn).filter((b, j, all) => !isTouch(b.kind, b.fields) &&
+        !(b.kind === 'update' && all.slice(0, j).some((a) => a.kind === 'create' && a.model === b.model && !!a.binds && new RegExp(`\\b${a.binds}\\b`).test(b.node.text))));
       const text = (fn.node?.text ?? '').replace(/#[^\n]*/g, ''); // comments say nothing about transactions
       if (w.length < 2 || !fn.node || PY_TRANSACTION.test(text) || PY_TRANSACTION.test(fn.guardText) || atomicCallers.has(fn.name)) return;
       const ext = externals(fn);
+      // Re-runnable sequences (rerunnable.ts) stay hints.
       let confident = false;
-      for (let i = 0; i < w.length && !confident; i++) {
+      const harmless = onlyCredentials(w.map((x) => x.model)) || rerunnableCleanup(w.map((x) => x.kind), cx.file.path, fn.name);
+      for (let i = 0; i < w.length && !confident && !harmless; i++) {
         for (let j = i + 1; j < w.length && !confident; j++) {
           const a = w[i];
           const b = w[j];

@@ -10,6 +10,7 @@ import { calleeName, skipOuter, ts } from '../lang/ts/taint';
 import { isFunctionLikeNode } from '../lang/ts/util';
 import { tsMatcher, type TsFn } from '../lang/ts/walk';
 import meta from './meta';
+import { isTouch, onlyCredentials, rerunnableCleanup, writesThrowawayData } from './rerunnable';
 
 const TRANSACTION = /\$transaction|\$tx\b|transaction|startTransaction|\bBEGIN\b|withTransaction|startSession|Transactional|runInTransaction|\btrx\b|\btx\b|\batomic/i;
 const ADVICE = 'Run them in one transaction (sequelize.transaction, prisma.$transaction, knex.transaction, session.withTransaction, BEGIN/COMMIT).';
@@ -26,7 +27,7 @@ interface Write {
 }
 
 export default tsMatcher(meta, (cx) => {
-  if (cx.file.isMigration || /(?:^|\/)(?:scripts?|tools|seeds?|seeders?)\/|(?:^|\/)seed\.[cm]?[jt]s$/i.test(cx.file.path)) return {};
+  if (cx.file.isMigration || writesThrowawayData(cx.file.path)) return {};
   const st = (fn: TsFn): { writes: Write[]; externals: TS.CallExpression[] } => cx.state(fn, () => ({ writes: [], externals: [] }));
   const writes = (fn: TsFn): Write[] => st(fn).writes;
   const externals = (fn: TsFn): TS.CallExpression[] => st(fn).externals;
@@ -46,13 +47,15 @@ export default tsMatcher(meta, (cx) => {
       writes(cx.fn).push({ node: c.node, kind: wkind, recv: c.recvText, fields: wkind === 'update' ? updatedFields(c.args, cx.file.sf) : [], binds });
     },
     exitFunction(fn) {
-      const w = writes(fn);
+      const w = writes(fn).filter((x) => !isTouch(x.kind, x.fields));
       if (w.length < 2 || fn.node === cx.file.sf) return;
       const code = fn.node.getText(cx.file.sf).replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, ''); // comments say nothing about transactions
       if (TRANSACTION.test(code) || TRANSACTION.test(fn.guardText) || inTransactionCallback(fn.node)) return;
       const ext = externals(fn);
+      // Re-runnable sequences (rerunnable.ts) stay hints.
       let confident = false;
-      for (let i = 0; i < w.length && !confident; i++) {
+      const harmless = onlyCredentials(w.map((x) => x.recv)) || rerunnableCleanup(w.map((x) => x.kind), cx.file.path, fn.name);
+      for (let i = 0; i < w.length && !confident && !harmless; i++) {
         for (let j = i + 1; j < w.length && !confident; j++) {
           const a = w[i];
           const b = w[j];
