@@ -39,7 +39,10 @@ export default tsMatcher(meta, (cx) => {
         if (!kind && (EXTERNAL.test(c.name) || EXTERNAL.test(root))) externals(cx.fn).push(c.node);
         return;
       }
-      if (/(?:tx|trx|transaction|session)\b/i.test(c.recvText) || c.args.some((a) => /\b(?:transaction|session)\s*[:,}]/.test(a.getText(cx.file.sf)))) return;
+      // A write through a transaction handle (tx.user.create, trx('users'), session.…) or with one in its options;
+      // not a model that happens to be called Session (prisma.session.deleteMany).
+      if (/^(?:this\.)?(?:tx|trx|transaction|session|\w*Session)\b/.test(c.recvText) || /\b(?:tx|trx)\b/.test(c.recvText) ||
+        c.args.some((a) => /\b(?:transaction|session)\s*[:,}]/.test(a.getText(cx.file.sf)))) return;
       const wkind = /delete|destroy|remove|del$/i.test(c.name) ? 'delete' : /update|patch|set|increment|decrement|upsert|replace/i.test(c.name) ? 'update' : 'create';
       let p: TS.Node = c.node.parent;
       while (ts().isAwaitExpression(p) || ts().isParenthesizedExpression(p)) p = p.parent;
