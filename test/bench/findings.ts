@@ -11,11 +11,10 @@
  * Needs the mirrors ($STAKES_CORPUS_MIRROR, default /work/.mirror) or checkouts ($STAKES_CORPUS_CHECKOUTS,
  * default /work/checkouts); says so and stops otherwise. STAKES_BENCH_SPLITS=train leaves the test split unread.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeFile, ProjectResolver, RULES, type FileResult } from '../../src/core/rules';
-import { CORPUS_DIR, mirrorDir, splitOf } from '../corpus/corpus';
+import { CORPUS_DIR, mirrorDir, readBlobs, splitOf } from '../corpus/corpus';
 
 interface Judged {
   repo: string;
@@ -48,21 +47,11 @@ function readFiles(repo: string, commit: string, paths: string[]): Map<string, s
   const out = new Map<string, string>();
   const gitDir = path.join(mirrorDir(), repo.replace('/', '+'), 'repo');
   if (commit && fs.existsSync(gitDir)) {
-    const res = spawnSync('git', ['--git-dir', gitDir, 'cat-file', '--batch'], { input: paths.map((p) => `${commit}:${p}`).join('\n') + '\n', maxBuffer: 2 ** 31 - 1 });
-    const buf = res.stdout;
-    let off = 0;
-    for (const p of paths) {
-      const nl = buf.indexOf(10, off);
-      if (nl < 0) break;
-      const header = buf.subarray(off, nl).toString();
-      const size = Number(header.split(' ')[2]);
-      if (header.endsWith('missing') || Number.isNaN(size)) {
-        off = nl + 1;
-        continue;
-      }
-      out.set(p, buf.subarray(nl + 1, nl + 1 + size).toString('utf8'));
-      off = nl + 1 + size + 1;
-    }
+    const blobs = readBlobs(gitDir, paths.map((p) => `${commit}:${p}`));
+    paths.forEach((p, i) => {
+      const b = blobs[i];
+      if (b) out.set(p, b.toString('utf8'));
+    });
     if (out.size) return out;
   }
   const root = path.join(checkoutsDir(), repo.replace('/', '+'));

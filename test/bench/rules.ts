@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { analyzeFile, defaultSkipReason, languageOf } from '../../src/core/rules';
-import { mirrorDir } from '../corpus/corpus';
+import { mirrorDir, readBlobs } from '../corpus/corpus';
 import { ROOT } from '../support/activation';
 import { once, PEAK_HOOK } from './cli';
 
@@ -146,31 +146,22 @@ function productionRepo(): void {
   }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'stakes-bench-rules-'));
   try {
-    const blobs = listing.split('\0').filter(Boolean).map((l) => /^\d+ blob ([0-9a-f]+)\t(.*)$/s.exec(l)).filter((m): m is RegExpExecArray => !!m);
-    const out = execFileSync('git', ['--git-dir', gitDir, 'cat-file', '--batch'], { input: blobs.map((b) => b[1]).join('\n') + '\n', maxBuffer: 1024 * 1024 * 1024 });
-    let at = 0;
+    const entries = listing.split('\0').filter(Boolean).map((l) => /^\d+ blob ([0-9a-f]+)\t(.*)$/s.exec(l)).filter((m): m is RegExpExecArray => !!m);
+    const blobs = readBlobs(gitDir, entries.map((e) => e[1]));
     let analysed = 0;
     let bytes = 0;
-    for (const [, , file] of blobs) {
-      const eol = out.indexOf(10, at);
-      const header = out.subarray(at, eol).toString().split(' ');
-      if (header[1] === 'missing') {
-        at = eol + 1;
-        continue;
-      }
-      const size = Number(header[2]);
-      const body = out.subarray(eol + 1, eol + 1 + size);
-      at = eol + 1 + size + 1;
+    entries.forEach(([, , file], i) => {
+      const body = blobs[i];
+      if (!body) return;
       const dest = path.join(work, file);
       fs.mkdirSync(path.dirname(dest), { recursive: true });
       fs.writeFileSync(dest, body);
       const rel = path.relative(PRODUCTION.under, file).split(path.sep).join('/');
-      const text = body.toString('utf8');
-      if (languageOf(rel) && !/\.min\.js$/.test(rel) && !defaultSkipReason(rel, text)) {
+      if (languageOf(rel) && !/\.min\.js$/.test(rel) && !defaultSkipReason(rel, body.toString('utf8'))) {
         analysed++;
-        bytes += size;
+        bytes += body.length;
       }
-    }
+    });
     const hook = path.join(work, 'peak.js');
     fs.writeFileSync(hook, PEAK_HOOK);
     const env: NodeJS.ProcessEnv = { ...process.env, STAKES_CACHE_DIR: path.join(work, 'cache'), NO_COLOR: '1' };

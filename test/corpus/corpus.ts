@@ -68,6 +68,28 @@ export function readLabels(file = LABELS_FILE): LabelRecord[] {
 }
 
 /** Reads every labelled file from its mirror; files whose repository is not mirrored are reported, not guessed. */
+/** Objects from a bare git directory in one `git cat-file --batch` (`<commit>:<path>` or a blob id each); undefined where one is missing. */
+export function readBlobs(gitDir: string, objects: readonly string[]): (Buffer | undefined)[] {
+  const res = spawnSync('git', ['--git-dir', gitDir, 'cat-file', '--batch'], { input: objects.join('\n') + '\n', maxBuffer: 2 ** 31 - 1 });
+  const buf = res.stdout ?? Buffer.alloc(0);
+  const out: (Buffer | undefined)[] = [];
+  let off = 0;
+  for (let i = 0; i < objects.length; i++) {
+    const nl = buf.indexOf(10, off);
+    if (nl < 0) break;
+    const header = buf.subarray(off, nl).toString();
+    const size = Number(header.split(' ')[2]);
+    if (header.endsWith('missing') || Number.isNaN(size)) {
+      out.push(undefined);
+      off = nl + 1;
+      continue;
+    }
+    out.push(buf.subarray(nl + 1, nl + 1 + size));
+    off = nl + 1 + size + 1;
+  }
+  return out;
+}
+
 export function loadCorpus(records = readLabels()): { files: CorpusFile[]; missingRepos: string[] } {
   const byRepo = new Map<string, LabelRecord[]>();
   for (const r of records) byRepo.set(r.repo, [...(byRepo.get(r.repo) ?? []), r]);
@@ -79,21 +101,11 @@ export function loadCorpus(records = readLabels()): { files: CorpusFile[]; missi
       missingRepos.push(repo);
       continue;
     }
-    const input = recs.map((r) => `${r.commit}:${r.path}`).join('\n') + '\n';
-    const res = spawnSync('git', ['--git-dir', gitDir, 'cat-file', '--batch'], { input, maxBuffer: 2 ** 31 - 1 });
-    const buf = res.stdout;
-    let off = 0;
-    for (const r of recs) {
-      const nl = buf.indexOf(10, off);
-      const header = buf.subarray(off, nl).toString();
-      const size = Number(header.split(' ')[2]);
-      if (header.endsWith('missing') || Number.isNaN(size)) {
-        off = nl + 1;
-        continue;
-      }
-      files.push({ ...r, split: splitOf(r.repo), content: buf.subarray(nl + 1, nl + 1 + size) });
-      off = nl + 1 + size + 1;
-    }
+    const blobs = readBlobs(gitDir, recs.map((r) => `${r.commit}:${r.path}`));
+    recs.forEach((r, i) => {
+      const content = blobs[i];
+      if (content) files.push({ ...r, split: splitOf(r.repo), content });
+    });
   }
   return { files, missingRepos };
 }

@@ -9,7 +9,7 @@ import { dbCall } from '../lang/python/db';
 import { field, kwarg, named, pyMatcher, type PyFn } from '../lang/python/walk';
 import { sqlTextOf } from '../sql-injection/python';
 import meta from './meta';
-import { isTouch, onlyCredentials, rerunnableCleanup, writesThrowawayData } from './rerunnable';
+import { isTouch, rerunRepairs, writesThrowawayData } from './rerunnable';
 
 const PY_TRANSACTION = /transaction\.atomic|\batomic\b|begin\(|begin_nested|\.commit\(|transaction\(/;
 const EXTERNAL = /^(?:send\w*|email\w*|mail\w*|publish\w*|notify\w*|post|request|urlopen|invoke)$|^(?:requests|httpx|stripe|boto3|celery|redis)/;
@@ -60,7 +60,7 @@ export default pyMatcher(meta, (cx) => {
       const ext = externals(fn);
       // Re-runnable sequences (rerunnable.ts) stay hints.
       let confident = false;
-      const harmless = onlyCredentials(w.map((x) => x.model)) || rerunnableCleanup(w.map((x) => x.kind), cx.file.path, fn.name);
+      const harmless = rerunRepairs(w.map((x) => ({ kind: x.kind, target: x.model })), cx.file.path, fn.name);
       for (let i = 0; i < w.length && !confident && !harmless; i++) {
         for (let j = i + 1; j < w.length && !confident; j++) {
           const a = w[i];

@@ -20,18 +20,19 @@ export function isTouch(kind: string, fields: readonly string[]): boolean {
 /** Models and collections of one-time credentials: reset codes, verification and magic-link tokens, OTPs. */
 const CREDENTIAL = /token|otp\b|otps\b|nonce|password_?reset|passwordreset|forgot_?password|reset_?(?:code|link|request)|verification|magic_?link|one_?time/i;
 
-/** Every write replaces a one-time credential. */
-export function onlyCredentials(models: readonly string[]): boolean {
-  return models.length > 0 && models.every((m) => CREDENTIAL.test(m));
-}
 
 /** Where scheduled and background jobs live: cron routes and folders, Celery's tasks modules, job folders. */
 const JOB_PATH = /(?:^|\/)(?:crons?|cronjobs?|bgtasks|scheduled|periodic|jobs)\/|(?:^|\/)(?:tasks|jobs|cron)\.(?:py|[cm]?[jt]s)$/i;
 const CLEANUP_NAME = /^(?:prune|purge|clean_?up|cleanup|sweep|expire|empty_?trash|delete_?expired|remove_?expired|delete_?stale|remove_?stale|gc)/i;
 
-/** Deletes only, in a scheduled or background job or a function named for a cleanup. */
-export function rerunnableCleanup(kinds: readonly string[], path: string, functionName: string): boolean {
-  return kinds.length > 0 && kinds.every((k) => k === 'delete') && (JOB_PATH.test(path) || CLEANUP_NAME.test(functionName));
+/**
+ * A sequence a rerun repairs: every write replaces a one-time credential (`target` is its model or collection),
+ * or every write is a delete in a scheduled or background job or in a function named for a cleanup.
+ */
+export function rerunRepairs(writes: readonly { kind: string; target: string }[], path: string, functionName: string): boolean {
+  if (!writes.length) return false;
+  if (writes.every((w) => CREDENTIAL.test(w.target))) return true;
+  return writes.every((w) => w.kind === 'delete') && (JOB_PATH.test(path) || CLEANUP_NAME.test(functionName));
 }
 
 /** Seeds, dev scripts, management commands and demo-data generators: what they write is thrown away and rerun. */

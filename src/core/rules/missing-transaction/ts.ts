@@ -10,7 +10,7 @@ import { calleeName, skipOuter, ts } from '../lang/ts/taint';
 import { isFunctionLikeNode } from '../lang/ts/util';
 import { tsMatcher, type TsFn } from '../lang/ts/walk';
 import meta from './meta';
-import { isTouch, onlyCredentials, rerunnableCleanup, writesThrowawayData } from './rerunnable';
+import { isTouch, rerunRepairs, writesThrowawayData } from './rerunnable';
 
 const TRANSACTION = /\$transaction|\$tx\b|transaction|startTransaction|\bBEGIN\b|withTransaction|startSession|Transactional|runInTransaction|\btrx\b|\btx\b|\batomic/i;
 const ADVICE = 'Run them in one transaction (sequelize.transaction, prisma.$transaction, knex.transaction, session.withTransaction, BEGIN/COMMIT).';
@@ -57,7 +57,7 @@ export default tsMatcher(meta, (cx) => {
       const ext = externals(fn);
       // Re-runnable sequences (rerunnable.ts) stay hints.
       let confident = false;
-      const harmless = onlyCredentials(w.map((x) => x.recv)) || rerunnableCleanup(w.map((x) => x.kind), cx.file.path, fn.name);
+      const harmless = rerunRepairs(w.map((x) => ({ kind: x.kind, target: x.recv })), cx.file.path, fn.name);
       for (let i = 0; i < w.length && !confident && !harmless; i++) {
         for (let j = i + 1; j < w.length && !confident; j++) {
           const a = w[i];
