@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { parseUnifiedDiff } from '../core/audit/diff';
 import { DEFAULT_EXCLUDE_GLOBS, exclusionOf } from '../core/audit/redaction';
 import type { AuditTarget } from '../core/audit/types';
+import { looksBinary } from '../core/classify/text';
 import { relativePath, walkFiles } from '../core/files';
 import { gitChanges, gitRoot, isRevision } from './git-changes';
 import { UserError } from './io';
@@ -57,6 +58,20 @@ const LOCKFILES = new Set(['package-lock.json', 'npm-shrinkwrap.json', 'yarn.loc
   'Pipfile.lock', 'uv.lock', 'Cargo.lock', 'go.sum', 'composer.lock', 'Gemfile.lock', 'packages.lock.json']);
 const MAX_WALKED_FILE_BYTES = 512 * 1024;
 
+/** Binary content (images, archives, fonts): a NUL byte in the first 8 KB, as git decides it. */
+function isBinaryFile(abs: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(abs, 'r');
+    const head = Buffer.alloc(8192);
+    return looksBinary(head.subarray(0, fs.readSync(fd, head, 0, head.length, 0)));
+  } catch {
+    return false; // reported when read
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
 /** Why a file found by walking a folder is not worth auditing (lockfile, minified, source map, huge), or null. */
 function generatedReason(abs: string): string | null {
   const base = path.basename(abs);
@@ -88,12 +103,21 @@ export function fileTargets(paths: string[], root: string, selection: string | u
   }
   // Inside walked folders, generated files would only burn tokens; files named on the command line are always taken.
   const named = new Set(abs);
+  const namedBinary = files.find((f) => named.has(f) && isBinaryFile(f));
+  if (namedBinary) throw new UserError(`${relativePath(root, namedBinary)}: binary file, nothing to audit. Name source files or folders.`);
+  // Binary files are counted, not listed: a repository has hundreds of images and none is code.
+  let binary = 0;
   files = files.filter((f) => {
     if (named.has(f)) return true;
+    if (isBinaryFile(f)) {
+      binary++;
+      return false;
+    }
     const why = generatedReason(f);
     if (why) stderr(`stakes audit: skipped ${relativePath(root, f)}: ${why}\n`);
     return !why;
   });
+  if (binary) stderr(`stakes audit: ${binary} binary file(s) skipped.\n`);
   if (files.length === 0) throw new UserError(`no files found under ${paths.join(', ')} (everything is ignored by .gitignore, generated, or the directory is empty).`);
   if (selection !== undefined && files.length !== 1) throw new UserError(`--selection applies to one file, but ${files.length} files were given.`);
   const lines = selection !== undefined ? parseSelection(selection) : undefined;

@@ -26,7 +26,8 @@ export interface ScannableText {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function looksBinary(bytes: Uint8Array): boolean {
+/** A NUL byte in the first 8 KB: what git and grep take for binary. */
+export function looksBinary(bytes: Uint8Array): boolean {
   const n = Math.min(bytes.length, 8192);
   for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
   return false;

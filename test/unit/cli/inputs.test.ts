@@ -83,4 +83,19 @@ describe('CLI inputs: FIFOs, huge files, unreadable files', function () {
       fs.chmodSync(locked, 0o644);
     }
   });
+  it('counts binary files found in a folder in one line instead of listing each, and refuses a named one', async () => {
+    fs.mkdirSync(path.join(dir, 'src'));
+    fs.writeFileSync(path.join(dir, 'src', 'app.py'), 'import subprocess\n\ndef run(cmd):\n    return subprocess.run(cmd, shell=True)\n');
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), Buffer.alloc(600 * 1024, 7)]);
+    fs.writeFileSync(path.join(dir, 'src', 'logo.png'), png);
+    fs.writeFileSync(path.join(dir, 'src', 'icon.ico'), Buffer.from([0, 0, 1, 0, 1, 0]));
+    const r = await runCli(['audit', '--offline', 'src'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /2 binary file\(s\) skipped/);
+    assert.doesNotMatch(r.stderr, /logo\.png|icon\.ico|larger than/);
+    assert.match(r.stdout, /Checked 1 file\(s\)/);
+    const named = await runCli(['audit', '--offline', 'src/logo.png'], { cwd: dir });
+    assert.equal(named.code, 2);
+    assert.match(named.stderr, /logo\.png: binary file, nothing to audit/);
+  });
 });
