@@ -71,6 +71,13 @@ export interface MigrationContext<M extends string = string> {
   columnAddedHere(table: string | undefined, column: string | undefined): boolean;
   /** A later operation of this migration drops the whole table. */
   tableDroppedLater(op: MigrationOp): boolean;
+  /**
+   * An earlier operation in the same transaction rewrote the table (a type conversion, a stored generated
+   * column): it holds ACCESS EXCLUSIVE until commit, so CONCURRENTLY or NOT VALID on it cannot help here
+   * and the rewrite, reported on its own line, is the hazard. Not for foreign keys: their validation also
+   * locks the referenced table, which the rewrite did not.
+   */
+  rewrittenHere(op: MigrationOp): boolean;
   report(op: MigrationOp, messageId: M, data?: Record<string, string | number>, extra?: Omit<ReportSpec, 'start' | 'end' | 'messageId' | 'data'>): void;
   /** The rule's advice for this migration's framework (meta.advice), for {{advice}}. */
   advice(): string;
@@ -97,6 +104,27 @@ export interface MigrationWalkOptions {
   atStartup?: boolean;
 }
 
+/**
+ * Whether a column type change rewrites the table: a conversion (USING …, or to jsonb, uuid, timestamptz,
+ * bigint…) does; a change to a string type (text, a longer varchar, a collation) or a domain is usually
+ * binary-compatible, and 'maybe' says so.
+ */
+export function typeChangeRewrites(op: MigrationOp): 'rewrite' | 'maybe' {
+  const type = (op.type ?? '').toLowerCase().replace(/^(?:sa|sqlalchemy|postgresql|sequelize|datatypes)\./, '');
+  if (/\bUSING\b/i.test(op.text)) return 'rewrite';
+  const stringType = /^(?:text|citext|varchar|character varying|string|unicodetext|unicode|bpchar|char)\b/.test(type);
+  const converts = /^(?:jsonb?|uuid|timestamptz|timestamp|date|time|bigint|int8|integer|int4|int|smallint|numeric|decimal|boolean|bool|bytea|inet|float8|double|real|tsvector|array|enum)\b/.test(type);
+  return converts && !stringType ? 'rewrite' : 'maybe';
+}
+
+/** The operation rewrites the whole table under ACCESS EXCLUSIVE. */
+function rewritesTable(op: MigrationOp): boolean {
+  return (op.kind === 'alter-column-type' && typeChangeRewrites(op) === 'rewrite') || (op.kind === 'add-column' && !!op.generated);
+}
+
+/** Confidence of a lock hazard on a table the same transaction already rewrote (rewrittenHere): a hint. */
+export const SUBSUMED_CONFIDENCE = 0.45;
+
 /** Confidence of every finding in a migration the application applies at startup. */
 const STARTUP_CONFIDENCE = 0.45;
 
@@ -104,6 +132,8 @@ const STARTUP_CONFIDENCE = 0.45;
 export function walkMigration(unit: MigrationUnit, matchers: readonly MigrationMatcher[], reporter: Reporter, options: MigrationWalkOptions = {}): void {
   const created = new Set<string>();
   const columns = new Set<string>();
+  /** Tables rewritten earlier in the open transaction (see MigrationContext.rewrittenHere). */
+  const rewritten = new Set<string>();
   const col = (table: string | undefined, column: string | undefined): string => `${table ?? ''}.${(column ?? '').toLowerCase()}`;
   let explicitTx = false;
   let timeoutSet = false;
@@ -120,6 +150,7 @@ export function walkMigration(unit: MigrationUnit, matchers: readonly MigrationM
         const i = unit.ops.indexOf(op);
         return !!op.table && unit.ops.slice(i + 1).some((o) => o.kind === 'drop-table' && o.table === op.table);
       },
+      rewrittenHere: (op) => !!op.table && rewritten.has(op.table) && cx.inTransaction(op),
       report: (op, messageId, data, extra) => {
         const d = { advice: m.meta.advice?.[unit.framework] ?? m.meta.advice?.default ?? '', ...data };
         const confidence = options.atStartup || unit.freshInstallOnly ? Math.min(extra?.confidence ?? 0.8, STARTUP_CONFIDENCE) : extra?.confidence;
@@ -139,8 +170,12 @@ export function walkMigration(unit: MigrationUnit, matchers: readonly MigrationM
     if (op.kind === 'add-column') columns.add(col(op.table, op.column));
     if (op.kind === 'rename-column' && op.newName) columns.add(col(op.table, op.newName));
     if (op.kind === 'rename-table' && op.newName && op.table && created.has(op.table)) created.add(op.newName.toLowerCase());
+    if (op.table && rewritesTable(op) && !op.autocommit && (explicitTx || unit.transactional === true)) rewritten.add(op.table);
     if (op.kind === 'begin') explicitTx = true;
-    if (op.kind === 'commit') explicitTx = false;
+    if (op.kind === 'commit') {
+      explicitTx = false;
+      rewritten.clear();
+    }
     if (op.kind === 'set-timeout') timeoutSet = true;
   }
 }
