@@ -40,6 +40,8 @@ export default pyMatcher(meta, (cx) => {
         return;
       }
       if (STAGING.test(db.chain) || /^(?:objects|results|items|seen|ids)\.(?:add|update)$/.test(db.chain)) return;
+      // FieldFile.delete/save(…, save=False) (an ImageField's file) writes the storage, not a row.
+      if ((c.name === 'delete' || c.name === 'save') && kwarg(c.node, 'save')?.text === 'False') return;
       if (!(cx.file.isDjango || /objects|session/.test(db.chain))) return;
       const kind = /delete|remove/.test(c.name) ? 'delete' : /update|set/.test(c.name) ? 'update' : 'create';
       const argList = field(c.node, 'arguments');
@@ -49,7 +51,6 @@ export default pyMatcher(meta, (cx) => {
       // The model is what precedes .objects (models.PasswordReset.objects…), else the chain's root (session, collection).
       const model = /(\w+)\.objects\b/.exec(db.chain)?.[1] ?? db.chain.split('.')[0];
       writes(cx.fn).push({ node: c.node, kind, model, fields, binds });
-      void kwarg;
     },
     exitFunction(fn) {
       // obj = X.objects.create(…); X.objects.filter(id=obj.id).update(…) completes the row: one logical write.
