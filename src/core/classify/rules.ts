@@ -125,6 +125,9 @@ export const DEFAULT_RULES: SignalRule[] = [
   { id: 'op.sql-built', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /(?:execute|query|raw|exec|Raw|Exec|Query)\s*\(\s*(?:f["']|["'`][^"'`]*["'`]\s*[+%]|[`"'][^`"']*(?:\$\{|#\{|%s|\{\}))/, detail: 'sql built: {m} (line {line})' },
   { id: 'op.secret-from-env', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /(?:process\.env|os\.environ|ENV\[|ENV\.fetch|getenv|Getenv|System\.getenv|\benv\()\s*[[(.]?\s*["']?\w*(?:SECRET|TOKEN|KEY|PASSWORD|PASS|CREDENTIAL)\w*/i, detail: 'secret from env: {m} (line {line})' },
   { id: 'op.password-handling', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /password(?:_digest|Hash|_hash)?\s*(?:==|!=|=)|check_?password|verify_?password|authenticate\(|has_secure_password|PasswordHasher|passwordEncoder|VerifyHashedPassword|isValidPassword|comparePassword/i, detail: 'password handling: {m} (line {line})' },
+  // A lookup scoped through the signed-in principal or tenant (current_user.posts.find, Current.family.accounts,
+  // filter(owner=request.user), where: { userId: session.user.id }): the ownership check done in the query itself.
+  { id: 'op.principal-scoped-query', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], maxHits: 8, content: /\bcurrent_(?:user|account|organization|org|tenant|team|workspace|company|membership|family|space|project)\.\w+\.(?:find|find_by!?|where|find_or_create_by|includes|joins|new|build|create!?|exists\?|kept|order)\b|\bCurrent\.(?:user|family|account|organization|workspace|team)\.\w+\.\w+|\b(?:auth\(\)->user\(\)|Auth::user\(\)|\$request->user\(\))->\w+\(\)->|\b(?:where|filter|filter_by|exclude|get_object_or_404|get_or_404|find_by|findFirst|findFirstOrThrow|findMany|findUnique|findUniqueOrThrow|findOne|findAll|findBy\w*|count|exists|update|updateMany|delete|deleteMany|Where|First|Find)\b[^\n]*?\b(?:request\.user|self\.request\.user|req\.user|ctx\.user|ctx\.state\.user|session\.user|currentUser|current_user|auth\(\)->id\(\)|Auth::id\(\)|getCurrentUserId\(\)|GetUserId\(\)|conn\.assigns\.current_\w+|socket\.assigns\.current_\w+|user\.(?:id|ID|Id)\b|userId\b|user_id\b)/, detail: 'query scoped to the principal: {m} (line {line})' },
   { id: 'op.permission-check', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /(?:\bcan\?|\bcannot\?|\bcan\(|\bauthorize!?|has_?[pP]ermission|hasRole|has_role|is_?[aA]dmin|isAllowed|is_allowed|check_?[pP]ermission|require_?[pP]ermission|allowed_to\?|permitted\?|policy_scope|Gate::|->can\(|\.can\(|user_passes_test|PreAuthorize|Secured|RolesAllowed|\[Authorize)/, detail: 'permission check: {m} (line {line})' },
   { id: 'op.ddl', label: 'sensitive', weight: 1, featureOnly: true, families: [...CODE_AND_SQL], matchImportLines: true, maxHits: 8, content: /\b(?:CREATE|ALTER|DROP)\s+(?:TABLE|INDEX|COLUMN|TYPE|SCHEMA|CONSTRAINT)\b|add_column|remove_column|create_table|drop_table|add_index|Schema::(?:create|table|drop)|\$table->|op\.(?:add|drop|alter|create)_|migrations\.(?:AddField|RemoveField|AlterField|CreateModel)|migrationBuilder\.|queryInterface\./, detail: 'ddl: {m} (line {line})' },
   // ───────────── sensitive: paths ─────────────
@@ -145,7 +148,14 @@ export const DEFAULT_RULES: SignalRule[] = [
   },
   {
     id: 'path.migrations', label: 'sensitive', weight: 3,
-    path: segments(['migrations?', 'migrate', 'alembic', 'flyway', 'liquibase', 'changelogs?', 'schema-changes'], { stems: false }),
+    path: segments(['migrations?', 'migrate', 'alembic', 'flyway', 'liquibase', 'schema-changes'], { stems: false }),
+    detail: 'path matches {path}',
+  },
+  // A changelog/ folder is as often release notes (.md, .toml, .yml) as Liquibase: only its XML and SQL count
+  // here; a Liquibase YAML or JSON changelog is recognised by its content (kind.migration.liquibase).
+  {
+    id: 'path.migrations.changelog', label: 'sensitive', weight: 3,
+    path: regexPath(/(?:^|\/)changelogs?\/(?:[^/]+\/)*[^/]+\.(?:xml|sql)$/, '**/changelog/**/*.{xml,sql}'),
     detail: 'path matches {path}',
   },
   { id: 'path.webhooks', label: 'sensitive', weight: 2, dampInTests: true, corroborate: true, path: segments(['webhooks?', 'hooks/stripe']), detail: 'path matches {path}' },
@@ -301,6 +311,13 @@ export const DEFAULT_RULES: SignalRule[] = [
     id: 'content.money', label: 'sensitive', weight: 2, families: CODE, dampInTests: true, maxHits: 4,
     content: /((?:amount|price|subtotal|cents|balance|tax|discount|fee|refund|payout|charge)\w*\s*[*/]=?\s*[\w(.]+|\b(?:total|grand_?total)(?:_?(?:cents|amount|price))\b\s*[-+*/]=?|Math\.(?:round|floor|ceil)\([^)\n]*(?:amount|price|cents|total|tax)|\bnew\s+(?:BigDecimal|Decimal|Money|Dinero)\b|\bDecimal\(\s*['"]|\bcurrency\.js\b|(?:amount|price|total|cost|balance|fee|tax|cents)\w*\)?\.toFixed\(\s*2\s*\))/i,
     detail: 'money arithmetic: `{m}` (line {line})',
+  },
+  {
+    // Row locks exist to keep concurrent writers from corrupting data: by the labelling guide that is
+    // sensitive work whatever surrounds it (every training file that takes one is labelled so).
+    id: 'content.row-lock', decisive: true, label: 'sensitive', weight: 2, families: CODE, dampInTests: true, maxHits: 2,
+    content: /(\bFOR (?:NO KEY )?UPDATE\b|\bselect_for_update\b|\bwith_for_update\b|\blockForUpdate\(|\bsharedLock\(|\.with_lock\b|\block!|\bPESSIMISTIC_(?:WRITE|READ)\b|\bpg_advisory_xact_lock\b|\bFOR SHARE\b|\bSKIP LOCKED\b)/,
+    detail: 'row lock: {m} (line {line})',
   },
   {
     id: 'content.transaction', label: 'sensitive', weight: 2.5, families: CODE, dampInTests: true, maxHits: 4,

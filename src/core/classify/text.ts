@@ -151,8 +151,19 @@ export function lineText(t: { text: string; lineStarts: number[] }, line: number
 function isMinified(text: string, lineStarts: number[]): boolean {
   if (text.length < 4_000) return false;
   // Minified bundles: few, very long lines.
-  return text.length / lineStarts.length > 400;
+  if (text.length / lineStarts.length <= 400) return false;
+  // Code with one huge data line (a Django migration's 600 time-zone choices) still has ordinary lines around it:
+  // those are read, and the long line is cut (clipLongLines).
+  let ordinary = 0;
+  for (let i = 0; i < lineStarts.length && ordinary < MIN_ORDINARY_LINES; i++) {
+    const end = i + 1 < lineStarts.length ? lineStarts[i + 1] : text.length;
+    if (end - lineStarts[i] <= 400 && /\S/.test(text.slice(lineStarts[i], end))) ordinary++;
+  }
+  return ordinary < MIN_ORDINARY_LINES;
 }
+
+/** A file with fewer ordinary (≤ 400 characters, not blank) lines than this among its very long ones is minified. */
+const MIN_ORDINARY_LINES = 10;
 
 function hasOverlongLines(text: string, lineStarts: number[]): boolean {
   for (let i = 0; i < lineStarts.length; i++) {

@@ -1,7 +1,5 @@
 /** Review regions and fingerprints: what a region is per language, and which edits change a fingerprint. */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { regionChanges } from '../../../src/core/review/changes';
 import { labelRegion } from '../../../src/core/review/debt';
 import { defaultConfig } from '../../../src/core/routing/config';
@@ -232,17 +230,39 @@ describe('review regions', () => {
 
 describe('labelRegion', () => {
   it('a function of a sensitive file whose own lines read as routine is sensitive, and says it is the file\'s evidence', () => {
-    // The example's checkout: the function that prices the order, decrements stock and inserts the
-    // payment inside the file's transaction. Its lines alone score as routine; the file is payments.
-    const file = path.join(__dirname, '..', '..', '..', '..', 'examples', 'shop-api', 'src', 'payments', 'checkout.ts');
-    // A debug log line added to it tips its lines to routine (logging vocabulary).
-    const text = fs.readFileSync(file, 'utf8').replace("    await client.query('UPDATE products SET stock", "    logger.debug({ orderId: order.id }, 'reserving stock');\n$&");
-    const region = regionsOf('src/payments/checkout.ts', text).find((r) => r.name === 'createPendingOrder');
-    assert.ok(region, names(regionsOf('src/payments/checkout.ts', text)).join(', '));
-    const c = { path: 'src/payments/checkout.ts', change: 'modified' as const, region, from: 'x', to: region.fingerprint };
-    const labelled = labelRegion(defaultConfig(), 'src/payments/checkout.ts', { text }, c);
+    // The file moves stock under a row lock in one transaction; the helper beside it only formats a count.
+    const text = [
+      "import { pool } from '../db/pool';",
+      '',
+      'export async function transferStock(fromId: string, toId: string, quantity: number): Promise<void> {',
+      '  const client = await pool.connect();',
+      '  try {',
+      "    await client.query('BEGIN');",
+      "    const { rows } = await client.query('SELECT stock FROM warehouses WHERE id = $1 FOR UPDATE', [fromId]);",
+      "    if (rows[0].stock < quantity) throw new Error('not enough stock');",
+      "    await client.query('UPDATE warehouses SET stock = stock - $1 WHERE id = $2', [quantity, fromId]);",
+      "    await client.query('UPDATE warehouses SET stock = stock + $1 WHERE id = $2', [quantity, toId]);",
+      "    await client.query('COMMIT');",
+      '  } catch (e) {',
+      "    await client.query('ROLLBACK');",
+      '    throw e;',
+      '  } finally {',
+      '    client.release();',
+      '  }',
+      '}',
+      '',
+      'export function describeQuantity(quantity: number): string {',
+      "  if (quantity === 1) return 'one item';",
+      '  return `${quantity} items`;',
+      '}',
+      '',
+    ].join('\n');
+    const file = 'src/orders/service.ts';
+    const region = regionsOf(file, text).find((r) => r.name === 'describeQuantity');
+    assert.ok(region, names(regionsOf(file, text)).join(', '));
+    const labelled = labelRegion(defaultConfig(), file, { text }, { path: file, change: 'modified' as const, region, from: 'x', to: region.fingerprint });
     assert.equal(labelled.label, 'sensitive');
-    assert.match(labelled.why[0], /^in a file labelled sensitive: /);
+    assert.match(labelled.why[0], /^in a file labelled sensitive: .*row lock: FOR UPDATE \(line 7\)/);
   });
 
   it('a routine function in a routine file stays routine', () => {
