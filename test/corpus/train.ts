@@ -25,10 +25,16 @@ export function toSamples(files: CorpusFile[]): Sample[] {
 export const MISS_COSTS = [1, 1.25, 1.5, 2, 2.5, 3, 4];
 /** How much cross-validated accuracy the default miss cost may give up for sensitive recall (points). */
 export const ACCURACY_GIVEN_FOR_RECALL = 1.5;
+/**
+ * The least cross-validated precision of `sensitive` the default may fall to: below it most of what the
+ * status bar flags would be false alarms, and a flag that is usually wrong gets ignored.
+ */
+export const MIN_SENSITIVE_PRECISION = 0.7;
 
 /**
  * The default cost of a missed sensitive file: the largest cost whose cross-validated accuracy stays
- * within ACCURACY_GIVEN_FOR_RECALL points of the best, so recall rises as far as it can almost for free.
+ * within ACCURACY_GIVEN_FOR_RECALL points of the best, so recall rises as far as it can almost for free,
+ * while sensitive precision stays at MIN_SENSITIVE_PRECISION or above.
  */
 export function chooseMissCost(probs: ReturnType<typeof crossValidate>, samples: Sample[]): { missCost: number; table: string[] } {
   const table: string[] = [];
@@ -37,7 +43,7 @@ export function chooseMissCost(probs: ReturnType<typeof crossValidate>, samples:
   let chosen = 1;
   for (const { c, m } of rows) {
     table.push(`  miss cost ${String(c).padEnd(4)} accuracy ${(100 * m.accuracy).toFixed(1)}%  sensitive recall ${(100 * m.perLabel.sensitive.recall).toFixed(1)}%  precision ${(100 * m.perLabel.sensitive.precision).toFixed(1)}%`);
-    if (100 * (best - m.accuracy) <= ACCURACY_GIVEN_FOR_RECALL) chosen = c;
+    if (100 * (best - m.accuracy) <= ACCURACY_GIVEN_FOR_RECALL && (c === 1 || m.perLabel.sensitive.precision >= MIN_SENSITIVE_PRECISION)) chosen = c;
   }
   return { missCost: chosen, table };
 }
