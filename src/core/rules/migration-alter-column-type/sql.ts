@@ -9,7 +9,7 @@ import meta from './meta';
 export default migrationMatcher(meta, (cx) => ({
   op(op) {
     if (op.kind !== 'alter-column-type' || cx.createdHere(op.table)) return;
-    const confidence = typeChangeRewrites(op) === 'rewrite' ? 0.8 : 0.5;
+    const confidence = cx.lockHazard(op, typeChangeRewrites(op) === 'rewrite' ? 0.8 : 0.5, { keepAfterRewrite: true });
     cx.report(op, 'type', { column: op.column ?? '?', table: op.table ?? '?', to: op.type ? `to ${op.type} ` : '' }, { confidence });
   },
 }));

@@ -1,5 +1,5 @@
 /** migration-set-not-null: SET NOT NULL on a table that existed before this migration. */
-import { migrationMatcher, SUBSUMED_CONFIDENCE } from '../lang/sql/ops';
+import { migrationMatcher } from '../lang/sql/ops';
 import meta from './meta';
 
 export default migrationMatcher(meta, (cx) => {
@@ -9,7 +9,7 @@ export default migrationMatcher(meta, (cx) => {
       // A CHECK constraint added earlier in the same migration may be the NOT NULL proof; assume the author did it right.
       if (op.kind === 'add-check' && op.table) checked.add(op.table);
       if (op.kind !== 'set-not-null' || cx.createdHere(op.table) || (op.table && checked.has(op.table))) return;
-      cx.report(op, 'setNotNull', { column: op.column ?? '?', table: op.table ?? '?' }, { confidence: cx.rewrittenHere(op) ? SUBSUMED_CONFIDENCE : 0.75 });
+      cx.report(op, 'setNotNull', { column: op.column ?? '?', table: op.table ?? '?' }, { confidence: cx.lockHazard(op, 0.75) });
     },
   };
 });

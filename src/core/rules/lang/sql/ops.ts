@@ -78,6 +78,13 @@ export interface MigrationContext<M extends string = string> {
    * locks the referenced table, which the rewrite did not.
    */
   rewrittenHere(op: MigrationOp): boolean;
+  /**
+   * The confidence of a hazard that lasts as long as a lock on `op.table` (an index build, a validation
+   * scan, a rewrite): `base`, lowered to a hint when the same transaction already rewrote the table
+   * (unless `keepAfterRewrite`: a foreign key also locks the referenced table, a second rewrite adds its
+   * own) or when the table's name says it holds configuration rows a team defines by hand (smallTable).
+   */
+  lockHazard(op: MigrationOp, base: number, options?: { keepAfterRewrite?: boolean }): number;
   report(op: MigrationOp, messageId: M, data?: Record<string, string | number>, extra?: Omit<ReportSpec, 'start' | 'end' | 'messageId' | 'data'>): void;
   /** The rule's advice for this migration's framework (meta.advice), for {{advice}}. */
   advice(): string;
@@ -124,6 +131,21 @@ function rewritesTable(op: MigrationOp): boolean {
 
 /** Confidence of a lock hazard on a table the same transaction already rewrote (rewrittenHere): a hint. */
 export const SUBSUMED_CONFIDENCE = 0.45;
+/** Confidence of a lock hazard on a table whose name says it is small (smallTable): a hint. */
+export const SMALL_TABLE_CONFIDENCE = 0.55;
+
+/**
+ * Tables named for rows a team defines by hand (settings, categories, identity providers,
+ * invitations, plans): a lock on them is brief. Not when the name says a row per user or member
+ * (user_settings), which grows with the user base. Squawk cannot know sizes either; this only turns
+ * the finding into a hint for the AI audit.
+ */
+export function smallTable(table: string | undefined): boolean {
+  if (!table) return false;
+  const t = table.toLowerCase().replace(/^.*\./, '');
+  return /(?:config|configs|configuration|configurations|settings?|categor(?:y|ies)|providers?|idps?|invitations?|invites?|integrations?|plans?|feature_?flags?|countr(?:y|ies)|currenc(?:y|ies)|locales?)$/.test(t) &&
+    !/user|member|account|customer|subscriber|person|people|contact|device|session/.test(t);
+}
 
 /** Confidence of every finding in a migration the application applies at startup. */
 const STARTUP_CONFIDENCE = 0.45;
@@ -151,6 +173,10 @@ export function walkMigration(unit: MigrationUnit, matchers: readonly MigrationM
         return !!op.table && unit.ops.slice(i + 1).some((o) => o.kind === 'drop-table' && o.table === op.table);
       },
       rewrittenHere: (op) => !!op.table && rewritten.has(op.table) && cx.inTransaction(op),
+      lockHazard: (op, base, opts) => {
+        if (!opts?.keepAfterRewrite && cx.rewrittenHere(op)) return Math.min(base, SUBSUMED_CONFIDENCE);
+        return smallTable(op.table) ? Math.min(base, SMALL_TABLE_CONFIDENCE) : base;
+      },
       report: (op, messageId, data, extra) => {
         const d = { advice: m.meta.advice?.[unit.framework] ?? m.meta.advice?.default ?? '', ...data };
         const confidence = options.atStartup || unit.freshInstallOnly ? Math.min(extra?.confidence ?? 0.8, STARTUP_CONFIDENCE) : extra?.confidence;
