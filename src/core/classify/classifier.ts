@@ -576,7 +576,18 @@ const MIN_WORD_EVIDENCE = 0.25;
  * Whether a feature reads as evidence for the label: "authorization vocabulary" is shown for
  * sensitive work, never as the reason a file is boilerplate (there it only lowered the odds).
  */
+/**
+ * Words that name code structure, not what the code does (a path segment `app`, `declares createApp`,
+ * identifier `if`): they still count in the score, but they are no reason a reviewer can check.
+ */
+const STRUCTURAL_WORDS = new Set(['app', 'apps', 'src', 'lib', 'libs', 'api', 'apis', 'internal', 'pkg', 'core', 'server', 'main', 'index',
+  'module', 'modules', 'package', 'packages', 'common', 'shared', 'base', 'util', 'utils', 'helper', 'helpers', 'service', 'services',
+  'controller', 'controllers', 'handler', 'handlers', 'create', 'get', 'set', 'update', 'new', 'init', 'def', 'fn', 'func', 'function',
+  'if', 'else', 'return', 'import', 'export', 'from', 'const', 'let', 'var', 'end', 'do', 'true', 'false', 'null', 'none', 'nil', 'self',
+  'this', 'id', 'ids', 'data', 'value', 'values', 'item', 'items', 'string', 'int', 'list', 'type', 'types', 'name', 'in', 'the', 'to', 'of']);
+
 function speaksFor(name: string, label: Label, c: number): boolean {
+  if (name[1] === ':' && STRUCTURAL_WORDS.has(name.slice(2))) return false;
   const concept = conceptOf(name);
   if (concept) {
     if (SENSITIVE_CONCEPTS.has(concept)) return label === 'sensitive';
@@ -596,7 +607,7 @@ function dedupe(list: Reason[]): Reason[] {
   });
 }
 
-/** The miss cost the model was trained to use by default (train.ts chooses it by cross-validation). */
+/** The miss cost the model was trained to use by default (train.ts: DEFAULT_MISS_COST). */
 export function missCostOf(view: ModelView): number {
   const c = (view.trained as { missCost?: unknown } | undefined)?.missCost;
   return typeof c === 'number' && c >= 1 ? c : 1.5;

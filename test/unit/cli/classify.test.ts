@@ -21,10 +21,11 @@ describe('stakes classify', () => {
     const jwt = rows[1];
     assert.deepEqual(Object.keys(jwt.scores).sort(), ['boilerplate', 'complex', 'context-heavy', 'sensitive']);
     assert.deepEqual(jwt.recommendation, { name: 'GPT-5.4', provider: 'openai', model: 'gpt-5.4' });
-    const imp = jwt.reasons.find((x: { signal: string }) => x.signal === 'import.jwt');
-    assert.equal(imp.file, 'src/auth/jwt.ts');
-    assert.equal(typeof imp.line, 'number');
-    assert.match(imp.detail, /^imports jsonwebtoken \(line \d+\)$/);
+    // Evidence carries its file and line: the token signing the guide treats as decisive.
+    const sign = jwt.reasons.find((x: { signal: string }) => x.signal === 'content.jwt');
+    assert.equal(sign.file, 'src/auth/jwt.ts');
+    assert.equal(typeof sign.line, 'number');
+    assert.match(sign.detail, /^calls jwt\.sign \(line \d+\)$/);
     assert.ok(jwt.confidence > 0 && jwt.confidence <= 1);
   });
 
@@ -47,12 +48,13 @@ describe('stakes classify', () => {
   it('uses --open and --edited as context and activity', async () => {
     const edited = ['src/auth/jwt.ts', 'src/orders/routes.ts', 'src/products/dto.ts', 'src/payments/money.ts', 'src/db/pool.ts', 'src/admin/routes.ts']
       .flatMap((f) => ['--edited', f]);
-    const r = await runCli(['classify', 'src/app.ts', '--json', ...edited], { cwd: shop });
+    // The entry point reads as routine on its own: the edits across six modules make the work complex.
+    const r = await runCli(['classify', 'src/server.ts', '--json', ...edited], { cwd: shop });
     assert.equal(r.code, 0, r.stderr);
     const row = JSON.parse(r.stdout);
     assert.equal(row.label, 'complex');
     assert.ok(row.reasons.some((x: { detail: string }) => /6 files edited across 6 modules/.test(x.detail)), r.stdout);
-    const withSpec = JSON.parse((await runCli(['classify', 'src/app.ts', '--json', '--open', 'openapi.yaml'], { cwd: shop })).stdout);
+    const withSpec = JSON.parse((await runCli(['classify', 'src/server.ts', '--json', '--open', 'openapi.yaml'], { cwd: shop })).stdout);
     assert.ok(withSpec.reasons.some((x: { detail: string }) => /OpenAPI 3\.1\.\d spec open beside the code/.test(x.detail)), JSON.stringify(withSpec.reasons));
   });
 
