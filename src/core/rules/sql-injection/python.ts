@@ -37,14 +37,19 @@ export default pyMatcher(meta, (cx) => ({
   },
 }));
 
-/** The SQL text a value holds: the literal parts, or what a variable was assigned earlier in the function. */
-export function sqlTextOf(n: Node): string {
+/**
+ * The SQL text a value holds: the literal parts, or what a variable was assigned earlier in the function.
+ * Only assignments that end before the use count (in `q = q.filter(…)` the inner `q` is the earlier value),
+ * and the chain of variables is followed a few steps, so a long chain of reassignments stays cheap.
+ */
+export function sqlTextOf(n: Node, depth = 0): string {
+  if (depth > MAX_SQL_TEXT_DEPTH) return '';
   if (n.type === 'string') return n.text;
-  if (n.type === 'binary_operator' || n.type === 'concatenated_string') return named(n).map((c) => sqlTextOf(c)).join(' ');
+  if (n.type === 'binary_operator' || n.type === 'concatenated_string') return named(n).map((c) => sqlTextOf(c, depth + 1)).join(' ');
   if (n.type === 'call') {
     const recv = receiver(n);
-    if (recv) return sqlTextOf(recv) + ' ' + positionalArgs(n).map((c) => sqlTextOf(c)).join(' ');
-    return positionalArgs(n).map((c) => sqlTextOf(c)).join(' ');
+    if (recv) return sqlTextOf(recv, depth + 1) + ' ' + positionalArgs(n).map((c) => sqlTextOf(c, depth + 1)).join(' ');
+    return positionalArgs(n).map((c) => sqlTextOf(c, depth + 1)).join(' ');
   }
   if (n.type === 'identifier') {
     let fnNode: Node | null = n.parent;
@@ -52,15 +57,18 @@ export function sqlTextOf(n: Node): string {
     if (!fnNode) return '';
     const out: string[] = [];
     for (const asg of fnNode.descendantsOfType(['assignment', 'augmented_assignment'])) {
-      if (!asg || asg.startIndex >= n.startIndex) continue;
+      if (!asg || asg.endIndex > n.startIndex) continue;
       const left = field(asg, 'left');
       const right = field(asg, 'right');
-      if (left?.text === n.text && right && right.type !== 'identifier') out.push(sqlTextOf(right));
+      if (left?.text === n.text && right && right.type !== 'identifier') out.push(sqlTextOf(right, depth + 1));
     }
     return out.join(' ');
   }
   return '';
 }
+
+/** How many steps of expressions and earlier assignments sqlTextOf follows. */
+const MAX_SQL_TEXT_DEPTH = 12;
 
 function pySqlFix(call: Node, target: Node, file: PyFile): string | null {
   if (!file.placeholder || positionalArgs(call).length !== 1 || target.type !== 'string') return null;

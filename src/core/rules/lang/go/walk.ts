@@ -107,28 +107,36 @@ export function argsOf(call: Node): Node[] {
   return a ? named(a) : [];
 }
 
-/** The SQL (or URL) text a value holds: literal parts, or what the variable was built from earlier in the function. */
-export function textOf(n: Node): string {
+/**
+ * The SQL (or URL) text a value holds: literal parts, or what the variable was built from earlier in the
+ * function. Only assignments that end before the use count (in `q = q + " AND …"` the `q` on the right is
+ * the earlier value), followed a few steps so a long chain of reassignments stays cheap.
+ */
+export function textOf(n: Node, depth = 0): string {
+  if (depth > MAX_TEXT_DEPTH) return '';
   if (n.type === 'interpreted_string_literal' || n.type === 'raw_string_literal') return stringValue(n) ?? '';
-  if (n.type === 'binary_expression') return `${textOf(field(n, 'left')!)} x ${textOf(field(n, 'right')!)}`;
-  if (n.type === 'call_expression') return argsOf(n).map((a) => textOf(a)).join(' ');
+  if (n.type === 'binary_expression') return `${textOf(field(n, 'left')!, depth + 1)} x ${textOf(field(n, 'right')!, depth + 1)}`;
+  if (n.type === 'call_expression') return argsOf(n).map((a) => textOf(a, depth + 1)).join(' ');
   if (n.type === 'identifier') {
     let fn: Node | null = n.parent;
     while (fn && fn.type !== 'function_declaration' && fn.type !== 'method_declaration' && fn.type !== 'func_literal') fn = fn.parent;
     if (!fn) return '';
     const out: string[] = [];
     for (const d of fn.descendantsOfType(['short_var_declaration', 'assignment_statement', 'var_spec'])) {
-      if (!d || d.startIndex >= n.startIndex) continue;
+      if (!d || d.endIndex > n.startIndex) continue;
       const left = field(d, 'left') ?? field(d, 'name');
       const right = field(d, 'right') ?? field(d, 'value');
       if (left && right && named(left.type === 'expression_list' ? left : d).some((x) => x.text === n.text)) {
-        for (const r of right.type === 'expression_list' ? named(right) : [right]) if (r.type !== 'identifier') out.push(textOf(r));
+        for (const r of right.type === 'expression_list' ? named(right) : [right]) if (r.type !== 'identifier') out.push(textOf(r, depth + 1));
       }
     }
     return out.join(' ');
   }
   return '';
 }
+
+/** How many steps of expressions and earlier assignments textOf follows. */
+const MAX_TEXT_DEPTH = 12;
 
 /** The literal a value starts with: "…" + x, fmt.Sprintf("/path?%s", …). */
 export function headOf(n: Node): string {

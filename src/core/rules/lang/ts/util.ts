@@ -97,30 +97,37 @@ export function literalInitializer(id: TS.Identifier): TS.StringLiteralLike | un
   return e && t.isStringLiteralLike(e) ? e : undefined;
 }
 
-/** The SQL text an argument holds: the literal parts of a template/concatenation, or what a variable was built from. */
-export function sqlTextOf(arg: TS.Expression): string {
+/**
+ * The SQL text an argument holds: the literal parts of a template/concatenation, or what a variable was
+ * built from, followed a few steps (`q += q + …` refers to itself).
+ */
+export function sqlTextOf(arg: TS.Expression, depth = 0): string {
+  if (depth > MAX_SQL_TEXT_DEPTH) return '';
   const t = ts();
   const e = skipOuter(arg);
   if (t.isStringLiteralLike(e)) return e.text;
   if (t.isTemplateExpression(e)) return e.head.text + e.templateSpans.map((s) => ' x ' + s.literal.text).join('');
-  if (t.isBinaryExpression(e) && e.operatorToken.kind === t.SyntaxKind.PlusToken) return sqlTextOf(e.left) + ' x ' + sqlTextOf(e.right);
+  if (t.isBinaryExpression(e) && e.operatorToken.kind === t.SyntaxKind.PlusToken) return sqlTextOf(e.left, depth + 1) + ' x ' + sqlTextOf(e.right, depth + 1);
   if (t.isIdentifier(e)) {
     const decl = findDeclaration(e);
-    if (decl) return sqlTextOf(decl) + ' ' + assignedTexts(e.text, e);
+    if (decl) return sqlTextOf(decl, depth + 1) + ' ' + assignedTexts(e.text, e, depth + 1);
   }
-  if (t.isCallExpression(e) && /^(?:format|concat|join)$/.test(calleeName(e))) return e.arguments.map((a) => sqlTextOf(a)).join(' ');
+  if (t.isCallExpression(e) && /^(?:format|concat|join)$/.test(calleeName(e))) return e.arguments.map((a) => sqlTextOf(a, depth + 1)).join(' ');
   return '';
 }
 
+/** How many steps of expressions and earlier assignments sqlTextOf follows. */
+const MAX_SQL_TEXT_DEPTH = 12;
+
 /** Text appended to a variable with += before `use` (query += " WHERE id = " + id). */
-function assignedTexts(name: string, use: TS.Node): string {
+function assignedTexts(name: string, use: TS.Node, depth: number): string {
   const t = ts();
   const out: string[] = [];
   const fnBody = enclosingFunctionBody(use);
   const walk = (n: TS.Node): void => {
     if (n.pos >= use.pos) return;
     if (t.isBinaryExpression(n) && n.operatorToken.kind === t.SyntaxKind.PlusEqualsToken && t.isIdentifier(n.left) && n.left.text === name) {
-      out.push(sqlTextOf(n.right));
+      out.push(sqlTextOf(n.right, depth + 1));
     }
     t.forEachChild(n, walk);
   };
