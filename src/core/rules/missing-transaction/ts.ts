@@ -91,13 +91,28 @@ function updatedFields(args: readonly TS.Expression[], sf: TS.SourceFile): strin
   return out;
 }
 
-/** The first write runs on every path to the second: the block holding the first also holds the second, later. */
+/**
+ * The first write runs on every path to the second: the branch holding the first (its block, its `case`,
+ * its side of an if/else, a ternary or `&&`) also holds the second, later. Writes in different cases of a
+ * switch, or in the two sides of an if/else, never run together.
+ */
 function dominates(a: TS.Node, b: TS.Node): boolean {
   const t = ts();
-  let block: TS.Node | undefined = a.parent;
-  while (block && !t.isBlock(block) && !t.isSourceFile(block) && !isFunctionLikeNode(block)) block = block.parent;
-  if (!block) return false;
-  return b.pos >= a.end && b.end <= block.end && b.pos >= block.pos;
+  let branch: TS.Node | undefined;
+  for (let n: TS.Node = a; n.parent; n = n.parent) {
+    const p = n.parent;
+    if (t.isBlock(p) || t.isSourceFile(p) || isFunctionLikeNode(p) || t.isCaseClause(p) || t.isDefaultClause(p)) {
+      branch = p;
+      break;
+    }
+    if ((t.isIfStatement(p) && n !== p.expression) || (t.isConditionalExpression(p) && n !== p.condition) ||
+      (t.isBinaryExpression(p) && n === p.right && [t.SyntaxKind.AmpersandAmpersandToken, t.SyntaxKind.BarBarToken, t.SyntaxKind.QuestionQuestionToken].includes(p.operatorToken.kind))) {
+      branch = n;
+      break;
+    }
+  }
+  if (!branch) return false;
+  return b.pos >= a.end && b.end <= branch.end && b.pos >= branch.pos;
 }
 
 /** A callback handed to prisma.$transaction / sequelize.transaction / knex.transaction / withTransaction. */
