@@ -42,7 +42,7 @@ export default tsMatcher(meta, (cx) => {
       // A write through a transaction handle (tx.user.create, trx('users'), session.…) or with one in its options;
       // not a model that happens to be called Session (prisma.session.deleteMany).
       if (/^(?:this\.)?(?:tx|trx|transaction|session|\w*Session)\b/.test(c.recvText) || /\b(?:tx|trx)\b/.test(c.recvText) ||
-        c.args.some((a) => /\b(?:transaction|session)\s*[:,}]/.test(a.getText(cx.file.sf)))) return;
+        c.args.some((a) => /\b(?:transaction|session)\s*[:,}]/.test(a.getText(cx.file.sf))) || throughHandleParameter(cx.fn.node, c.recvText, cx.file.sf)) return;
       const wkind = /delete|destroy|remove|del$/i.test(c.name) ? 'delete' : /update|patch|set|increment|decrement|upsert|replace/i.test(c.name) ? 'update' : 'create';
       let p: TS.Node = c.node.parent;
       while (ts().isAwaitExpression(p) || ts().isParenthesizedExpression(p)) p = p.parent;
@@ -73,6 +73,19 @@ export default tsMatcher(meta, (cx) => {
     },
   };
 });
+
+/**
+ * The write goes through a handle the function was handed (a TypeORM QueryRunner or EntityManager, a
+ * knex or Sequelize transaction: `deleteWorkspace(queryRunner: QueryRunner, …)`): the caller owns the
+ * transaction, and these writes share it.
+ */
+function throughHandleParameter(fn: TS.Node, recvText: string, sf: TS.SourceFile): boolean {
+  const t = ts();
+  const root = recvText.replace(/^this\./, '').split('.')[0];
+  if (!root || !isFunctionLikeNode(fn)) return false;
+  return (fn as TS.SignatureDeclaration).parameters.some((p) => t.isIdentifier(p.name) && p.name.text === root &&
+    /QueryRunner|EntityManager|Transaction|\b(?:queryRunner|manager|entityManager|trx|tx|transaction)\b/.test(p.getText(sf)));
+}
 
 /** Property names an update sets: { $set: { primary: false } }, { data: { status } }, update(values, …). */
 function updatedFields(args: readonly TS.Expression[], sf: TS.SourceFile): string[] {
