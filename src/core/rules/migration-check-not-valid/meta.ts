@@ -7,7 +7,8 @@ export default defineRule({
   category: 'migration',
   cwe: null,
   languages: ['sql', 'typescript', 'python'],
-  tier: 'problem',
+  tier: 'hint',
+  tierReason: 'judged 1 true of 15 on production code (7%, training repositories, three rounds): the table was small or the same transaction already held its lock; worth a look on a new migration of a large, busy table.',
   anchor: 'Squawk constraint-missing-not-valid',
   description: 'ADD CONSTRAINT … CHECK on an existing table checks every row under an ACCESS EXCLUSIVE lock; add it NOT VALID, then VALIDATE CONSTRAINT separately.',
   advice: {
