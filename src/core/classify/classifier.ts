@@ -405,7 +405,7 @@ function ruleFeatures(reasons: Reason[], x: Map<string, number>): void {
     // Rules of one kind (the twelve migration layouts) share what they teach the model.
     const group = /^kind\.migration\./.test(r.signal) ? 'kind.migration' : undefined;
     if (group) add(`r:${group}`, r.weight / w);
-    if (group || r.signal === 'path.migrations' || r.signal === 'path.migrations.changelog') x.set('kind:migration', 1);
+    if (group || r.signal.startsWith('path.migrations')) x.set('kind:migration', 1);
     if (r.signal === 'kind.api-spec' || r.signal === 'kind.contract' || r.signal === 'kind.json-schema') x.set('kind:spec', 1);
     // The signal table's own verdict, per label, is one more feature: the model learns how far to trust it.
     if (!FEATURE_ONLY.has(r.signal)) add(`rs:${r.label}`, r.weight / 4);

@@ -72,17 +72,12 @@ export interface MigrationContext<M extends string = string> {
   /** A later operation of this migration drops the whole table. */
   tableDroppedLater(op: MigrationOp): boolean;
   /**
-   * An earlier operation in the same transaction rewrote the table (a type conversion, a stored generated
-   * column): it holds ACCESS EXCLUSIVE until commit, so CONCURRENTLY or NOT VALID on it cannot help here
-   * and the rewrite, reported on its own line, is the hazard. Not for foreign keys: their validation also
-   * locks the referenced table, which the rewrite did not.
-   */
-  rewrittenHere(op: MigrationOp): boolean;
-  /**
    * The confidence of a hazard that lasts as long as a lock on `op.table` (an index build, a validation
-   * scan, a rewrite): `base`, lowered to a hint when the same transaction already rewrote the table
-   * (unless `keepAfterRewrite`: a foreign key also locks the referenced table, a second rewrite adds its
-   * own) or when the table's name says it holds configuration rows a team defines by hand (smallTable).
+   * scan, a rewrite): `base`, lowered to a hint when an earlier operation in the same transaction rewrote
+   * the table (a type conversion, a stored generated column: it holds ACCESS EXCLUSIVE until commit, so
+   * CONCURRENTLY or NOT VALID cannot help and the rewrite, reported on its own line, is the hazard; unless
+   * `keepAfterRewrite`: a foreign key also locks the referenced table, a second rewrite adds its own), or
+   * when the table's name says it holds configuration rows a team defines by hand (smallTable).
    */
   lockHazard(op: MigrationOp, base: number, options?: { keepAfterRewrite?: boolean }): number;
   report(op: MigrationOp, messageId: M, data?: Record<string, string | number>, extra?: Omit<ReportSpec, 'start' | 'end' | 'messageId' | 'data'>): void;
@@ -129,10 +124,10 @@ function rewritesTable(op: MigrationOp): boolean {
   return (op.kind === 'alter-column-type' && typeChangeRewrites(op) === 'rewrite') || (op.kind === 'add-column' && !!op.generated);
 }
 
-/** Confidence of a lock hazard on a table the same transaction already rewrote (rewrittenHere): a hint. */
-export const SUBSUMED_CONFIDENCE = 0.45;
+/** Confidence of a lock hazard on a table the same transaction already rewrote: a hint. */
+const SUBSUMED_CONFIDENCE = 0.45;
 /** Confidence of a lock hazard on a table whose name says it is small (smallTable): a hint. */
-export const SMALL_TABLE_CONFIDENCE = 0.55;
+const SMALL_TABLE_CONFIDENCE = 0.55;
 
 /**
  * Tables named for rows a team defines by hand (settings, categories, identity providers,
@@ -140,7 +135,7 @@ export const SMALL_TABLE_CONFIDENCE = 0.55;
  * (user_settings), which grows with the user base. Squawk cannot know sizes either; this only turns
  * the finding into a hint for the AI audit.
  */
-export function smallTable(table: string | undefined): boolean {
+function smallTable(table: string | undefined): boolean {
   if (!table) return false;
   const t = table.toLowerCase().replace(/^.*\./, '');
   return /(?:config|configs|configuration|configurations|settings?|categor(?:y|ies)|providers?|idps?|invitations?|invites?|integrations?|plans?|feature_?flags?|countr(?:y|ies)|currenc(?:y|ies)|locales?)$/.test(t) &&
@@ -154,7 +149,7 @@ const STARTUP_CONFIDENCE = 0.45;
 export function walkMigration(unit: MigrationUnit, matchers: readonly MigrationMatcher[], reporter: Reporter, options: MigrationWalkOptions = {}): void {
   const created = new Set<string>();
   const columns = new Set<string>();
-  /** Tables rewritten earlier in the open transaction (see MigrationContext.rewrittenHere). */
+  /** Tables rewritten earlier in the open transaction (see MigrationContext.lockHazard). */
   const rewritten = new Set<string>();
   const col = (table: string | undefined, column: string | undefined): string => `${table ?? ''}.${(column ?? '').toLowerCase()}`;
   let explicitTx = false;
@@ -172,9 +167,8 @@ export function walkMigration(unit: MigrationUnit, matchers: readonly MigrationM
         const i = unit.ops.indexOf(op);
         return !!op.table && unit.ops.slice(i + 1).some((o) => o.kind === 'drop-table' && o.table === op.table);
       },
-      rewrittenHere: (op) => !!op.table && rewritten.has(op.table) && cx.inTransaction(op),
       lockHazard: (op, base, opts) => {
-        if (!opts?.keepAfterRewrite && cx.rewrittenHere(op)) return Math.min(base, SUBSUMED_CONFIDENCE);
+        if (!opts?.keepAfterRewrite && !!op.table && rewritten.has(op.table) && cx.inTransaction(op)) return Math.min(base, SUBSUMED_CONFIDENCE);
         return smallTable(op.table) ? Math.min(base, SMALL_TABLE_CONFIDENCE) : base;
       },
       report: (op, messageId, data, extra) => {
